@@ -1,0 +1,3 @@
+"""Public-sector commissioning paperwork: schemas in, forms, data and documents out."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,124 @@
+"""The ``commission`` command: a thin layer over the library.
+
+Each command is a plain function that returns an exit code; ``main`` is the
+one place that maps errors to exit codes (0 valid, 1 invalid, 2 usage,
+3 unreadable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EXIT_INVALID, CommissionError
+from .issues import Issue
+from .loading import load_data_file
+from .schemas import kinds
+from .validation import validate_record
+
+__all__ = ["main"]
+
+
+def _date_option(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+class _KindChoice(click.Choice):
+    """Document kinds, read from the schemas when the command runs."""
+
+    def __init__(self) -> None:
+        super().__init__([], case_sensitive=True)
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        self.choices = kinds()
+        return super().convert(value, param, ctx)
+
+    def get_metavar(self, param, ctx=None):  # type: ignore[no-untyped-def]
+        return "[" + "|".join(kinds()) + "]"
+
+
+def print_issues(name: str, issues: Sequence[Issue], stream=None) -> None:  # type: ignore[no-untyped-def]
+    """The human-readable error list shared by every command that validates."""
+    out = stream or sys.stdout
+    count = len(issues)
+    print(f"{name}: {count} problem{'s' if count != 1 else ''} found", file=out)
+    for issue in issues:
+        print(f"  {issue.path or '/'}", file=out)
+        print(f"      {issue.field}: {issue.message}", file=out)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="commission")
+def cli() -> None:
+    """Forms, data and documents for commissioning and growth-bid rounds."""
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--kind", "kind", required=True, type=_KindChoice(), help="The document kind to check against.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
+def validate(file: Path, kind: str, as_json: bool, today: str | None) -> int:
+    """Check a record (JSON or YAML) against its schema and business rules."""
+    record = load_data_file(file)
+    issues = validate_record(record, kind, today=_date_option(today))
+    if as_json:
+        payload = {"file": str(file), "kind": kind, "valid": not issues, "errors": [i.to_dict() for i in issues]}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif issues:
+        print_issues(str(file), issues)
+    else:
+        click.echo(f"{file}: valid {kind}")
+    return EXIT_INVALID if issues else 0
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build/demo"),
+    show_default=True,
+    help="Folder for everything the demo makes.",
+)
+@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
+def demo(out: Path, today: str | None) -> int:
+    """Run the main job on the built-in examples."""
+    from .demo import run_demo
+
+    return run_demo(out, _date_option(today))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return its exit code."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="commission", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        return 0
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Stopped.", err=True)
+        return 130
+    except CommissionError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The main job on built-in defaults, as one command for a newcomer.
+
+It runs each stage the toolkit has over the shipped examples and says where
+the results are. Stages are added here as the toolkit grows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from .loading import load_data_file
+from .resources import resource_dir
+from .schemas import kinds
+from .validation import validate_record
+
+__all__ = ["run_demo"]
+
+
+def _validate_examples(out: Path, today: dt.date) -> None:
+    examples = resource_dir("examples")
+    for kind in kinds():
+        for path in sorted((examples / kind).glob("*.*")):
+            issues = validate_record(load_data_file(path), kind, today=today)
+            click.echo(f"  {'valid  ' if not issues else 'INVALID'}  {kind}: {path.name}")
+        invalid = sorted(p for p in (examples / kind / "invalid").glob("*.yaml") if p.name != "expected.yaml")
+        for path in invalid:
+            issues = validate_record(load_data_file(path), kind, today=today)
+            first = issues[0] if issues else None
+            shown = f"{first.field}: {first.message}" if first else "no problem found (unexpected)"
+            click.echo(f"  refused  {kind}: {path.name}  ->  {shown}")
+
+
+STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
+    ("Checking the example records against the schemas", _validate_examples),
+]
+
+
+def run_demo(out: Path, today: dt.date | None = None) -> int:
+    """Run every stage; return 0 when each finished."""
+    out.mkdir(parents=True, exist_ok=True)
+    for title, stage in STAGES:
+        click.echo(f"\n{title}")
+        stage(out, today or dt.date.today())
+    click.echo(f"\nDone. Results are in {out.resolve()}")
+    return 0

@@ -1,0 +1,52 @@
+"""One root for every error the toolkit raises; each says where and what to do.
+
+Content problems in a document (a missing answer, a bad date) are not
+exceptions: they are collected as :class:`generator.issues.Issue` values.
+Exceptions are for things that stop a command: a file that cannot be read, a
+kind nobody knows, a template that will not render.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_UNREADABLE",
+    "EXIT_USAGE",
+    "CommissionError",
+    "UnknownKindError",
+    "UnreadableFileError",
+]
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_UNREADABLE = 3
+
+
+class CommissionError(Exception):
+    """Base class: the message is written for the person running the command."""
+
+    exit_code = EXIT_USAGE
+
+
+class UnknownKindError(CommissionError):
+    """A document kind (or template) name that the toolkit does not have."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        from difflib import get_close_matches
+
+        hint = get_close_matches(name, known, n=1)
+        suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+        super().__init__(f"'{name}' is not a document kind we know.{suggestion} Known kinds: {', '.join(known)}.")
+
+
+class UnreadableFileError(CommissionError):
+    """A file that cannot be opened or decoded at all."""
+
+    exit_code = EXIT_UNREADABLE
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
