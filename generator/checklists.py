@@ -15,6 +15,7 @@ import yaml
 
 from .errors import CommissionError
 from .resources import resource_dir
+from .schemas import fields
 
 __all__ = ["Checklist", "ChecklistGroup", "ChecklistItem", "checklist", "checklist_names"]
 
@@ -42,6 +43,21 @@ class Checklist:
     intro: str
     source: str
     groups: tuple[ChecklistGroup, ...]
+    #: A checklist that mirrors a block of a form names it (kind and JSON Pointer);
+    #: its item ids are then the block's field names, in form order.
+    form_kind: str = ""
+    form_pointer: str = ""
+
+    def field_titles(self) -> dict[str, str]:
+        """Item id -> the title of the form field it checks (empty if not bound to a form)."""
+        if not self.form_kind:
+            return {}
+        prefix = self.form_pointer + "/"
+        return {
+            spec.name: spec.title
+            for spec in fields(self.form_kind)
+            if spec.pointer.startswith(prefix) and "/" not in spec.pointer[len(prefix) :]
+        }
 
     def items(self) -> Iterator[ChecklistItem]:
         """Every item, sub-items after their parent, in reading order."""
@@ -70,11 +86,25 @@ def _checklist(name: str, body: Mapping[str, Any], where: str) -> Checklist:
         ChecklistGroup(str(group.get("title", "")), tuple(_item(item, f"{where}: '{name}'") for item in group["items"]))
         for group in body["groups"]
     )
-    found = Checklist(name, str(body["title"]), str(body["intro"]).strip(), str(body["source"]), groups)
+    form = body.get("form") or {}
+    found = Checklist(
+        name,
+        str(body["title"]),
+        str(body["intro"]).strip(),
+        str(body["source"]),
+        groups,
+        form_kind=str(form.get("kind", "")),
+        form_pointer=str(form.get("pointer", "")),
+    )
     ids = [item.id for item in found.items()]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise CommissionError(f"{where}: checklist '{name}' uses the item id {', '.join(repeated)} more than once.")
+    if found.form_kind and ids != list(found.field_titles()):
+        raise CommissionError(
+            f"{where}: the items of '{name}' must be the fields of {found.form_pointer} in the {found.form_kind} "
+            f"schema, in order ({', '.join(found.field_titles())}); found {', '.join(ids)}."
+        )
     return found
 
 

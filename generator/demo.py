@@ -34,8 +34,20 @@ def _validate_examples(out: Path, today: dt.date) -> None:
             click.echo(f"  refused  {kind}: {path.name}  ->  {shown}")
 
 
+def _build_site(out: Path, today: dt.date) -> None:
+    from .site import build_site
+
+    result = build_site(out / "site")
+    click.echo(f"  built {len(result.pages)} pages and {len(result.downloads)} downloads")
+    click.echo(f"  open {result.index} in a browser")
+    click.echo(
+        f"  (for search, serve it: python3 -m http.server -d {result.out} 8000, then visit http://127.0.0.1:8000)"
+    )
+
+
 STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
     ("Checking the example records against the schemas", _validate_examples),
+    ("Building the guidance site", _build_site),
 ]
 
 

@@ -39,7 +39,7 @@ class RiskExample:
 
 @dataclass(frozen=True)
 class RiskLog:
-    columns: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...]
     scale: tuple[tuple[int, str], ...]
     bands: tuple[RiskBand, ...]
     examples: tuple[RiskExample, ...]
@@ -74,7 +74,7 @@ def risk_log() -> RiskLog:
     if [b.start for b in bands] != sorted(b.start for b in bands) or bands[0].start != 1:
         raise CommissionError("data/checklists.yaml: the risk bands must start at 1 and go up.")
     return RiskLog(
-        columns=tuple(str(c) for c in raw["columns"]),
+        columns=tuple((str(c["name"]), str(c["holds"])) for c in raw["columns"]),
         scale=tuple((int(s["value"]), str(s["label"])) for s in raw["scale"]),
         bands=bands,
         examples=tuple(
