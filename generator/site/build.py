@@ -7,6 +7,7 @@ scratch on every build, so nothing stale survives a removed form or checklist.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -119,9 +120,11 @@ def build_site(out: Path = DEFAULT_OUT, source: Path | None = None) -> BuildResu
     out = out if out.is_absolute() else Path.cwd() / out
     if out.resolve().is_relative_to((source / "site").resolve()):
         raise CommissionError(f"{out}: the site cannot be built inside site/, which is its source.")
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet"]
+    # Not --quiet: it hides the warnings that --strict counts, and the build would pass.
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
     command += ["--config-file", str(source / "mkdocs.yml"), "--site-dir", str(out)]
-    done = subprocess.run(command, cwd=source, capture_output=True, text=True, check=False)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(command, cwd=source, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SiteBuildError(f"mkdocs could not build the site:\n{(done.stdout + done.stderr).strip()}")
     return BuildResult(out, sorted(out.rglob("*.html")), generated.downloads)

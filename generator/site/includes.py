@@ -8,6 +8,7 @@ prose around it can never quote a weight or a value band the data does not hold.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from ..criteria import criteria_set
 from ..procurement import procurement_routes, procurement_steps
@@ -24,10 +25,15 @@ def _kent_criteria() -> str:
     return table(["Criterion", "In short", "The question", "Must be met to be funded"], rows)
 
 
+def _percent(value: Decimal | None) -> str:
+    """12.5 -> '12.5%', 100.0 -> '100%'."""
+    return f"{(value or Decimal(0)).normalize():f}%"
+
+
 def _weights() -> str:
     weighted = criteria_set("herefordshire")
-    rows = [[c.id, cell(c.title), f"{c.weight:g}%"] for c in weighted.criteria]
-    rows.append(["", "**Total**", f"**{weighted.total_weight:g}%**"])
+    rows = [[c.id, cell(c.title), _percent(c.weight)] for c in weighted.criteria]
+    rows.append(["", "**Total**", f"**{_percent(weighted.total_weight)}**"])
     return table(["No.", "Criterion", "Weight"], rows)
 
 
