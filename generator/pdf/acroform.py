@@ -96,15 +96,36 @@ def _widget(pdf: pikepdf.Pdf, spec: FieldSpec, page: pikepdf.Page, font_resource
     return pdf.make_indirect(field)
 
 
-def add_fields(pdf: pikepdf.Pdf, specs: list[FieldSpec]) -> None:
-    """Add every field to its page and to the document's AcroForm."""
+def _identity_field(pdf: pikepdf.Pdf, page: pikepdf.Page, name: str, value: str) -> pikepdf.Object:
+    """A hidden, read-only text field holding the form's identity."""
+    return pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget,
+            FT=pikepdf.Name.Tx,
+            T=pikepdf.String(name),
+            TU=pikepdf.String("Form identity (not for filling in)"),
+            V=pikepdf.String(value),
+            Ff=1,
+            F=2,
+            Rect=[0, 0, 0, 0],
+            P=page.obj,
+            DA=pikepdf.String(f"/{FONT_RESOURCE} {_TEXT_SIZE} Tf 0 g"),
+        )
+    )
+
+
+def add_fields(pdf: pikepdf.Pdf, specs: list[FieldSpec], identity: tuple[str, str]) -> None:
+    """Add every field to its page and to the document's AcroForm, plus the hidden identity field."""
     font = add_unicode_font(pdf)
     zapf = pdf.make_indirect(
         pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.ZapfDingbats)
     )
     fonts = pikepdf.Dictionary({"/" + FONT_RESOURCE: font, "/ZaDb": zapf})
     font_resources = pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + FONT_RESOURCE: font}))
-    fields = pikepdf.Array()
+    first = pdf.pages[0]
+    fields = pikepdf.Array([_identity_field(pdf, first, *identity)])
+    first.obj.Annots = pdf.make_indirect(pikepdf.Array([fields[0]]))
     for spec in specs:
         page = pdf.pages[spec.page]
         widget = _widget(pdf, spec, page, font_resources)

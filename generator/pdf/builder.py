@@ -21,8 +21,8 @@ from reportlab.pdfgen.canvas import Canvas
 from ..layout import FormLayout, Question
 from .acroform import FieldSpec, add_fields
 from .fonts import DEJAVU_SANS
-from .metadata import KIND_KEY, VERSION_KEY
-from .names import field_name, option_field_name
+from .metadata import KIND_KEY, VERSION_KEY, identity_text
+from .names import IDENTITY_FIELD, field_name, option_field_name
 
 __all__ = ["build_pdf_bytes", "build_pdf_form"]
 
@@ -170,7 +170,7 @@ def _draw(layout: FormLayout) -> tuple[bytes, list[FieldSpec]]:
     canvas.setTitle(layout.title)
     canvas.setSubject(layout.subtitle)
     canvas.setAuthor("Commissioning toolkit")
-    canvas.setKeywords(f"commission-kind={layout.kind}; schema-version={layout.version}")
+    canvas.setKeywords(identity_text(layout.kind, layout.version))
     pages = _Pages(canvas)
     pages.text(layout.title, size=18, font=_BOLD)
     if layout.subtitle:
@@ -195,7 +195,7 @@ def build_pdf_bytes(layout: FormLayout) -> bytes:
     """The blank fillable form of a layout, as PDF bytes."""
     drawn, specs = _draw(layout)
     with pikepdf.open(io.BytesIO(drawn)) as pdf:
-        add_fields(pdf, specs)
+        add_fields(pdf, specs, (IDENTITY_FIELD, identity_text(layout.kind, layout.version)))
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp["dc:title"] = layout.title
         pdf.docinfo[KIND_KEY] = layout.kind

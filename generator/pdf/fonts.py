@@ -1,9 +1,7 @@
-"""Embed DejaVu Sans as a Unicode (Type0, Identity-H) font for field appearances.
+"""Embed DejaVu Sans, whole, as the font of the fields' appearances.
 
 The whole font is embedded, not a subset, because the text a bidder types is
-not known when the blank form is built: £, accents and other scripts must
-all have glyphs. Codes are glyph ids, and a ToUnicode map lets readers and
-fillers map text to glyphs and back.
+not known when the blank form is built.
 """
 
 from __future__ import annotations
@@ -32,25 +30,25 @@ def _font_tables(path: Path) -> tuple[dict[int, int], dict[int, int], bytes]:
     return cmap, widths, path.read_bytes()
 
 
-def _to_unicode(cmap: dict[int, int]) -> bytes:
-    seen: dict[int, int] = {}
-    for code, gid in sorted(cmap.items()):
-        if code <= 0xFFFF and gid not in seen:
-            seen[gid] = code
-    lines = [f"<{gid:04X}> <{code:04X}>" for gid, code in sorted(seen.items())]
-    chunks = [lines[i : i + 100] for i in range(0, len(lines), 100)]
-    body = "".join(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n" for chunk in chunks)
-    return (
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
-        f"{body}endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
-    ).encode("ascii")
+def _winansi_widths(cmap: dict[int, int], widths: dict[int, int]) -> list[int]:
+    out = []
+    for code in range(32, 256):
+        try:
+            char = bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            out.append(0)
+            continue
+        out.append(widths.get(cmap.get(ord(char), 0), 600))
+    return out
 
 
 def add_unicode_font(pdf: pikepdf.Pdf, path: Path = DEJAVU_SANS) -> pikepdf.Object:
-    """Add the font to ``pdf`` and return its (indirect) font dictionary."""
+    """Add the whole font to ``pdf`` as a WinAnsi TrueType font; return its font dictionary.
+
+    A Type0 (Identity-H) font would reach every script, but pdftk (iText 2)
+    writes unreadable appearances with one, so the fields use the encoding every
+    filler supports: £, €, accents and Latin-1 names show everywhere.
+    """
     cmap, widths, data = _font_tables(path)
     base = pikepdf.Name("/" + path.stem.replace(" ", ""))
     descriptor = pdf.make_indirect(
@@ -67,29 +65,15 @@ def add_unicode_font(pdf: pikepdf.Pdf, path: Path = DEJAVU_SANS) -> pikepdf.Obje
             FontFile2=pdf.make_stream(data),
         )
     )
-    width_array = pikepdf.Array()
-    for gid in sorted(widths):
-        width_array.append(gid)
-        width_array.append(pikepdf.Array([widths[gid]]))
-    cid_font = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.Font,
-            Subtype=pikepdf.Name.CIDFontType2,
-            BaseFont=base,
-            CIDSystemInfo=pikepdf.Dictionary(Registry="Adobe", Ordering="Identity", Supplement=0),
-            FontDescriptor=descriptor,
-            DW=600,
-            W=width_array,
-            CIDToGIDMap=pikepdf.Name.Identity,
-        )
-    )
     return pdf.make_indirect(
         pikepdf.Dictionary(
             Type=pikepdf.Name.Font,
-            Subtype=pikepdf.Name.Type0,
+            Subtype=pikepdf.Name.TrueType,
             BaseFont=base,
-            Encoding=pikepdf.Name("/Identity-H"),
-            DescendantFonts=[cid_font],
-            ToUnicode=pdf.make_stream(_to_unicode(cmap)),
+            FirstChar=32,
+            LastChar=255,
+            Widths=_winansi_widths(cmap, widths),
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+            FontDescriptor=descriptor,
         )
     )

@@ -6,14 +6,17 @@ contain one. A field is named by its JSON Pointer without the leading slash
 ``/outcomes/0/description`` -> ``outcomes/0/description``). Each option of a
 set of check boxes is its own box, named by the pointer and the option's
 position in the schema's list after a ``#``, which never occurs in our
-pointers (``/districts`` option 2 -> ``districts#2``).
+pointers (``/districts`` option 2 -> ``districts#2``). One hidden, read-only
+field, ``#form``, repeats the form's kind and version, because some fillers
+(PyPDFForm) drop the document information where they are first recorded.
 """
 
 from __future__ import annotations
 
-__all__ = ["OPTION_MARK", "field_name", "option_field_name", "split_field_name"]
+__all__ = ["IDENTITY_FIELD", "OPTION_MARK", "field_name", "option_field_name", "split_field_name"]
 
 OPTION_MARK = "#"
+IDENTITY_FIELD = "#form"
 
 
 def field_name(pointer: str) -> str:

@@ -19,8 +19,8 @@ from ..issues import Issue
 from ..layout import layout_kinds, load_layout
 from ..returns import Extraction, UnreadableReturn
 from .guard import ReadTimeout, bounded
-from .metadata import KIND_KEY, VERSION_KEY
-from .names import split_field_name
+from .metadata import KIND_KEY, VERSION_KEY, parse_identity
+from .names import IDENTITY_FIELD, split_field_name
 from .scan import risky_content
 
 __all__ = ["NO_FIELDS", "read_pdf"]
@@ -110,15 +110,18 @@ def _walk_fields(roots: ArrayObject) -> dict[str, Any]:
     return found
 
 
-def _identity(reader: PdfReader) -> tuple[str | None, str | None]:
+def _identity(reader: PdfReader, fields: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Kind and version: from the document information, else the hidden identity field, else Keywords."""
     info = _resolve(reader.trailer.get("/Info"))
-    if not isinstance(info, DictionaryObject):
-        return None, None
-    kind, version = info.get(KIND_KEY), info.get(VERSION_KEY)
-    if kind is None and "/Keywords" in info:
-        pairs = dict(part.strip().partition("=")[::2] for part in _text(info["/Keywords"]).split(";"))
-        kind, version = pairs.get("commission-kind"), pairs.get("schema-version")
-    return (_text(kind) if kind else None, _text(version) if version else None)
+    info = info if isinstance(info, DictionaryObject) else DictionaryObject()
+    if KIND_KEY in info:
+        version = info.get(VERSION_KEY)
+        return _text(info[KIND_KEY]), _text(version) if version is not None else None
+    if isinstance(fields.get(IDENTITY_FIELD), str):
+        return parse_identity(fields[IDENTITY_FIELD])
+    if "/Keywords" in info:
+        return parse_identity(_text(info["/Keywords"]))
+    return None, None
 
 
 def _answers(fields: dict[str, Any], kind: str | None) -> dict[str, Any]:
@@ -164,7 +167,8 @@ def _extract(data: bytes, name: str) -> Extraction:
     fields = _walk_fields(roots)
     if not fields:
         raise UnreadableReturn(name, NO_FIELDS)
-    kind, version = _identity(reader)
+    kind, version = _identity(reader, fields)
+    fields.pop(IDENTITY_FIELD, None)
     flags = risky_content(root, acroform)
     return Extraction(kind=kind, version=version, answers=_answers(fields, kind), flags=flags)
 
