@@ -8,6 +8,7 @@ far below pypdf's defaults, and a read that runs past the deadline is stopped.
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 import warnings
@@ -21,6 +22,17 @@ __all__ = ["DEADLINE_SECONDS", "STREAM_LIMIT", "ReadTimeout", "bounded"]
 #: No stream in a form decompresses to more than this.
 STREAM_LIMIT = 8_000_000
 DEADLINE_SECONDS = 10.0
+
+
+class _Collect(logging.Handler):
+    """Keeps pypdf's log messages, which report repairs such as a looping xref chain."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 class ReadTimeout(Exception):
@@ -47,8 +59,8 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 
 @contextmanager
-def bounded(seconds: float = DEADLINE_SECONDS) -> Iterator[list[warnings.WarningMessage]]:
-    """Run a read under low limits and a deadline; yields pypdf's warnings instead of raising them."""
+def bounded(seconds: float = DEADLINE_SECONDS) -> Iterator[list[str]]:
+    """Run a read under low limits and a deadline; yields the list pypdf's warnings and log messages go to."""
     limits = {
         "maximum_declared_stream_length": STREAM_LIMIT,
         "array_based_stream_maximum_output_length": STREAM_LIMIT,
@@ -66,6 +78,13 @@ def bounded(seconds: float = DEADLINE_SECONDS) -> Iterator[list[warnings.Warning
         "page_tree_maximum_entries": 2_000,
         "jbig2dec_binary": None,
     }
-    with warnings.catch_warnings(record=True) as caught, apply_configuration(**limits), _deadline(seconds):
-        warnings.simplefilter("always")
-        yield caught
+    messages: list[str] = []
+    logger, handler = logging.getLogger("pypdf"), _Collect(messages)
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as caught, apply_configuration(**limits), _deadline(seconds):
+            warnings.simplefilter("always")
+            yield messages
+            messages.extend(str(w.message) for w in caught)
+    finally:
+        logger.removeHandler(handler)

@@ -177,7 +177,11 @@ def read_pdf(data: bytes, name: str) -> Extraction:
     """Raw answers of a PDF form; raises :class:`UnreadableReturn` with a plain reason for refusals."""
     try:
         with bounded() as caught:
-            extraction = _extract(data, name)
+            try:
+                extraction = _extract(data, name)
+            finally:
+                if any("Circular xref" in message for message in caught):
+                    raise UnreadableReturn(name, _MALFORMED.format(detail="its cross-reference chain loops back on itself"))
     except UnreadableReturn:
         raise
     except ReadTimeout:
@@ -189,7 +193,7 @@ def read_pdf(data: bytes, name: str) -> Extraction:
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         raise UnreadableReturn(name, _MALFORMED.format(detail=type(exc).__name__)) from None
     extraction.warnings.extend(
-        Issue(path="", field="File", message=f"the PDF reader repaired something: {w.message}", severity="warning")
-        for w in caught[:20]
+        Issue(path="", field="File", message=f"the PDF reader repaired something: {message}", severity="warning")
+        for message in caught[:20]
     )
     return extraction
