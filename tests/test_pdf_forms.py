@@ -51,7 +51,9 @@ def test_every_answer_box_has_a_field_named_by_its_pointer(kind: str) -> None:
     for question in layout.questions():
         if question.columns:
             expected |= {
-                field_name(c.pointer.replace("/*/", f"/{row}/")) for c in question.columns for row in range(question.rows)
+                field_name(c.pointer.replace("/*/", f"/{row}/"))
+                for c in question.columns
+                for row in range(question.rows)
             }
         elif question.widget == "checkboxes":
             expected |= {option_field_name(question.pointer, i) for i in range(len(question.options))}
@@ -117,5 +119,7 @@ def _rendered_text(pdf: Path, work: Path) -> str:
     """Flatten what mupdf draws (appearance streams included) into a PDF, then read its text."""
     work.mkdir()
     flat = work / "flat.pdf"
-    subprocess.run(["mutool", "draw", "-q", "-F", "pdf", "-o", str(flat), str(pdf), "1"], check=True, capture_output=True)
+    subprocess.run(
+        ["mutool", "draw", "-q", "-F", "pdf", "-o", str(flat), str(pdf), "1"], check=True, capture_output=True
+    )
     return subprocess.run(["pdftotext", "-layout", str(flat), "-"], check=True, capture_output=True, text=True).stdout

@@ -181,7 +181,9 @@ def read_pdf(data: bytes, name: str) -> Extraction:
                 extraction = _extract(data, name)
             finally:
                 if any("Circular xref" in message for message in caught):
-                    raise UnreadableReturn(name, _MALFORMED.format(detail="its cross-reference chain loops back on itself"))
+                    raise UnreadableReturn(
+                        name, _MALFORMED.format(detail="its cross-reference chain loops back on itself")
+                    )
     except UnreadableReturn:
         raise
     except ReadTimeout:
