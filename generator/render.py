@@ -21,12 +21,13 @@ else, and do the rest ourselves so that:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +57,8 @@ __all__ = [
     "TemplatePart",
     "compile_template",
     "environment",
+    "forget_compiled",
+    "kind_of_template",
     "render_file",
     "render_record",
     "resolve_template",
@@ -74,6 +77,7 @@ _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.foo
 _LITERAL_BRACES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_LISTING = re.compile("[\t\n\a\f]")
 
 
 def sanitise(value: Any) -> Any:
@@ -96,11 +100,23 @@ class _Environment(SandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
+def _strict(show: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that reports a missing name as missing, not as a value it cannot show."""
+
+    @functools.wraps(show)
+    def checked(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, jinja2.Undefined):
+            str(value)  # StrictUndefined raises UndefinedError, naming what is missing
+        return show(value, *args, **kwargs)
+
+    return checked
+
+
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
     """The one Jinja environment templates compile in: sandboxed, autoescaping, strict about names."""
     env = _Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(FILTERS)
+    env.filters.update({name: _strict(show) for name, show in FILTERS.items()})
     return env
 
 
@@ -243,6 +259,8 @@ class CompiledTemplate:
         except (jinja2.TemplateError, ValueError, TypeError, ArithmeticError) as exc:
             raise TemplateFaultError(self.name, part.paragraph(_template_line(exc)), _problem(exc)) from None
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        if not _LISTING.search(xml):
+            return xml  # nothing for docxtpl's line-break and tab pass to do (the costliest step)
         return self._docxtpl.resolve_listing(xml)
 
     def _parse(self, part: TemplatePart, xml: str) -> etree._Element:
@@ -296,6 +314,11 @@ def _compiled(path: str, name: str, modified: int, size: int) -> CompiledTemplat
     return CompiledTemplate(Path(path), name)
 
 
+def forget_compiled() -> None:
+    """Drop every compiled template (benchmarks measure compiling too)."""
+    _compiled.cache_clear()
+
+
 def compile_template(path: Path, name: str | None = None) -> CompiledTemplate:
     """The compiled template at ``path``, compiled again only when the file changes."""
     try:
@@ -324,6 +347,12 @@ def template_kind(path: Path, identifier: str | None, kind: str | None = None) -
         f"{path}: the template does not say which kind of document it is for "
         f"(its Identifier property is not a schema id); add --kind, one of: {', '.join(kinds())}."
     )
+
+
+def kind_of_template(reference: str | Path, kind: str | None = None) -> tuple[str, str | None]:
+    """The document kind (and schema version) of a shipped template's name or a template path."""
+    path = resolve_template(reference)
+    return template_kind(path, compile_template(path, str(reference)).identifier, kind)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ Two things break a docxtpl template after an officer edits it in Word:
 * a tag split across runs: Word cuts text into runs for spell-check marks,
   tracked changes and formatting, so ``{{ cost.annual_amount }}`` may be saved
   as ``{{ cost.annual_`` + ``amount }}`` with markup in between (docxtpl
-  #440 and its many cousins). docxtpl repairs some splits and silently
-  mangles others, so any split is reported here with the paragraph it is in.
+  #440 and its many cousins). docxtpl repairs the simple cases with regular
+  expressions over the XML, and which splits it repairs depends on where Word
+  put the markup, so every split is reported here with its paragraph.
 
 Content problems are collected and returned, never raised (STYLE item 5).
 """
