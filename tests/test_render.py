@@ -20,8 +20,9 @@ from generator.cli import main
 from generator.display import paragraphs
 from generator.errors import TemplateFaultError, UnreadableFileError
 from generator.loading import load_data_file
-from generator.render import compile_template, environment, render_record, resolve_template, sanitise
+from generator.render import render_record, resolve_template
 from generator.render_context import build_context
+from generator.template_engine import compile_template, environment, sanitise
 from generator.validation import validate_record
 from tests.conftest import EXAMPLES, TODAY
 from tests.template_factory import make_template
@@ -278,3 +279,10 @@ def test_the_same_data_gives_the_same_bytes_and_the_template_compiles_once(tmp_p
 def test_a_missing_template_file_is_unreadable(tmp_path):
     with pytest.raises(UnreadableFileError, match="no such template file"):
         resolve_template(str(tmp_path / "gone.docx"))
+
+
+def test_a_field_named_like_a_dict_method_is_the_field():
+    assert (
+        environment().from_string("{{ x.items }} {{ x.keys|money }}").render(x={"items": "mine", "keys": 5})
+        == "mine £5.00"
+    )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
+import zipfile
 
 import pytest
 
 from generator.loading import load_data_file
-from generator.render import render_file, render_record
+from generator.render import render_file, render_record, shipped_templates
+from generator.template_check import check_template
 from tests.conftest import EXAMPLES, TODAY
-from tests.test_render import EXAMPLE, HOSTILE
+from tests.test_render import EXAMPLE, HOSTILE, _texts
 
 CONTROL = "tab\there, bell\x07, escape\x1b, null\x00 end"
 
@@ -106,3 +109,38 @@ def test_hostile_text_prints_literally_and_the_document_still_opens(pdf_text):
     assert "Smith & Daughters <w:p> ]]> Ltd" in text
     assert "bell, escape, null end" in text
     assert "49" not in text
+
+
+def test_templates_saved_again_by_libreoffice_still_check_and_render(tmp_path):
+    """An officer's office suite rewrites the whole file; the tags and the schema id must survive it."""
+    saved = tmp_path / "saved"
+    profile = tmp_path / "libreoffice-profile"
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(saved),
+            *(str(path) for path in shipped_templates().values()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr
+    key_value = {"service-specification": "£68,500.00", "evaluation-report": "6 of 7", "round-summary": "£109,750.50"}
+    for kind, data in EXAMPLE.items():
+        template = saved / f"{kind}.docx"
+        assert template.read_bytes() != shipped_templates()[kind].read_bytes()
+        report = check_template(template)
+        assert (report.kind, report.problems) == (kind, ())
+        document = render_record(template, load_data_file(data), today=TODAY).document
+        assert document is not None
+        assert key_value[kind] in _texts(document)
+        with zipfile.ZipFile(io.BytesIO(document)) as archive:
+            footers = [name for name in archive.namelist() if name.startswith("word/footer")]
+        assert "Issued 1 August 2026" in " ".join(text for name in footers for text in _texts(document, name))
+        assert "Version 1.0.0" in " ".join(text for name in footers for text in _texts(document, name))
