@@ -174,7 +174,7 @@ def decide(
     decisions: dict[str, tuple[Decision, str]] = {}
     left = money.to_allocate
     funded: list[Bid] = []
-    passed_over: list[Bid] = []
+    passed_over: list[tuple[Bid, Decimal]] = []
     for bid in fundable:
         view = combined[bid.reference]
         if bid.annual_amount <= left:
@@ -186,12 +186,12 @@ def decide(
             left -= bid.annual_amount
             funded.append(bid)
         else:
-            passed_over.append(bid)
+            passed_over.append((bid, left))
 
     largest = max((b.annual_amount for b in funded), default=Decimal("0.00"))
-    reserve = next((b for b in passed_over if funded and b.annual_amount <= left + largest), None)
-    for bid in passed_over:
-        decisions[bid.reference] = _not_funded(bid, reserve, left, largest, money.to_allocate)
+    reserve = next((b for b, _ in passed_over if funded and b.annual_amount <= left + largest), None)
+    for bid, left_then in passed_over:
+        decisions[bid.reference] = _not_funded(bid, reserve, left_then, left, largest, money.to_allocate)
     for bid in blocked:
         failures = blocking_failures(combined[bid.reference], criteria)
         decisions[bid.reference] = (
@@ -220,25 +220,24 @@ def _unevaluated(bid: Bid) -> Unevaluated:
 
 
 def _not_funded(
-    bid: Bid, reserve: Bid | None, left: Decimal, largest: Decimal, to_allocate: Decimal
+    bid: Bid, reserve: Bid | None, left_then: Decimal, left: Decimal, largest: Decimal, to_allocate: Decimal
 ) -> tuple[Decision, str]:
     amount = pounds(bid.annual_amount)
+    if bid.annual_amount > to_allocate:
+        return Decision.NOT_FUNDED, f"{amount} is more than all the money to allocate ({pounds(to_allocate)})."
+    turn = f"{amount} did not fit in the {pounds(left_then)} left at its turn"
     if bid is reserve:
         return (
             Decision.RESERVE,
-            f"Held in reserve: {amount} is more than the {pounds(left)} left, but it would fit if funded bids "
-            f"worth at least {pounds(bid.annual_amount - left)} did not go ahead.",
+            f"Held in reserve: {turn}; it would fit if funded bids worth at least "
+            f"{pounds(bid.annual_amount - left)} did not go ahead.",
         )
-    if bid.annual_amount > to_allocate:
-        return Decision.NOT_FUNDED, f"{amount} is more than all the money to allocate ({pounds(to_allocate)})."
     if bid.annual_amount > left + largest:
         return (
             Decision.NOT_FUNDED,
-            f"{amount} is more than the {pounds(left)} left, and would not fit even if the largest funded bid "
-            f"({pounds(largest)}) did not go ahead.",
+            f"{turn}, and would not fit even if the largest funded bid ({pounds(largest)}) did not go ahead.",
         )
     return (
         Decision.NOT_FUNDED,
-        f"{amount} is more than the {pounds(left)} left, and {reserve.reference if reserve else 'another bid'} "
-        "ranks higher as the reserve.",
+        f"{turn}, and {reserve.reference if reserve else 'another bid'} ranks higher as the reserve.",
     )
