@@ -43,7 +43,8 @@ from .issues import Issue
 from .loading import load_data_file
 from .moderation import Assessment, Thresholds
 from .money import MoneyError, parse_money
-from .report_scores import report_scale, scale_issues, weighted_score_of_report
+from .scale_check import report_scale, scale_issues
+from .scoring import weighted_score
 from .validation import validate_record
 
 __all__ = ["LoadedReport", "RoundFileError", "RoundSpec", "read_round"]
@@ -65,6 +66,8 @@ _LABELS = {
 _LATER = {
     "bids_from": "reading bids from a batch register is not available yet; list each bid's reference and file under 'bids'",
 }
+#: The round summary's name is a short answer (``short_text`` in the schemas).
+_NAME_LIMIT = 200
 _MODERATION_KEYS = ("criteria_met_spread", "weighted_score_spread")
 
 
@@ -184,6 +187,10 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             self.problem(key, "this must be filled in with a name for the round, such as 'Growth bids 2027-28'", value)
             return ""
+        if len(value.strip()) > _NAME_LIMIT:
+            self.problem(
+                key, f"keep the name to {_NAME_LIMIT} characters or fewer (it has {len(value.strip())})", value
+            )
         return value.strip()
 
     def money(self, raw: Mapping[str, Any], key: str, *, required: bool) -> Decimal | None:
@@ -403,7 +410,7 @@ class _Reader:
                 source=_shown(file),
                 evaluator=record["evaluator"]["name"],
                 answers={key: value["answer"] for key, value in record["kent_criteria"].items()},
-                weighted_score=weighted_score_of_report(record, on),
+                weighted_score=weighted_score(record),
                 moderated=moderated,
             )
             by_ref.setdefault(reference, []).append(LoadedReport(file, record, assessment))

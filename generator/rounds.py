@@ -15,6 +15,7 @@ from .criteria import criteria_set
 from .evaluation import Decision, RoundResult, decide
 from .moderation import Combined, combine
 from .money import pounds
+from .round_documents import render_round_documents
 from .round_file import RANKING_SET, RoundSpec, read_round
 from .round_summary import round_summary, round_workings, write_json
 
@@ -43,14 +44,17 @@ def decide_round(spec: RoundSpec) -> RoundResult:
 
 
 def run_round(path: Path, out: Path, today: dt.date | None = None) -> RoundRun:
-    """Decide the round in ``path`` and write ``round-summary.json`` and ``round-workings.json`` to ``out``."""
+    """Decide the round in ``path``; write its summary, workings and Word documents to ``out``."""
+    today = today or dt.date.today()
     spec = read_round(path, today)
     result = decide_round(spec)
-    written = (
-        write_json(round_summary(spec, result), out / "round-summary.json"),
+    summary = round_summary(spec, result)
+    written = [
+        write_json(summary, out / "round-summary.json"),
         write_json(round_workings(spec, result), out / "round-workings.json"),
-    )
-    return RoundRun(spec, result, written)
+    ]
+    written += render_round_documents(summary, spec.reports, out, today)
+    return RoundRun(spec, result, tuple(written))
 
 
 def _score(outcome_score: object) -> str:
@@ -94,5 +98,9 @@ def format_round(run: RoundRun) -> str:
         lines += [f"  {o.bid.reference}: {'; '.join(o.combined.flags)}" for o in flagged]
     if spec.warnings:
         lines += ["", "Warnings:"] + [f"  {w.extra['file']}: {w.field}: {w.message}" for w in spec.warnings]
-    lines += ["", "Written:"] + [f"  {path}" for path in run.written]
+    documents = [path for path in run.written if path.parent.name == "evaluation-reports"]
+    shown = [path for path in run.written if path not in documents]
+    lines += ["", "Written:"] + [f"  {path}" for path in shown]
+    if documents:
+        lines.append(f"  {documents[0].parent}/  ({len(documents)} evaluation reports)")
     return "\n".join(lines)

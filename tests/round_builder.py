@@ -68,7 +68,7 @@ def report_record(reference: str, row: dict[str, Any], number: int, scale_top: i
 
 def build_round(fixture: dict[str, Any], folder: Path) -> Path:
     """Write the fixture's bids, reports and round file under ``folder``; return the round file."""
-    from generator.report_scores import report_scale
+    from generator.scale_check import report_scale
 
     scale_top = int(report_scale(fixture["round"].get("scale")).top)
     (folder / "bids").mkdir(parents=True)

@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import json
 
+import docx
+
 from generator.cli import main
+from generator.validation import validate_record
 from tests.conftest import EXAMPLES
 
 ROUND = EXAMPLES / "rounds" / "kent-2027.yaml"
@@ -90,3 +93,38 @@ def test_without_out_the_results_go_to_build_and_the_round_name(tmp_path, monkey
 def test_a_missing_round_file_exits_3(tmp_path, capsys):
     assert main(["evaluate", str(tmp_path / "absent.yaml")]) == 3
     assert "absent.yaml: there is no such file" in capsys.readouterr().err
+
+
+def _text(path) -> str:
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_round_summary_and_each_evaluation_report_are_rendered_to_word(tmp_path, capsys):
+    assert main(["evaluate", str(ROUND), "--out", str(tmp_path), "--today", "2026-09-25"]) == 0
+    summary = _text(tmp_path / "round-summary.docx")
+    assert "Kent Supporting People growth bids 2027-28" in summary
+    assert "Held in reserve: £74,000.00 did not fit in the £59,500.00 left at its turn" in summary
+    reports = sorted(p.name for p in (tmp_path / "evaluation-reports").iterdir())
+    assert reports == [
+        "GB-2026-001.docx",
+        "GB-2026-002-evaluator-1.docx",
+        "GB-2026-002-evaluator-2.docx",
+        "GB-2026-003.docx",
+        "GB-2026-004-evaluator-1.docx",
+        "GB-2026-004-evaluator-2.docx",
+        "GB-2026-004-moderated.docx",
+        "GB-2026-005.docx",
+        "GB-2026-006.docx",
+    ]
+    moderated = _text(tmp_path / "evaluation-reports" / "GB-2026-004-moderated.docx")
+    assert "Helen Price" in moderated
+    assert "The trust has agreed to refer" in moderated
+    assert "(9 evaluation reports)" in capsys.readouterr().out
+
+
+def test_the_example_summary_is_a_valid_round_summary_record(tmp_path, capsys):
+    assert main(["evaluate", str(ROUND), "--out", str(tmp_path)]) == 0
+    summary = json.loads((tmp_path / "round-summary.json").read_text(encoding="utf-8"))
+    assert validate_record(summary, "round-summary") == []

@@ -195,3 +195,8 @@ def test_a_round_file_that_is_a_list_is_refused(tmp_path, capsys):
     (tmp_path / "round.json").write_text(json.dumps(["bid.yaml"]), encoding="utf-8")
     assert main(["evaluate", str(tmp_path / "round.json")]) == 1
     assert "a round file must be a set of settings" in capsys.readouterr().err
+
+
+def test_a_round_name_longer_than_a_short_answer_is_refused(tmp_path):
+    found = problems(write_round(tmp_path, name="x" * 201))
+    assert found == [(str(tmp_path / "round.yaml"), "/name", "keep the name to 200 characters or fewer (it has 201)")]

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from generator.cli import main
+from generator.validation import validate_record
 from tests.conftest import FIXTURES
 from tests.round_builder import build_round
 
@@ -111,3 +112,8 @@ def test_every_case_has_its_working_written_down():
         assert text.startswith("#"), f"{case.name} should start with its hand working"
         assert "expected:" in text
     assert len(CASES) >= 7
+
+
+def test_the_summary_is_a_valid_round_summary_record(decided):
+    _, summary, _ = decided
+    assert validate_record(summary, "round-summary") == []

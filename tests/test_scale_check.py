@@ -1,42 +1,51 @@
-"""Weighted scores out of 100, and scores that are not on the round's scale."""
+"""Weighted scores out of 100 worked by hand, and scores that are not on the round's scale."""
 
 from __future__ import annotations
 
 import copy
 from decimal import Decimal
 
-from generator.criteria import criteria_set
 from generator.loading import load_data_file
-from generator.report_scores import report_scale, scale_issues, weighted_score, weighted_score_of_report
+from generator.scale_check import report_scale, scale_issues
+from generator.scoring import weighted_score
 from tests.conftest import EXAMPLES
 
-HEREFORDSHIRE = criteria_set("herefordshire")
 DARTFORD = load_data_file(EXAMPLES / "evaluation-report" / "dartford-young-people-leaving-care.yaml")
+
+
+def scored(scale_max: int, **scores: int) -> dict:
+    """A report with these weighted scores (``c1=3`` is criterion 1 scored 3)."""
+    record = copy.deepcopy(DARTFORD)
+    rows = [{"criterion": int(k[1:]), "score": v, "justification": "Because."} for k, v in scores.items()]
+    record["weighted_scores"] = {"scale_max": scale_max, "scores": rows}
+    return record
 
 
 def test_the_dartford_example_scores_50_by_hand():
     # 1: 3/4 x 50 = 37.5; 3: 4/4 x 10 = 10; 7: 4/4 x 2.5 = 2.5; total 50.00
-    assert weighted_score_of_report(DARTFORD, report_scale()) == Decimal("50.00")
+    assert weighted_score(DARTFORD) == Decimal("50.00")
 
 
 def test_the_top_of_the_scale_everywhere_scores_100_on_either_scale():
-    for name in ("herefordshire-0-4", "strong-poor-1-5"):
-        scale = report_scale(name)
-        assert weighted_score({c.id: scale.top for c in HEREFORDSHIRE.criteria}, scale, HEREFORDSHIRE) == 100
+    for top in (4, 5):
+        assert weighted_score(scored(top, **{f"c{n}": top for n in range(1, 12)})) == 100
 
 
-def test_unscored_criteria_add_nothing_and_totals_round_half_up():
-    scale = report_scale("herefordshire-0-4")
-    # 2: 1/4 x 12.5 = 3.125 -> 3.13; 11: 1/4 x 2.5 = 0.625; together 3.75
-    assert weighted_score({"2": Decimal(1)}, scale, HEREFORDSHIRE) == Decimal("3.13")
-    assert weighted_score({"2": Decimal(1), "11": Decimal(1)}, scale, HEREFORDSHIRE) == Decimal("3.75")
-    assert weighted_score({}, scale, HEREFORDSHIRE) == Decimal("0.00")
+def test_on_the_1_to_5_scale_poor_still_earns_a_fifth_of_the_weight():
+    # 1: 1/5 x 50 = 10; 2: 3/5 x 12.5 = 7.5
+    assert weighted_score(scored(5, c1=1, c2=3)) == Decimal("17.50")
+
+
+def test_unscored_criteria_add_nothing_and_the_total_rounds_half_up():
+    # 2: 1/4 x 12.5 = 3.125 -> 3.13; with 11: 1/4 x 2.5 = 0.625, together 3.75 (rounded once)
+    assert weighted_score(scored(4, c2=1)) == Decimal("3.13")
+    assert weighted_score(scored(4, c2=1, c11=1)) == Decimal("3.75")
 
 
 def test_a_report_without_weighted_scores_has_no_weighted_score():
     record = copy.deepcopy(DARTFORD)
     del record["weighted_scores"]
-    assert weighted_score_of_report(record, report_scale()) is None
+    assert weighted_score(record) is None
     assert scale_issues(record, report_scale()) == []
 
 
