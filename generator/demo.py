@@ -34,8 +34,18 @@ def _validate_examples(out: Path, today: dt.date) -> None:
             click.echo(f"  refused  {kind}: {path.name}  ->  {shown}")
 
 
+def _decide_example_round(out: Path, today: dt.date) -> None:
+    """The example Kent round: ranked, funded within the money, reserve named, documents written."""
+    from .rounds import format_round, run_round
+
+    run = run_round(resource_dir("examples") / "rounds" / "kent-2027.yaml", out / "round", today)
+    for line in format_round(run).splitlines():
+        click.echo(f"  {line}" if line else "")
+
+
 STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
     ("Checking the example records against the schemas", _validate_examples),
+    ("Deciding the example growth-bid round (examples/rounds/kent-2027.yaml)", _decide_example_round),
 ]
 
 

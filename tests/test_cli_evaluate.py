@@ -128,3 +128,10 @@ def test_the_example_summary_is_a_valid_round_summary_record(tmp_path, capsys):
     assert main(["evaluate", str(ROUND), "--out", str(tmp_path)]) == 0
     summary = json.loads((tmp_path / "round-summary.json").read_text(encoding="utf-8"))
     assert validate_record(summary, "round-summary") == []
+
+
+def test_the_demo_decides_the_example_round(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path), "--today", "2026-09-25"]) == 0
+    assert "Reserve: GB-2026-002 (£74,000.00)." in capsys.readouterr().out
+    decided = json.loads((tmp_path / "round" / "round-summary.json").read_text(encoding="utf-8"))
+    assert decided["totals"]["funded_count"] == 3
