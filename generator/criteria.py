@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -80,17 +82,18 @@ class Scale:
         return next((point.label for point in self.points if point.score == score), None)
 
     def describe(self) -> str:
-        """ "0 (No evidence), 1 (Weak)..." in score order, for messages."""
+        """Every point as '0 (No evidence)', lowest first, for messages."""
         shown = sorted(self.points, key=lambda point: point.score)
         return ", ".join(f"{point.score} ({point.label})" for point in shown)
 
 
-def _path():  # type: ignore[no-untyped-def]
+def _path() -> Path:
     return resource_dir("data") / "criteria.yaml"
 
 
 @cache
-def _raw() -> dict:  # type: ignore[type-arg]
+def _raw() -> dict[str, Any]:
+    """The whole file: criteria sets by name, and the scales under ``scales``."""
     return yaml.safe_load(_path().read_text(encoding="utf-8"))
 
 

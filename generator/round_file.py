@@ -29,46 +29,28 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import glob
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .criteria import Scale, criteria_set, scales
-from .errors import EXIT_INVALID, CommissionError, UnreadableFileError
-from .evaluation import Bid, RoundMoney, round_money
+from .criteria import Scale, criteria_set
+from .errors import UnreadableFileError
+from .evaluation import Bid, RoundMoney
 from .issues import Issue
 from .loading import load_data_file
 from .moderation import Assessment, Thresholds
-from .money import MoneyError, parse_money
-from .scale_check import report_scale, scale_issues
+from .money import parse_money
+from .round_problems import Problems, RoundFileError, shown
+from .round_settings import LABELS, read_settings
+from .scale_check import scale_issues
 from .scoring import weighted_score
 from .validation import validate_record
 
-__all__ = ["LoadedReport", "RoundFileError", "RoundSpec", "read_round"]
+__all__ = ["RANKING_SET", "LoadedReport", "RoundFileError", "RoundSpec", "read_round"]
 
 #: The criteria set bids are ranked by.
 RANKING_SET = "kent"
-
-_LABELS = {
-    "name": "Round name",
-    "money_available": "Money available",
-    "hold_back_percent": "Share held back (per cent)",
-    "hold_back_amount": "Amount held back",
-    "decision_date": "Date of decision",
-    "scale": "Scoring scale",
-    "moderation": "Moderation thresholds",
-    "bids": "Bids",
-    "evaluations": "Evaluation reports",
-}
-_LATER = {
-    "bids_from": "reading bids from a batch register is not available yet; list each bid's reference and file under 'bids'",
-}
-#: The round summary's name is a short answer (``short_text`` in the schemas).
-_NAME_LIMIT = 200
-_MODERATION_KEYS = ("criteria_met_spread", "weighted_score_spread")
 
 
 @dataclass(frozen=True)
@@ -78,10 +60,6 @@ class LoadedReport:
     path: Path
     record: Mapping[str, Any]
     assessment: Assessment
-
-    @property
-    def reference(self) -> str:
-        return str(self.record["bid"]["reference"])
 
 
 @dataclass(frozen=True)
@@ -100,176 +78,18 @@ class RoundSpec:
     warnings: tuple[Issue, ...] = field(default=())
 
 
-class RoundFileError(CommissionError):
-    """The round cannot be decided until these problems are put right."""
-
-    exit_code = EXIT_INVALID
-
-    def __init__(self, round_path: Path, problems: list[Issue]) -> None:
-        self.problems = problems
-        lines = [f"{round_path}: the round cannot be decided until {_count(len(problems), 'problem')} put right."]
-        for name in dict.fromkeys(p.extra["file"] for p in problems):
-            lines.append(f"  {name}")
-            lines.extend(f"    {p.path or '/'}  {p.field}: {p.message}" for p in problems if p.extra["file"] == name)
-        super().__init__("\n".join(lines))
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word} is" if n == 1 else f"{n} {word}s are"
-
-
-def _shown(path: Path) -> str:
-    """A path as a person would type it: relative to here when it is below here."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return os.path.normpath(path)
-    return os.path.normpath(path if relative.startswith("..") else relative)
-
-
-class _Collector:
-    """Problems and warnings, each tagged with the file it is about."""
-
-    def __init__(self) -> None:
-        self.items: list[Issue] = []
-
-    def add(self, file: Path, pointer: str, label: str, message: str, value: Any = None, *, warn: bool = False) -> None:
-        severity = "warning" if warn else "error"
-        self.items.append(Issue(pointer, label, message, value, "round-file", severity, {"file": _shown(file)}))
-
-    def extend(self, file: Path, issues: list[Issue]) -> None:
-        for issue in issues:
-            self.items.append(
-                Issue(
-                    issue.path,
-                    issue.field,
-                    issue.message,
-                    issue.value,
-                    issue.rule,
-                    issue.severity,
-                    {"file": _shown(file)},
-                )
-            )
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.items if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.items if i.severity != "error"]
-
-
 class _Reader:
+    """Reads the bids and reports a round file lists, recording every problem."""
+
     def __init__(self, path: Path, today: dt.date | None) -> None:
         self.path = path
         self.folder = path.parent
         self.today = today
-        self.found = _Collector()
+        self.found = Problems()
         self.bid_references: list[str] = []
 
     def problem(self, key: str, message: str, value: Any = None, pointer: str | None = None, label: str = "") -> None:
-        self.found.add(self.path, pointer or f"/{key}", label or _LABELS.get(key, key), message, value)
-
-    # -- the round's own settings ---------------------------------------------------------
-
-    def keys(self, raw: Mapping[str, Any]) -> None:
-        for key in raw:
-            if key in _LATER:
-                self.problem(key, _LATER[key], raw[key])
-            elif key not in _LABELS:
-                hint = difflib.get_close_matches(str(key), list(_LABELS), n=1)
-                suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; known keys: {', '.join(_LABELS)}"
-                self.problem(key, f"'{key}' is not a setting of a round file{suggestion}", raw[key])
-
-    def text(self, raw: Mapping[str, Any], key: str) -> str:
-        value = raw.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.problem(key, "this must be filled in with a name for the round, such as 'Growth bids 2027-28'", value)
-            return ""
-        if len(value.strip()) > _NAME_LIMIT:
-            self.problem(
-                key, f"keep the name to {_NAME_LIMIT} characters or fewer (it has {len(value.strip())})", value
-            )
-        return value.strip()
-
-    def money(self, raw: Mapping[str, Any], key: str, *, required: bool) -> Decimal | None:
-        if key not in raw:
-            if required:
-                self.problem(key, "this must be filled in; enter an amount in pounds, such as 150000.00")
-            return None
-        try:
-            return parse_money(raw[key])
-        except MoneyError as exc:
-            self.problem(key, str(exc), raw[key])
-            return None
-
-    def percent(self, raw: Mapping[str, Any], key: str) -> Decimal | None:
-        if key not in raw:
-            return None
-        value = raw[key]
-        try:
-            number = Decimal(str(value)) if isinstance(value, int | float) and not isinstance(value, bool) else None
-        except InvalidOperation:
-            number = None
-        if number is None or not 0 <= number <= 100:
-            self.problem(key, f"expected a percentage from 0 to 100, such as 10, not {value!r}", value)
-            return None
-        return number
-
-    def date(self, raw: Mapping[str, Any], key: str) -> dt.date | None:
-        if key not in raw:
-            return None
-        try:
-            return dt.date.fromisoformat(str(raw[key]))
-        except ValueError:
-            self.problem(key, f"expected a date such as 2027-09-24, not {raw[key]!r}", raw[key])
-            return None
-
-    def scale(self, raw: Mapping[str, Any]) -> Scale:
-        name = raw.get("scale")
-        if name is not None and name not in scales():
-            self.problem("scale", f"there is no scale '{name}'; choose one of {', '.join(scales())}", name)
-            name = None
-        return report_scale(name)
-
-    def thresholds(self, raw: Mapping[str, Any]) -> Thresholds:
-        block = raw.get("moderation", {})
-        if not isinstance(block, Mapping):
-            self.problem("moderation", f"expected the settings {' and '.join(_MODERATION_KEYS)}", block)
-            return Thresholds()
-        default = Thresholds()
-        for key in block:
-            if key not in _MODERATION_KEYS:
-                self.problem(
-                    "moderation",
-                    f"'{key}' is not a moderation setting; use {' or '.join(_MODERATION_KEYS)}",
-                    key,
-                    f"/moderation/{key}",
-                )
-        met = block.get("criteria_met_spread", default.criteria_met_spread)
-        spread = block.get("weighted_score_spread", default.weighted_score_spread)
-        if not isinstance(met, int) or isinstance(met, bool) or met < 0:
-            self.problem(
-                "moderation",
-                f"expected a whole number of criteria, 0 or more, not {met!r}",
-                met,
-                "/moderation/criteria_met_spread",
-                "Moderation – criteria met spread",
-            )
-            met = default.criteria_met_spread
-        if not isinstance(spread, int | float | Decimal) or isinstance(spread, bool) or spread < 0:
-            self.problem(
-                "moderation",
-                f"expected a number of points out of 100, 0 or more, not {spread!r}",
-                spread,
-                "/moderation/weighted_score_spread",
-                "Moderation – weighted score spread",
-            )
-            spread = default.weighted_score_spread
-        return Thresholds(met, Decimal(str(spread)))
-
-    # -- bids and reports -----------------------------------------------------------------
+        self.found.add(self.path, pointer or f"/{key}", label or LABELS.get(key, key), message, value)
 
     def load(self, file: Path, kind: str) -> Mapping[str, Any] | None:
         try:
@@ -407,7 +227,7 @@ class _Reader:
             if issues:
                 continue
             assessment = Assessment(
-                source=_shown(file),
+                source=shown(file),
                 evaluator=record["evaluator"]["name"],
                 answers={key: value["answer"] for key, value in record["kent_criteria"].items()},
                 weighted_score=weighted_score(record),
@@ -421,7 +241,7 @@ class _Reader:
                     extra.path,
                     "",
                     "File",
-                    f"{reference} already has a moderated report ({_shown(moderated_reports[0].path)}); "
+                    f"{reference} already has a moderated report ({shown(moderated_reports[0].path)}); "
                     "a bid can have only one",
                 )
         return {ref: tuple(loaded) for ref, loaded in by_ref.items()}
@@ -429,39 +249,25 @@ class _Reader:
     def read(self) -> RoundSpec:
         raw = load_data_file(self.path)
         if not isinstance(raw, Mapping):
-            self.problem(
-                "", "a round file must be a set of settings (name, money_available, bids...)", None, "", "Round"
-            )
+            message = "a round file must be a set of settings (name, money_available, bids...)"
+            self.problem("", message, None, "", "Round")
             raise RoundFileError(self.path, self.found.errors)
-        self.keys(raw)
-        name = self.text(raw, "name")
-        available = self.money(raw, "money_available", required=True)
-        percent = self.percent(raw, "hold_back_percent")
-        amount = self.money(raw, "hold_back_amount", required=False)
-        decision_date = self.date(raw, "decision_date")
-        on = self.scale(raw)
-        thresholds = self.thresholds(raw)
-        money = None
-        if available is not None:
-            try:
-                money = round_money(available, percent, amount)
-            except ValueError as exc:
-                self.problem("hold_back_amount" if amount is not None else "hold_back_percent", str(exc))
+        settings = read_settings(self.path, raw, self.found)
         bids, records = self.bids(raw)
-        reports = self.reports(raw, bids, on)
-        if self.found.errors or money is None:
+        reports = self.reports(raw, bids, settings.scale)
+        if self.found.errors or settings.money is None:
             raise RoundFileError(self.path, self.found.errors)
         return RoundSpec(
-            self.path,
-            name,
-            money,
-            decision_date,
-            on,
-            thresholds,
-            tuple(bids),
-            records,
-            reports,
-            tuple(self.found.warnings),
+            path=self.path,
+            name=settings.name,
+            money=settings.money,
+            decision_date=settings.decision_date,
+            scale=settings.scale,
+            thresholds=settings.thresholds,
+            bids=tuple(bids),
+            bid_records=records,
+            reports=reports,
+            warnings=tuple(self.found.warnings),
         )
 
 
