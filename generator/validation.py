@@ -14,6 +14,11 @@ from .schemas import validator
 __all__ = ["validate_record"]
 
 
+def _path_order(pointer: str) -> list[tuple[int, int | str]]:
+    """Sort pointers as people read them: row 10 after row 2."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in pointer.split("/")]
+
+
 def _without_repeats(issues: list[Issue]) -> list[Issue]:
     """``format`` and ``pattern`` can both object to one value in the same words: say it once."""
     seen: set[tuple[str, str]] = set()
@@ -33,7 +38,7 @@ def validate_record(record: Any, kind: str, *, version: str | None = None, today
     issues: list[Issue] = []
     for error in validator(kind, version).iter_errors(record):
         issues.extend(issue_from_schema_error(kind, error, version))
-    issues.sort(key=lambda issue: issue.path.split("/"))
+    issues.sort(key=lambda issue: _path_order(issue.path))
     issues = _without_repeats(issues)
     if isinstance(record, Mapping):
         context = RuleContext(kind=kind, today=today or dt.date.today(), version=version)

@@ -55,3 +55,12 @@ def test_too_long_text_says_the_limit_and_the_length():
     record["proposal_title"] = "x" * 250
     [issue] = validate_record(record, "growth-bid", today=TODAY)
     assert issue.message == "keep this to 200 characters or fewer (it has 250)"
+
+
+def test_errors_are_listed_in_row_order_not_text_order():
+    record = copy.deepcopy(BID)
+    record["outcomes"] = [{"description": "ok"} for _ in range(12)]
+    record["outcomes"][1]["description"] = ""
+    record["outcomes"][10]["description"] = ""
+    paths = [i.path for i in validate_record(record, "growth-bid", today=TODAY)]
+    assert paths == ["/outcomes/1/description", "/outcomes/10/description"]

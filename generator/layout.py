@@ -1,0 +1,215 @@
+"""Merge a form layout (``forms/<kind>.yaml``) with its schema into a form model.
+
+The layout says where each question goes and how it is asked (section, order,
+widget, row count); the schema says what it is called, what help it has and
+what is allowed. Nothing about a field is written twice: a layout names a
+field only by its JSON Pointer. The Word and PDF builders, the parsers and
+the site's form guides all read this model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+
+from .errors import CommissionError
+from .messages import field_label
+from .resources import resource_dir
+from .schemas import FieldSpec, field_for_pointer, fields, schema_info
+
+__all__ = ["WIDGETS", "FormLayout", "Question", "Section", "layout_kinds", "load_layout"]
+
+#: Every way a question can be asked.
+WIDGETS = ("text", "textarea", "money", "number", "date", "choice", "checkboxes", "checkbox", "table")
+_LAYOUT_KEYS = {"pointer", "widget", "rows"}
+_DEFAULT_ROWS = 3
+
+
+@dataclass(frozen=True)
+class Question:
+    """One answer box on a form (or one column of a table)."""
+
+    pointer: str
+    number: str
+    label: str
+    help: str
+    widget: str
+    required: bool
+    placeholder: str
+    field: FieldSpec
+    columns: tuple[Question, ...] = ()
+    rows: int = 0
+
+    @property
+    def options(self) -> tuple[Any, ...]:
+        """The choices of a drop-down or a set of check boxes."""
+        return self.field.enum or self.field.item_enum or ()
+
+
+@dataclass(frozen=True)
+class Section:
+    number: int
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class FormLayout:
+    """A whole form: what a bidder sees, in order."""
+
+    kind: str
+    version: str
+    layout_version: int
+    title: str
+    subtitle: str
+    instructions: str
+    sections: tuple[Section, ...]
+
+    def questions(self) -> Iterator[Question]:
+        """Every question in form order (tables as one question)."""
+        for section in self.sections:
+            yield from section.questions
+
+    def answer_boxes(self) -> Iterator[Question]:
+        """Every single box in form order: table columns replace their table."""
+        for question in self.questions():
+            if question.columns:
+                yield from question.columns
+            else:
+                yield question
+
+
+def widget_for(spec: FieldSpec) -> str:
+    """The natural widget for a field, from its schema."""
+    if spec.type == "boolean":
+        return "checkbox"
+    if spec.type == "array":
+        return "checkboxes" if spec.item_enum else "table"
+    if spec.enum:
+        return "choice"
+    if spec.semantic == "money":
+        return "money"
+    if spec.format == "date":
+        return "date"
+    if spec.type in ("integer", "number"):
+        return "number"
+    if spec.semantic == "long_text":
+        return "textarea"
+    return "text"
+
+
+def placeholder_for(spec: FieldSpec, widget: str) -> str:
+    """Grey prompt text in an empty box; parsers treat it as empty."""
+    if widget == "date":
+        return "Click or tap to enter a date, such as 1 April 2027"
+    if widget == "choice":
+        return "Choose an item"
+    if spec.expected:
+        return f"Click or tap here to enter {spec.expected}"
+    return "Click or tap here to enter text"
+
+
+def _entry(raw: Any, where: str) -> Mapping[str, Any]:
+    if isinstance(raw, str):
+        return {"pointer": raw}
+    if isinstance(raw, Mapping) and "pointer" in raw and set(raw) <= _LAYOUT_KEYS:
+        return raw
+    raise CommissionError(
+        f"{where}: each question is a JSON Pointer or a mapping with {sorted(_LAYOUT_KEYS)}; got {raw!r}."
+    )
+
+
+def _question(kind: str, entry: Mapping[str, Any], number: str, where: str) -> Question:
+    pointer = entry["pointer"]
+    spec = field_for_pointer(kind, pointer)
+    if spec is None or "*" in pointer:
+        raise CommissionError(f"{where}: '{pointer}' is not a field of the {kind} schema.")
+    widget = entry.get("widget", widget_for(spec))
+    if widget not in WIDGETS:
+        raise CommissionError(f"{where}: widget '{widget}' for {pointer} is not one of {', '.join(WIDGETS)}.")
+    columns: tuple[Question, ...] = ()
+    rows = 0
+    if widget == "table":
+        rows = int(entry.get("rows", _DEFAULT_ROWS))
+        columns = tuple(_column(column) for column in _columns_of(kind, pointer))
+    return Question(
+        pointer=pointer,
+        number=number,
+        label=field_label(kind, pointer) if widget != "table" else spec.title,
+        help=spec.description,
+        widget=widget,
+        required=spec.required and _parents_required(kind, pointer),
+        placeholder=placeholder_for(spec, widget),
+        field=spec,
+        columns=columns,
+        rows=rows,
+    )
+
+
+def _columns_of(kind: str, pointer: str) -> list[FieldSpec]:
+    prefix = f"{pointer}/*/"
+    return [spec for spec in fields(kind) if spec.pointer.startswith(prefix) and "/" not in spec.pointer[len(prefix) :]]
+
+
+def _column(spec: FieldSpec) -> Question:
+    widget = widget_for(spec)
+    return Question(
+        pointer=spec.pointer,
+        number="",
+        label=spec.title,
+        help=spec.description,
+        widget=widget,
+        required=spec.required,
+        placeholder=placeholder_for(spec, widget),
+        field=spec,
+    )
+
+
+def _parents_required(kind: str, pointer: str) -> bool:
+    """A required field inside an optional block is only required once the block is used."""
+    parts = pointer.split("/")[1:-1]
+    for depth in range(1, len(parts) + 1):
+        parent = field_for_pointer(kind, "/" + "/".join(parts[:depth]))
+        if parent is not None and not parent.required:
+            return False
+    return True
+
+
+@cache
+def load_layout(kind: str) -> FormLayout:
+    """The form model of a kind, checked against its schema."""
+    path = resource_dir("forms") / f"{kind}.yaml"
+    info = schema_info(kind)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CommissionError(f"There is no form layout for '{kind}' (expected {path}).") from None
+    if raw.get("kind") != kind:
+        raise CommissionError(f"{path}: says it is the layout of '{raw.get('kind')}', not '{kind}'.")
+    sections = []
+    for number, section in enumerate(raw["sections"], start=1):
+        where = f"{path.name}, section {number}"
+        questions = tuple(
+            _question(kind, _entry(item, where), f"{number}.{index}", where)
+            for index, item in enumerate(section["questions"], start=1)
+        )
+        sections.append(Section(number, section["title"], section.get("intro", ""), questions))
+    return FormLayout(
+        kind=kind,
+        version=info.version,
+        layout_version=int(raw.get("layout_version", 1)),
+        title=raw["title"],
+        subtitle=raw.get("subtitle", ""),
+        instructions=raw.get("instructions", ""),
+        sections=tuple(sections),
+    )
+
+
+def layout_kinds() -> list[str]:
+    """Kinds that have a form."""
+    return sorted(path.stem for path in resource_dir("forms").glob("*.yaml"))

@@ -1,0 +1,285 @@
+"""Parse a returned form (DOCX or PDF) into one envelope: raw answers, typed record, errors.
+
+The format readers (``generator.ooxml``, ``generator.pdf``) only pull raw
+answers out of a file, keyed by JSON Pointer; everything after that (placeholder
+handling, coercion, building the record, validation) happens here, once, for
+both formats. A content problem never raises: it becomes an error in the
+envelope. A file that cannot be read at all is ``unreadable``, with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import coerce
+from .errors import EXIT_INVALID, EXIT_UNREADABLE, UnreadableFileError
+from .issues import Issue
+from .layout import FormLayout, Question, layout_kinds, load_layout
+from .schemas import versions
+from .validation import validate_record
+
+__all__ = [
+    "MAX_RETURN_BYTES",
+    "Envelope",
+    "Extraction",
+    "UnreadableReturn",
+    "parse_bytes",
+    "parse_return",
+    "record_from_answers",
+]
+
+#: No genuine form comes near this; bigger files are refused before any parsing.
+MAX_RETURN_BYTES = 50 * 1024 * 1024
+
+
+class UnreadableReturn(UnreadableFileError):
+    """A reader's refusal: the file is not a form we can read, and why."""
+
+
+@dataclass
+class Extraction:
+    """What a format reader found in a file, before any interpretation.
+
+    ``answers`` maps concrete JSON Pointers (``/outcomes/0/description``) to the
+    raw value: text as typed, ``True``/``False`` for a box, a list of ticked
+    options for a set of check boxes. ``flags`` records facts about the file
+    worth an officer's attention (tracked changes, JavaScript, attachments).
+    """
+
+    kind: str | None
+    version: str | None
+    answers: dict[str, Any]
+    warnings: list[Issue] = field(default_factory=list)
+    flags: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Envelope:
+    """The one result of parsing a return, whatever happened to it."""
+
+    file: str
+    sha256: str
+    kind: str | None = None
+    version: str | None = None
+    status: str = "unreadable"
+    record: dict[str, Any] | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    flags: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return {"valid": 0, "invalid": EXIT_INVALID}.get(self.status, EXIT_UNREADABLE)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "version": self.version,
+            "status": self.status,
+            "record": self.record,
+            "raw": self.raw,
+            "errors": [issue.to_dict() for issue in self.errors],
+            "warnings": [issue.to_dict() for issue in self.warnings],
+            "flags": self.flags,
+        }
+
+
+Reader = Callable[[bytes, str], Extraction]
+
+
+def _docx_reader() -> Reader:
+    from .ooxml.reader import read_docx
+
+    return read_docx
+
+
+def _pdf_reader() -> Reader:
+    from .pdf.reader import read_pdf
+
+    return read_pdf
+
+
+def _refuse(reason: str) -> Callable[[], Reader]:
+    def reader() -> Reader:
+        def refuse(data: bytes, name: str) -> Extraction:
+            raise UnreadableReturn(name, reason)
+
+        return refuse
+
+    return reader
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Readers chosen by what a file starts with, never by its extension.
+_SIGNATURES: list[tuple[bytes, Callable[[], Reader]]] = [
+    (b"PK\x03\x04", _docx_reader),
+    (b"%PDF-", _pdf_reader),
+    (
+        _OLE,
+        _refuse(
+            "this is a password-protected document or an old-style Word (.doc) file; "
+            "please remove the password, or open it in Word and save it as a Word document (.docx), then send it again"
+        ),
+    ),
+    (
+        b"{\\rtf",
+        _refuse(
+            "this is a Rich Text (RTF) file, not the Word form; please fill in the Word form (.docx) and send that"
+        ),
+    ),
+]
+
+
+def _reader_for(data: bytes, name: str) -> Reader:
+    head = data[:1024].lstrip()
+    for signature, reader in _SIGNATURES:
+        if data.startswith(signature) or (signature == b"%PDF-" and signature in head):
+            return reader()
+    if not data:
+        raise UnreadableReturn(name, "the file is empty (0 bytes); please send the completed form again")
+    raise UnreadableReturn(
+        name, "this is not a Word (.docx) or PDF form; please send the completed form as a .docx or .pdf"
+    )
+
+
+def _is_empty(value: Any, question: Question) -> bool:
+    if value is None or value is False or value == []:
+        return True
+    text = coerce.to_text(value) if isinstance(value, str) else "x"
+    return text is None or text == question.placeholder
+
+
+def _typed(value: Any, question: Question) -> Any:
+    widget, spec = question.widget, question.field
+    if widget == "checkbox":
+        return coerce.to_boolean(value)
+    if _is_empty(value, question):
+        return None
+    if widget == "money":
+        return coerce.to_money(value)
+    if widget == "date":
+        return coerce.to_date(value)
+    if widget == "number":
+        return coerce.to_integer(value) if spec.type == "integer" else coerce.to_number(value)
+    if widget == "choice":
+        return coerce.to_choice(value, question.options)
+    if widget == "checkboxes":
+        return coerce.to_choices(value, question.options) or None
+    return coerce.to_text(value)
+
+
+def _put(record: dict[str, Any], pointer: str, value: Any) -> None:
+    *parents, leaf = pointer.split("/")[1:]
+    target = record
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[leaf] = value
+
+
+def _rows(answers: Mapping[str, Any], table: Question) -> list[dict[str, Any]]:
+    indices = sorted(
+        {int(p[len(table.pointer) + 1 :].split("/", 1)[0]) for p in answers if p.startswith(table.pointer + "/")}
+    )
+    rows = []
+    for index in indices:
+        row: dict[str, Any] = {}
+        for column in table.columns:
+            value = _typed(answers.get(f"{table.pointer}/{index}/{column.field.name}"), column)
+            if value is not None:
+                row[column.field.name] = value
+        if any(value not in (None, False) for value in row.values()):
+            rows.append(row)
+    return rows
+
+
+def record_from_answers(layout: FormLayout, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed record from raw answers: empty answers are left out, empty table rows dropped."""
+    record: dict[str, Any] = {}
+    for question in layout.questions():
+        if question.columns:
+            rows = _rows(answers, question)
+            if rows:
+                _put(record, question.pointer, rows)
+            continue
+        value = _typed(answers.get(question.pointer), question)
+        if question.widget == "checkbox" and question.pointer not in answers:
+            continue
+        if value is not None:
+            _put(record, question.pointer, value)
+    return record
+
+
+def _unreadable(envelope: Envelope, reason: str) -> Envelope:
+    envelope.status = "unreadable"
+    envelope.errors = [Issue(path="", field="File", message=reason, rule="unreadable")]
+    return envelope
+
+
+def _check_identity(extraction: Extraction) -> str | None:
+    """Why this file's kind and version cannot be read, or None if they can."""
+    if extraction.kind is None or extraction.kind not in layout_kinds():
+        return (
+            "this document is not one of our forms (it does not say which form it is); "
+            "please fill in the blank form you were sent and return that"
+        )
+    if extraction.version not in versions(extraction.kind):
+        known = ", ".join(versions(extraction.kind))
+        return (
+            f"this is a {extraction.kind} form, version {extraction.version}, which this toolkit does not know "
+            f"(it reads versions {known}); please update the toolkit, or ask the bidder to use the current form"
+        )
+    return None
+
+
+def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Envelope:
+    """Parse a return already in memory; never raises for a bad file."""
+    envelope = Envelope(file=name, sha256=hashlib.sha256(data).hexdigest())
+    if len(data) > MAX_RETURN_BYTES:
+        return _unreadable(
+            envelope, f"the file is {len(data):,} bytes; forms larger than {MAX_RETURN_BYTES:,} are refused"
+        )
+    try:
+        extraction = _reader_for(data, name)(data, name)
+    except UnreadableFileError as exc:
+        return _unreadable(envelope, exc.reason)
+    envelope.kind, envelope.version = extraction.kind, extraction.version
+    envelope.flags = dict(extraction.flags)
+    envelope.warnings = list(extraction.warnings)
+    envelope.raw = dict(extraction.answers)
+    if problem := _check_identity(extraction):
+        return _unreadable(envelope, problem)
+    assert extraction.kind is not None and extraction.version is not None
+    layout = load_layout(extraction.kind)
+    record = record_from_answers(layout, extraction.answers)
+    envelope.record = record
+    envelope.errors = validate_record(record, extraction.kind, version=extraction.version, today=today)
+    envelope.status = "invalid" if envelope.errors else "valid"
+    return envelope
+
+
+def parse_return(path: Path | str, *, today: dt.date | None = None) -> Envelope:
+    """Parse a returned form file; the file itself is never changed."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_RETURN_BYTES:
+            envelope = Envelope(file=str(path), sha256="")
+            return _unreadable(
+                envelope, f"the file is {size:,} bytes; forms larger than {MAX_RETURN_BYTES:,} are refused"
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFileError(path, "there is no such file") from None
+    except IsADirectoryError:
+        raise UnreadableFileError(path, "this is a folder, not a file") from None
+    except OSError as exc:
+        raise UnreadableFileError(path, f"the file cannot be read ({exc.strerror})") from exc
+    return parse_bytes(data, str(path), today=today)
