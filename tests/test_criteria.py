@@ -65,3 +65,11 @@ def test_scales_are_data_and_the_weighted_set_names_its_usual_one():
 def test_an_unknown_scale_is_a_clear_error():
     with pytest.raises(CommissionError, match=r"no scoring scale called 'ten-point'.*known: herefordshire-0-4"):
         scale("ten-point")
+
+
+def test_the_schema_words_each_kent_criterion_as_the_data_does():
+    """The schema's titles and help come from data/criteria.yaml, so forms and documents agree."""
+    properties = schemas.schema_info("evaluation-report").contents["properties"]["kent_criteria"]["properties"]
+    for criterion in criteria_set("kent").criteria:
+        assert properties[criterion.id]["title"] == f"({criterion.id}) {criterion.title}"
+        assert properties[criterion.id]["description"] == criterion.question
