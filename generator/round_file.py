@@ -40,7 +40,7 @@ from .evaluation import Bid, RoundMoney
 from .issues import Issue
 from .loading import load_data_file
 from .moderation import Assessment, Thresholds
-from .money import parse_money
+from .money import MoneyError, parse_money
 from .round_problems import Problems, RoundFileError, shown
 from .round_settings import LABELS, read_settings
 from .scale_check import scale_issues
@@ -141,13 +141,18 @@ class _Reader:
             record = self.load(file, "growth-bid")
             if record is None:
                 continue
+            try:
+                amount = parse_money(record["annual_amount"])
+            except MoneyError as exc:
+                self.found.add(file, "/annual_amount", "Annual amount", str(exc), record["annual_amount"])
+                continue
             records[reference] = record
             bids.append(
                 Bid(
                     reference=reference,
                     organisation=record["applicant"]["organisation"],
                     proposal_title=record["proposal_title"],
-                    annual_amount=parse_money(record["annual_amount"]),
+                    annual_amount=amount,
                     submitted=dt.date.fromisoformat(record["submission_date"]),
                     commissioning_partner=record["applicant"].get("is_commissioning_partner"),
                 )

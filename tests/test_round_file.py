@@ -200,3 +200,17 @@ def test_a_round_file_that_is_a_list_is_refused(tmp_path, capsys):
 def test_a_round_name_longer_than_a_short_answer_is_refused(tmp_path):
     found = problems(write_round(tmp_path, name="x" * 201))
     assert found == [(str(tmp_path / "round.yaml"), "/name", "keep the name to 200 characters or fewer (it has 201)")]
+
+
+def test_an_annual_amount_with_fractions_of_a_penny_is_refused(tmp_path):
+    path = write_round(tmp_path)
+    record = yaml.safe_load((tmp_path / "bid.yaml").read_text(encoding="utf-8"))
+    record["annual_amount"] = 68500.005
+    (tmp_path / "bid.yaml").write_text(yaml.safe_dump(record), encoding="utf-8")
+    assert problems(path) == [
+        (
+            str(tmp_path / "bid.yaml"),
+            "/annual_amount",
+            "expected pounds and whole pence (two decimal places at most), not 68500.005",
+        )
+    ]
