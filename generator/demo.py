@@ -43,8 +43,25 @@ def _decide_example_round(out: Path, today: dt.date) -> None:
         click.echo(f"  {line}" if line else "")
 
 
+def _render_examples(out: Path, today: dt.date) -> None:
+    """Each shipped template filled from the examples of its kind."""
+    from .render import kind_of_template, render_file, shipped_templates
+
+    examples = resource_dir("examples")
+    for name in shipped_templates():
+        kind, _ = kind_of_template(name)
+        for path in sorted((examples / kind).glob("*.*")):
+            target = out / "documents" / kind / f"{path.stem}.docx"
+            outcome = render_file(name, path, target, today=today)
+            if outcome.issues:
+                click.echo(f"  not made  {name}: {path.name} has {len(outcome.issues)} problem(s)")
+            else:
+                click.echo(f"  made     {target.relative_to(out)}  ({name} template, {path.name})")
+
+
 STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
     ("Checking the example records against the schemas", _validate_examples),
+    ("Filling the Word templates from the examples", _render_examples),
     ("Deciding the example growth-bid round (examples/rounds/kent-2027.yaml)", _decide_example_round),
 ]
 

@@ -36,7 +36,7 @@ class WeightedRow:
     justification: str
 
 
-def _contributions(report: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], WeightedRow, Decimal]]:
+def _contributions(report: Mapping[str, Any]) -> list[tuple[WeightedRow, Decimal]]:
     """Each score with its row and its exact (unrounded) contribution."""
     block = report.get("weighted_scores")
     if not isinstance(block, Mapping):
@@ -62,13 +62,13 @@ def _contributions(report: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], W
             points=exact.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP),
             justification=str(entry.get("justification", "")),
         )
-        out.append((entry, row, exact))
+        out.append((row, exact))
     return out
 
 
 def weighted_rows(report: Mapping[str, Any]) -> list[WeightedRow]:
     """The scored criteria of a (validated) report, in the order given; empty without scores."""
-    return [row for _, row, _ in _contributions(report)]
+    return [row for row, _ in _contributions(report)]
 
 
 def weighted_score(report: Mapping[str, Any]) -> Decimal | None:
@@ -79,5 +79,5 @@ def weighted_score(report: Mapping[str, Any]) -> Decimal | None:
     """
     if not isinstance(report.get("weighted_scores"), Mapping):
         return None
-    total = sum((exact for _, _, exact in _contributions(report)), Decimal(0))
+    total = sum((exact for _, exact in _contributions(report)), Decimal(0))
     return total.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)

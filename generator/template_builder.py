@@ -434,7 +434,7 @@ def round_summary() -> DocumentObject:
     )
 
     doc.add_heading(_title(kind, "/bids"), 1)
-    widths = (1.3, 7.2, 2.6, 1.8, 1.8, 2.3)
+    widths = (1.5, 6.1, 2.7, 1.9, 2.2, 2.6)
     ranked = _table(doc, widths)
     _header_row(ranked, widths, ["Rank", "Bid", "Annual amount", "Criteria met", "Weighted score", "Decision"])
     _tag_row(ranked, widths, "{%tr for bid in bids %}")

@@ -7,8 +7,9 @@ Two things break a docxtpl template after an officer edits it in Word:
 * a tag split across runs: Word cuts text into runs for spell-check marks,
   tracked changes and formatting, so ``{{ cost.annual_amount }}`` may be saved
   as ``{{ cost.annual_`` + ``amount }}`` with markup in between (docxtpl
-  #440 and its many cousins). docxtpl repairs some splits and silently
-  mangles others, so any split is reported here with the paragraph it is in.
+  #440 and its many cousins). docxtpl repairs the simple cases with regular
+  expressions over the XML, and which splits it repairs depends on where Word
+  put the markup, so every split is reported here with its paragraph.
 
 Content problems are collected and returned, never raised (STYLE item 5).
 """
@@ -24,9 +25,10 @@ from pathlib import Path
 import jinja2
 from lxml import etree
 
-from .render import environment, read_parts, resolve_template, shipped_templates, template_kind
+from .render import resolve_template, shipped_templates, template_kind
 from .render_context import ALIASES, DERIVED
 from .schemas import fields
+from .template_engine import environment, read_parts
 from .template_names import NameUse, names_used
 
 __all__ = ["TemplateProblem", "TemplateReport", "check_shipped", "check_template", "known_pointers"]
