@@ -157,6 +157,40 @@ def templates_build(out: Path) -> int:
     return 0
 
 
+@cli.command()
+@click.argument("round_file", metavar="ROUND.yaml", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for round-summary.json and the workings [default: build/<round file name>].",
+)
+@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
+def evaluate(round_file: Path, out: Path | None, today: str | None) -> int:
+    """Rank a round's bids, fund them within the money available and name the reserve."""
+    from .rounds import format_round, run_round
+
+    run = run_round(round_file, out or Path("build") / round_file.stem, _date_option(today))
+    click.echo(format_round(run))
+    return 0
+
+
+@cli.command()
+@click.option("--start", metavar="YYYY-MM-DD", required=True, help="The day the round opens.")
+@click.option("--json", "as_json", is_flag=True, help="Print the dates as JSON.")
+def timetable(start: str, as_json: bool) -> int:
+    """Print the dates of each step of a growth-bid round (the Kent timetable)."""
+    from .timetable import format_schedule, schedule
+    from .timetable import timetable as kent_timetable
+
+    table = kent_timetable()
+    dated = schedule(table, _date_option(start) or dt.date.today())
+    if as_json:
+        click.echo(json.dumps({"timetable": table.title, "steps": [d.to_dict() for d in dated]}, indent=2))
+    else:
+        click.echo(format_schedule(table, dated))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return its exit code."""
     try:

@@ -34,6 +34,15 @@ def _validate_examples(out: Path, today: dt.date) -> None:
             click.echo(f"  refused  {kind}: {path.name}  ->  {shown}")
 
 
+def _decide_example_round(out: Path, today: dt.date) -> None:
+    """The example Kent round: ranked, funded within the money, reserve named, documents written."""
+    from .rounds import format_round, run_round
+
+    run = run_round(resource_dir("examples") / "rounds" / "kent-2027.yaml", out / "round", today)
+    for line in format_round(run).splitlines():
+        click.echo(f"  {line}" if line else "")
+
+
 def _render_examples(out: Path, today: dt.date) -> None:
     """Each shipped template filled from the examples of its kind."""
     from .render import kind_of_template, render_file, shipped_templates
@@ -53,6 +62,7 @@ def _render_examples(out: Path, today: dt.date) -> None:
 STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
     ("Checking the example records against the schemas", _validate_examples),
     ("Filling the Word templates from the examples", _render_examples),
+    ("Deciding the example growth-bid round (examples/rounds/kent-2027.yaml)", _decide_example_round),
 ]
 
 
