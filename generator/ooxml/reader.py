@@ -39,6 +39,7 @@ def read_docx(data: bytes, name: str) -> Extraction:
     """Raw answers of a returned form; refuses (``UnreadableReturn``) what cannot be read safely."""
     try:
         package = open_package(data)
+        package.refuse_doctypes()
         main = _main_part(package)
         kind, version = _identity(package)
         root = package.xml(main)
@@ -280,7 +281,8 @@ class _Reader:
                     question.label,
                     "its answer box is missing from the form and no answer was found beside the question",
                 )
-        self.flags["recovered"] = sorted(q.pointer for q in missing if q.pointer in answers)
+        if recovered := sorted(q.pointer for q in missing if q.pointer in answers):
+            self.flags["recovered"] = recovered
 
     def _flag(self, untagged: int) -> None:
         if any(next(self.body.iter(tag), None) is not None for tag in _TRACKED):

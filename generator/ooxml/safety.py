@@ -90,6 +90,14 @@ class Package:
         self._read_total += len(data)
         return data
 
+    def refuse_doctypes(self) -> None:
+        """OOXML never needs a DOCTYPE: refuse a package where any XML part has one."""
+        for name in self._infos:
+            if name.endswith((".xml", ".rels")) and b"<!DOCTYPE" in self.read(name):
+                raise PackageError(
+                    f"its part {name} declares a DOCTYPE, which Word files never need, so it was not read"
+                )
+
     def xml(self, name: str) -> etree._Element:
         return parse_xml(self.read(name), name)
 
