@@ -195,7 +195,7 @@ def _rows(answers: Mapping[str, Any], table: Question) -> list[dict[str, Any]]:
             value = _typed(answers.get(f"{table.pointer}/{index}/{column.field.name}"), column)
             if value is not None:
                 row[column.field.name] = value
-        if any(value not in (None, False) for value in row.values()):
+        if any(value is not None and value is not False for value in row.values()):  # 0 is an answer
             rows.append(row)
     return rows
 
