@@ -102,8 +102,12 @@ def _docx_reader() -> Reader:
 
 
 def _pdf_reader() -> Reader:
-    from .pdf.reader import read_pdf
-
+    try:
+        from .pdf.reader import read_pdf
+    except ModuleNotFoundError:  # a build without the PDF reader must still answer with an envelope
+        return _refuse(
+            "this is a PDF, and this installation cannot read PDF returns; please send the Word form (.docx)"
+        )()
     return read_pdf
 
 
