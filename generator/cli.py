@@ -99,6 +99,136 @@ def demo(out: Path, today: str | None) -> int:
     return run_demo(out, _date_option(today))
 
 
+@cli.command("render")
+@click.argument("template")
+@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The .docx file to write.")
+@click.option("--kind", type=_KindChoice(), help="The document kind, for a template that does not say.")
+@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (date rules, date of issue).")
+def render_command(template: str, data: Path, out: Path, kind: str | None, today: str | None) -> int:
+    """Fill a Word TEMPLATE (a shipped name or a .docx path) from DATA (JSON or YAML)."""
+    from .render import render_file
+
+    outcome = render_file(template, data, out, kind=kind, today=_date_option(today))
+    if outcome.issues:
+        print_issues(str(data), outcome.issues)
+        return EXIT_INVALID
+    click.echo(f"{out}: {outcome.kind} made from {data} with {outcome.template.name}")
+    return 0
+
+
+@cli.group()
+def templates() -> None:
+    """Build and check the Word templates."""
+
+
+@templates.command("check")
+@click.argument("template", nargs=-1)
+@click.option("--kind", type=_KindChoice(), help="The document kind, for a template that does not say.")
+def templates_check(template: tuple[str, ...], kind: str | None) -> int:
+    """Check templates (default: every shipped one) for names not in the schema and split tags."""
+    from .template_check import check_shipped, check_template
+
+    reports = [check_template(name, kind) for name in template] if template else check_shipped()
+    for report in reports:
+        if report.problems:
+            lines = "\n".join(f"  {problem}" for problem in report.problems)
+            count = len(report.problems)
+            click.echo(f"{report.template}: {count} problem{'s' if count != 1 else ''} found\n{lines}")
+        else:
+            click.echo(f"{report.template}: OK, {len(report.names)} names, all in the {report.kind} schema")
+    return EXIT_INVALID if any(report.problems for report in reports) else 0
+
+
+@templates.command("build")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("templates"),
+    show_default=True,
+    help="Folder to write the templates into.",
+)
+def templates_build(out: Path) -> int:
+    """Build the shipped Word templates from generator/template_builder.py."""
+    from .template_builder import build_all
+
+    for path in build_all(out):
+        click.echo(f"  wrote {path}")
+
+
+@cli.group()
+def forms() -> None:
+    """Blank forms for bidders to fill in."""
+
+
+@forms.command("build")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("forms"),
+    show_default=True,
+    help="Folder to write the blank forms to.",
+)
+def forms_build(out: Path) -> int:
+    """Write a blank Word form for every document kind."""
+    from .forms import build_forms
+
+    for path in build_forms(out):
+        click.echo(f"wrote {path}")
+    return 0
+
+
+@cli.command()
+@click.argument("round_file", metavar="ROUND.yaml", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for round-summary.json and the workings [default: build/<round file name>].",
+)
+@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
+def evaluate(round_file: Path, out: Path | None, today: str | None) -> int:
+    """Rank a round's bids, fund them within the money available and name the reserve."""
+    from .rounds import format_round, run_round
+
+    run = run_round(round_file, out or Path("build") / round_file.stem, _date_option(today))
+    click.echo(format_round(run))
+    return 0
+
+
+@cli.command()
+@click.option("--start", metavar="YYYY-MM-DD", required=True, help="The day the round opens.")
+@click.option("--json", "as_json", is_flag=True, help="Print the dates as JSON.")
+def timetable(start: str, as_json: bool) -> int:
+    """Print the dates of each step of a growth-bid round (the Kent timetable)."""
+    from .timetable import format_schedule, schedule
+    from .timetable import timetable as kent_timetable
+
+    table = kent_timetable()
+    dated = schedule(table, _date_option(start) or dt.date.today())
+    if as_json:
+        click.echo(json.dumps({"timetable": table.title, "steps": [d.to_dict() for d in dated]}, indent=2))
+    else:
+        click.echo(format_schedule(table, dated))
+    return 0
+
+
+@cli.command()
+@click.argument("return_file", metavar="RETURN", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the envelope JSON to this file.")
+@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
+def parse(return_file: Path, out: Path | None, today: str | None) -> int:
+    """Read a returned form; print its envelope (exit 0 valid, 1 invalid, 3 unreadable)."""
+    from .returns import parse_return
+
+    envelope = parse_return(return_file, today=_date_option(today))
+    text = json.dumps(envelope.to_dict(), indent=2, ensure_ascii=False)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+    click.echo(text)
+    return envelope.exit_code
+
+
 @cli.group()
 def site() -> None:
     """The guidance site: guidance notes, checklists and form guides."""

@@ -9,13 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .errors import CommissionError
 from .resources import resource_dir
 
-__all__ = ["CriteriaSet", "Criterion", "criteria_set"]
+__all__ = ["CriteriaSet", "Criterion", "Scale", "ScalePoint", "criteria_set", "criteria_sets", "scale", "scales"]
+
+#: The top-level key of ``data/criteria.yaml`` that holds scoring scales, not a criteria set.
+SCALES_KEY = "scales"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class CriteriaSet:
     title: str
     rule: str
     criteria: tuple[Criterion, ...]
+    answers: tuple[str, ...] = ()
+    scale: str | None = None
 
     def get(self, criterion_id: str | int) -> Criterion | None:
         return next((c for c in self.criteria if c.id == str(criterion_id)), None)
@@ -46,10 +53,65 @@ class CriteriaSet:
         return sum((c.weight or Decimal(0) for c in self.criteria), Decimal(0))
 
 
+@dataclass(frozen=True)
+class ScalePoint:
+    score: Decimal
+    label: str
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The points an evaluator may give one criterion, such as 0 to 4 or Strong (5) to Poor (1)."""
+
+    name: str
+    title: str
+    points: tuple[ScalePoint, ...]
+
+    @property
+    def bottom(self) -> Decimal:
+        return min(point.score for point in self.points)
+
+    @property
+    def top(self) -> Decimal:
+        return max(point.score for point in self.points)
+
+    def allows(self, score: Decimal) -> bool:
+        return any(point.score == score for point in self.points)
+
+    def label(self, score: Decimal) -> str | None:
+        return next((point.label for point in self.points if point.score == score), None)
+
+    def describe(self) -> str:
+        """Every point as '0 (No evidence)', lowest first, for messages."""
+        shown = sorted(self.points, key=lambda point: point.score)
+        return ", ".join(f"{point.score} ({point.label})" for point in shown)
+
+
+def _path() -> Path:
+    return resource_dir("data") / "criteria.yaml"
+
+
+@cache
+def _raw() -> dict[str, Any]:
+    """The whole file: criteria sets by name, and the scales under ``scales``."""
+    return yaml.safe_load(_path().read_text(encoding="utf-8"))
+
+
+@cache
+def _scales() -> dict[str, Scale]:
+    out = {}
+    for name, body in (_raw().get(SCALES_KEY) or {}).items():
+        points = tuple(ScalePoint(Decimal(str(p["score"])), str(p["label"])) for p in body["points"])
+        if len(points) < 2 or len({p.score for p in points}) != len(points):
+            raise CommissionError(f"{_path()}: the scale '{name}' needs at least two points, each a different score.")
+        out[name] = Scale(name, body["title"], points)
+    return out
+
+
 @cache
 def _all() -> dict[str, CriteriaSet]:
-    path = resource_dir("data") / "criteria.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path = _path()
+    raw = {name: body for name, body in _raw().items() if name != SCALES_KEY}
     sets = {}
     for name, body in raw.items():
         criteria = tuple(
@@ -62,7 +124,16 @@ def _all() -> dict[str, CriteriaSet]:
             )
             for item in body["criteria"]
         )
-        sets[name] = CriteriaSet(name, body["title"], body.get("rule", ""), criteria)
+        sets[name] = CriteriaSet(
+            name,
+            body["title"],
+            body.get("rule", ""),
+            criteria,
+            answers=tuple(str(answer) for answer in body.get("answers", ())),
+            scale=body.get("scale"),
+        )
+        if sets[name].scale is not None and sets[name].scale not in _scales():
+            raise CommissionError(f"{path}: '{name}' names the scale '{sets[name].scale}', which is not under scales.")
         weighted = [c for c in criteria if c.weight is not None]
         if weighted and sets[name].total_weight != 100:
             raise CommissionError(f"{path}: the weights of '{name}' add up to {sets[name].total_weight}, not 100.")
@@ -75,3 +146,24 @@ def criteria_set(name: str) -> CriteriaSet:
         return _all()[name]
     except KeyError:
         raise CommissionError(f"There is no criteria set called '{name}' in data/criteria.yaml.") from None
+
+
+def criteria_sets() -> list[str]:
+    """The names of every criteria set, in file order."""
+    return list(_all())
+
+
+def scales() -> list[str]:
+    """The names of every scoring scale, in file order."""
+    return list(_scales())
+
+
+def scale(name: str) -> Scale:
+    """``herefordshire-0-4``, ``strong-poor-1-5``..."""
+    try:
+        return _scales()[name]
+    except KeyError:
+        known = ", ".join(_scales())
+        raise CommissionError(
+            f"There is no scoring scale called '{name}' in data/criteria.yaml (known: {known})."
+        ) from None

@@ -7,6 +7,7 @@ the results are. Stages are added here as the toolkit grows.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +35,47 @@ def _validate_examples(out: Path, today: dt.date) -> None:
             click.echo(f"  refused  {kind}: {path.name}  ->  {shown}")
 
 
+def _decide_example_round(out: Path, today: dt.date) -> None:
+    """The example Kent round: ranked, funded within the money, reserve named, documents written."""
+    from .rounds import format_round, run_round
+
+    run = run_round(resource_dir("examples") / "rounds" / "kent-2027.yaml", out / "round", today)
+    for line in format_round(run).splitlines():
+        click.echo(f"  {line}" if line else "")
+
+
+def _render_examples(out: Path, today: dt.date) -> None:
+    """Each shipped template filled from the examples of its kind."""
+    from .render import kind_of_template, render_file, shipped_templates
+
+    examples = resource_dir("examples")
+    for name in shipped_templates():
+        kind, _ = kind_of_template(name)
+        for path in sorted((examples / kind).glob("*.*")):
+            target = out / "documents" / kind / f"{path.stem}.docx"
+            outcome = render_file(name, path, target, today=today)
+            if outcome.issues:
+                click.echo(f"  not made  {name}: {path.name} has {len(outcome.issues)} problem(s)")
+            else:
+                click.echo(f"  made     {target.relative_to(out)}  ({name} template, {path.name})")
+
+
+def _forms_and_returns(out: Path, today: dt.date) -> None:
+    from .forms import build_forms
+    from .returns import parse_return
+
+    for path in build_forms(out / "forms"):
+        click.echo(f"  built    {path}")
+    (out / "returns").mkdir(parents=True, exist_ok=True)
+    for path in sorted((resource_dir("examples") / "returns").glob("*.docx")):
+        envelope = parse_return(path, today=today)
+        target = out / "returns" / f"{path.stem}.json"
+        target.write_text(json.dumps(envelope.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        first = envelope.errors[0] if envelope.errors else None
+        shown = f"  ->  {first.field}: {first.message}" if first else ""
+        click.echo(f"  {envelope.status:<10} {path.name}{shown}")
+
+
 def _build_site(out: Path, today: dt.date) -> None:
     from .site import build_site
 
@@ -47,6 +89,9 @@ def _build_site(out: Path, today: dt.date) -> None:
 
 STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
     ("Checking the example records against the schemas", _validate_examples),
+    ("Filling the Word templates from the examples", _render_examples),
+    ("Deciding the example growth-bid round (examples/rounds/kent-2027.yaml)", _decide_example_round),
+    ("Building the blank Word forms and reading the sample returns", _forms_and_returns),
     ("Building the guidance site", _build_site),
 ]
 

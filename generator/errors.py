@@ -15,6 +15,7 @@ __all__ = [
     "EXIT_UNREADABLE",
     "EXIT_USAGE",
     "CommissionError",
+    "TemplateFaultError",
     "UnknownKindError",
     "UnreadableFileError",
 ]
@@ -50,3 +51,15 @@ class UnreadableFileError(CommissionError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class TemplateFaultError(CommissionError):
+    """A Word template that cannot be compiled or filled in; says which template, where and why."""
+
+    exit_code = EXIT_UNREADABLE
+
+    def __init__(self, template: str, where: str, problem: str) -> None:
+        self.template = template
+        self.where = where
+        self.problem = problem
+        super().__init__(f"{template}: {where}: {problem}" if where else f"{template}: {problem}")

@@ -102,8 +102,12 @@ def _docx_reader() -> Reader:
 
 
 def _pdf_reader() -> Reader:
-    from .pdf.reader import read_pdf
-
+    try:
+        from .pdf.reader import read_pdf
+    except ModuleNotFoundError:  # a build without the PDF reader must still answer with an envelope
+        return _refuse(
+            "this is a PDF, and this installation cannot read PDF returns; please send the Word form (.docx)"
+        )()
     return read_pdf
 
 
@@ -195,7 +199,7 @@ def _rows(answers: Mapping[str, Any], table: Question) -> list[dict[str, Any]]:
             value = _typed(answers.get(f"{table.pointer}/{index}/{column.field.name}"), column)
             if value is not None:
                 row[column.field.name] = value
-        if any(value not in (None, False) for value in row.values()):
+        if any(value is not None and value is not False for value in row.values()):  # 0 is an answer
             rows.append(row)
     return rows
 
@@ -239,6 +243,19 @@ def _check_identity(extraction: Extraction) -> str | None:
     return None
 
 
+def _review_issues(extraction: Extraction) -> list[Issue]:
+    """Answers a reader could not read with confidence: an officer must look (never an empty answer)."""
+    return [
+        Issue(
+            path=item["path"],
+            field=item["field"],
+            message=f"{item['reason']}; this answer needs checking by hand",
+            rule="manual_review",
+        )
+        for item in extraction.flags.get("manual_review", [])
+    ]
+
+
 def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Envelope:
     """Parse a return already in memory; never raises for a bad file."""
     envelope = Envelope(file=name, sha256=hashlib.sha256(data).hexdigest())
@@ -261,6 +278,7 @@ def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Enve
     record = record_from_answers(layout, extraction.answers)
     envelope.record = record
     envelope.errors = validate_record(record, extraction.kind, version=extraction.version, today=today)
+    envelope.errors += _review_issues(extraction)
     envelope.status = "invalid" if envelope.errors else "valid"
     return envelope
 

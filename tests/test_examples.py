@@ -9,7 +9,7 @@ from generator.loading import load_data_file
 from generator.validation import validate_record
 from tests.conftest import EXAMPLES, TODAY
 
-KINDS = ["growth-bid", "service-specification", "evaluation-report"]
+KINDS = ["growth-bid", "service-specification", "evaluation-report", "round-summary"]
 VALID = [(kind, path) for kind in KINDS for path in sorted((EXAMPLES / kind).glob("*.*"))]
 INVALID = [
     (kind, case, expected)

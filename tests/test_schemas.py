@@ -15,7 +15,7 @@ from generator import schemas
 from tests.conftest import ROOT
 
 SCHEMA_FILES = sorted((ROOT / "schemas").glob("**/*.schema.json"))
-KINDS = ["growth-bid", "service-specification", "evaluation-report"]
+KINDS = ["growth-bid", "service-specification", "evaluation-report", "round-summary"]
 
 
 def _load(path):
@@ -45,7 +45,7 @@ def _refs(node: Any) -> Iterator[str]:
             yield from _refs(child)
 
 
-def test_the_three_kinds_and_shared_definitions_exist():
+def test_the_four_kinds_and_shared_definitions_exist():
     assert schemas.kinds() == sorted(KINDS)
     for kind in KINDS:
         assert (ROOT / "schemas" / f"{kind}.schema.json").is_file()

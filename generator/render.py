@@ -1,0 +1,138 @@
+"""Documents from Word templates: pick the template, check the data, fill it in, write it.
+
+A template is a shipped name (``service-specification``) or a path to any
+docxtpl template. The data is validated against the template's schema first,
+with the same issues ``commission validate`` reports, and nothing is written
+unless it is valid. The filling in is :mod:`generator.template_engine`'s job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import CommissionError, UnreadableFileError
+from .issues import Issue
+from .loading import load_data_file
+from .render_context import build_context
+from .resources import resource_dir
+from .schemas import kinds, schema_info
+from .template_engine import compile_template, sanitise
+from .validation import validate_record
+
+__all__ = [
+    "RenderOutcome",
+    "kind_of_template",
+    "render_file",
+    "render_record",
+    "resolve_template",
+    "shipped_templates",
+    "template_kind",
+]
+
+_ID = re.compile(r"^urn:commission:schema:(?P<kind>[a-z-]+):(?P<version>\d+\.\d+\.\d+)$")
+
+
+def shipped_templates() -> dict[str, Path]:
+    """The templates in ``templates/``, by name (file name without ``.docx``)."""
+    return {path.stem: path for path in sorted(resource_dir("templates").glob("*.docx"))}
+
+
+def resolve_template(reference: str | Path) -> Path:
+    """A shipped template's name (``service-specification``) or a path to any ``.docx`` template."""
+    shipped = shipped_templates()
+    if isinstance(reference, str) and reference in shipped:
+        return shipped[reference]
+    path = Path(reference)
+    if path.is_file():
+        return path
+    if path.suffix.lower() == ".docx" or os.sep in str(reference):
+        raise UnreadableFileError(path, "there is no such template file")
+    from difflib import get_close_matches
+
+    hint = get_close_matches(str(reference), list(shipped), n=1)
+    suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+    raise CommissionError(
+        f"'{reference}' is not a template we ship.{suggestion} Shipped templates: {', '.join(shipped)}; "
+        "or give the path to a .docx template."
+    )
+
+
+def template_kind(path: Path, identifier: str | None, kind: str | None = None) -> tuple[str, str | None]:
+    """The document kind (and schema version) a template is for.
+
+    Given ``kind`` wins; otherwise the template's Identifier property names the
+    schema it was made for (``urn:commission:schema:service-specification:1.0.0``);
+    otherwise a template named after a kind is for that kind.
+    """
+    if kind is not None:
+        schema_info(kind)
+        return kind, None
+    match = _ID.match(identifier or "")
+    if match and match["kind"] in kinds():
+        return match["kind"], match["version"]
+    if path.stem in kinds():
+        return path.stem, None
+    raise CommissionError(
+        f"{path}: the template does not say which kind of document it is for "
+        f"(its Identifier property is not a schema id); add --kind, one of: {', '.join(kinds())}."
+    )
+
+
+def kind_of_template(reference: str | Path, kind: str | None = None) -> tuple[str, str | None]:
+    """The document kind (and schema version) of a shipped template's name or a template path."""
+    path = resolve_template(reference)
+    return template_kind(path, compile_template(path, str(reference)).identifier, kind)
+
+
+@dataclass(frozen=True)
+class RenderOutcome:
+    """Either the problems that stopped the render, or the finished document."""
+
+    template: Path
+    kind: str
+    issues: list[Issue]
+    document: bytes | None
+
+
+def render_record(
+    template: str | Path,
+    record: Any,
+    *,
+    kind: str | None = None,
+    today: dt.date | None = None,
+) -> RenderOutcome:
+    """Validate ``record`` against the template's schema; render only if it is valid."""
+    path = resolve_template(template)
+    compiled = compile_template(path, str(template))
+    kind, version = template_kind(path, compiled.identifier, kind)
+    today = today or dt.date.today()
+    issues = validate_record(record, kind, version=version, today=today)
+    if issues:
+        return RenderOutcome(path, kind, issues, None)
+    context = sanitise(build_context(record, kind, issued=today, version=version))
+    return RenderOutcome(path, kind, [], compiled.render(context))
+
+
+def render_file(
+    template: str | Path,
+    data: Path,
+    out: Path,
+    *,
+    kind: str | None = None,
+    today: dt.date | None = None,
+) -> RenderOutcome:
+    """Render the record in ``data`` (JSON or YAML) to ``out``; nothing is written if it is invalid."""
+    path = resolve_template(template)  # a wrong template name is reported before the data is read
+    outcome = render_record(path, load_data_file(data), kind=kind, today=today)
+    if outcome.document is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", delete=False) as handle:
+            handle.write(outcome.document)
+        Path(handle.name).replace(out)
+    return outcome

@@ -1,0 +1,151 @@
+"""What a template sees: the validated record, every optional field present, plus derived values.
+
+Templates ask ``{% if cost.notes %}``, so an optional field left out of the
+record is filled in as ``None`` (read from the schema's field index), and a
+misspelt name is an error rather than silently blank. Values a document
+needs but the record does not hold (the Kent criteria titles beside their
+answers, the weighted score, the bids grouped by decision) are worked out
+here, once, and declared in :data:`DERIVED` so ``commission templates check``
+knows every name a template may use.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from typing import Any
+
+from .criteria import criteria_set
+from .schemas import fields, schema_info
+from .scoring import weighted_rows, weighted_score
+
+__all__ = ["ALIASES", "DERIVED", "build_context", "document_title"]
+
+_BID_DECISIONS = {"funded": "funded", "reserve": "reserve", "not funded": "not_funded", "not fundable": "not_fundable"}
+
+#: Every derived name a template may use, as JSON Pointers (``*`` for a list item).
+DERIVED: dict[str, frozenset[str]] = {
+    "*": frozenset(["/document", "/document/title", "/document/kind", "/document/version", "/document/issued"]),
+    "service-specification": frozenset(),
+    "evaluation-report": frozenset(
+        [
+            "/criteria",
+            "/criteria/*",
+            *(f"/criteria/*/{name}" for name in ("id", "title", "question", "answer", "evidence", "blocks_funding")),
+            "/counts",
+            *(f"/counts/{name}" for name in ("met", "partly_met", "not_met", "total")),
+            "/weighted",
+            "/weighted/total",
+            "/weighted/scale_max",
+            "/weighted/rows",
+            "/weighted/rows/*",
+            *(
+                f"/weighted/rows/*/{name}"
+                for name in ("criterion", "title", "weight", "score", "scale_max", "points", "justification")
+            ),
+        ]
+    ),
+    "round-summary": frozenset(f"/{group}" for group in _BID_DECISIONS.values()),
+}
+
+#: Derived lists whose items have the fields of a list in the record.
+ALIASES: dict[str, dict[str, str]] = {
+    "round-summary": {f"/{group}": "/bids" for group in _BID_DECISIONS.values()},
+}
+
+
+def _children(kind: str, version: str | None) -> dict[str, list[str]]:
+    """Field names under each object in the schema, keyed by the object's pointer pattern."""
+    out: dict[str, list[str]] = {}
+    for spec in fields(kind, version):
+        if not spec.is_choice:
+            out.setdefault(spec.parent, []).append(spec.name)
+    return out
+
+
+def _fill(value: Any, pattern: str, children: Mapping[str, list[str]]) -> Any:
+    if isinstance(value, dict):
+        for name in children.get(pattern, ()):
+            value.setdefault(name, None)
+        for name, item in value.items():
+            _fill(item, f"{pattern}/{name}", children)
+    elif isinstance(value, list):
+        for item in value:
+            _fill(item, f"{pattern}/*", children)
+    return value
+
+
+def document_title(record: Mapping[str, Any], kind: str) -> str:
+    """The title a finished document carries in its footer."""
+    if kind == "service-specification":
+        return f"Service specification: {record['service_name']}"
+    if kind == "evaluation-report":
+        return f"Evaluation of bid {record['bid']['reference']}"
+    if kind == "round-summary":
+        return f"Round summary: {record['round']['name']}"
+    return str(schema_info(kind).title)
+
+
+def _evaluation(record: Mapping[str, Any]) -> dict[str, Any]:
+    kent = criteria_set("kent")
+    answers = record["kent_criteria"]
+    rows = [
+        {
+            "id": criterion.id,
+            "title": criterion.title,
+            "question": criterion.question,
+            "answer": answers[criterion.id]["answer"],
+            "evidence": answers[criterion.id]["evidence"],
+            "blocks_funding": criterion.blocks_funding,
+        }
+        for criterion in kent.criteria
+    ]
+    given = [row["answer"] for row in rows]
+    counts = {
+        "met": given.count("met"),
+        "partly_met": given.count("partly met"),
+        "not_met": given.count("not met"),
+        "total": len(given),
+    }
+    weighted = None
+    total = weighted_score(record)
+    if total is not None:
+        weighted = {
+            "total": total,
+            "scale_max": record["weighted_scores"]["scale_max"],
+            "rows": [asdict(row) for row in weighted_rows(record)],
+        }
+    return {"criteria": rows, "counts": counts, "weighted": weighted}
+
+
+def _round(record: Mapping[str, Any]) -> dict[str, Any]:
+    groups: dict[str, list[Any]] = {group: [] for group in _BID_DECISIONS.values()}
+    for bid in record["bids"]:
+        groups[_BID_DECISIONS[bid["decision"]]].append(bid)
+    return groups
+
+
+_DERIVERS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    "evaluation-report": _evaluation,
+    "round-summary": _round,
+}
+
+
+def build_context(
+    record: Mapping[str, Any], kind: str, *, issued: dt.date, version: str | None = None
+) -> dict[str, Any]:
+    """The template context for a record already validated as ``kind``."""
+    info = schema_info(kind, version)
+    context = _fill(copy.deepcopy(dict(record)), "", _children(kind, version))
+    context["document"] = {
+        "title": document_title(record, kind),
+        "kind": info.title,
+        "version": info.version,
+        "issued": issued.isoformat(),
+    }
+    deriver = _DERIVERS.get(kind)
+    if deriver is not None:
+        context.update(deriver(context))
+    return context

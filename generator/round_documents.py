@@ -1,0 +1,81 @@
+"""The round's Word documents: ``round-summary.docx`` and each bid's evaluation report.
+
+Both are filled from the shipped templates by ``generator.render`` (which
+validates each record against its schema before rendering). A bid with one
+report gets ``evaluation-reports/<reference>.docx``; a bid with several gets
+one document per evaluator, numbered in the order the round file lists them,
+and ``<reference>-moderated.docx`` for a moderated report. Characters other
+than letters, digits, dots, hyphens and underscores become hyphens, and a
+name that would repeat another gets ``-2``, ``-3``...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import CommissionError
+from .render import render_record
+from .round_file import LoadedReport
+
+__all__ = ["render_round_documents", "report_file_names"]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _safe(reference: str) -> str:
+    return _UNSAFE.sub("-", reference).strip("-.") or "bid"
+
+
+def report_file_names(reports: Mapping[str, tuple[LoadedReport, ...]]) -> dict[Path, str]:
+    """Each report's file name under ``evaluation-reports/`` (rule in the module docstring)."""
+    stems: list[tuple[Path, str]] = []
+    for reference, loaded in reports.items():
+        stem = _safe(reference)
+        if len(loaded) == 1:
+            stems.append((loaded[0].path, stem))
+            continue
+        number = 0
+        for report in loaded:
+            if report.assessment.moderated:
+                stems.append((report.path, f"{stem}-moderated"))
+            else:
+                number += 1
+                stems.append((report.path, f"{stem}-evaluator-{number}"))
+    names: dict[Path, str] = {}
+    used: set[str] = set()
+    for path, stem in stems:
+        name, extra = f"{stem}.docx", 1
+        while name.lower() in used:  # two references made safe the same way, such as "GB 1" and "GB/1"
+            extra += 1
+            name = f"{stem}-{extra}.docx"
+        used.add(name.lower())
+        names[path] = name
+    return names
+
+
+def _render(template: str, record: Mapping[str, Any], target: Path, today: dt.date) -> Path:
+    outcome = render_record(template, record, today=today)
+    if outcome.document is None:
+        problems = "; ".join(str(issue) for issue in outcome.issues)
+        raise CommissionError(f"{target.name} could not be made from the {template} template: {problems}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(outcome.document)
+    return target
+
+
+def render_round_documents(
+    summary: Mapping[str, Any], reports: Mapping[str, tuple[LoadedReport, ...]], out: Path, today: dt.date
+) -> list[Path]:
+    """Write ``round-summary.docx`` and every evaluation report's document into ``out``."""
+    written = [_render("round-summary", summary, out / "round-summary.docx", today)]
+    names = report_file_names(reports)
+    for loaded in reports.values():
+        for report in loaded:
+            written.append(
+                _render("evaluation-report", report.record, out / "evaluation-reports" / names[report.path], today)
+            )
+    return written

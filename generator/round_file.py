@@ -1,0 +1,282 @@
+"""Read a round file: the money, the bids and their evaluation reports, all checked first.
+
+A round file is YAML (or JSON) written by the Supporting People team::
+
+    name: Kent Supporting People growth bids 2027-28
+    money_available: 200000.00
+    hold_back_percent: 10            # or hold_back_amount: 20000.00; optional
+    decision_date: 2026-09-24        # optional
+    scale: herefordshire-0-4         # optional: the scale weighted scores are on
+    moderation:                      # optional: when to flag evaluators' disagreement
+      criteria_met_spread: 1
+      weighted_score_spread: 15
+    bids:
+      - {reference: GB-2026-003, file: ../growth-bid/dartford.yaml}
+    evaluations:
+      - ../evaluation-report/dartford.yaml
+      - reports/*.yaml                 # a pattern picks up a folder of returns
+      - {file: moderated/GB-2026-003.yaml, moderated: true}
+
+Paths are relative to the round file. Every problem in the round file, the
+bids and the reports is collected and reported together, each naming its file
+and field, before anything is decided: a decision is never made on a record
+that does not validate. (A ``bids_from:`` key for reading bids from a batch
+register is reserved for later.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import glob
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .criteria import Scale, criteria_set
+from .errors import UnreadableFileError
+from .evaluation import Bid, RoundMoney
+from .issues import Issue
+from .loading import load_data_file
+from .moderation import Assessment, Thresholds
+from .money import MoneyError, parse_money
+from .round_problems import Problems, RoundFileError, shown
+from .round_settings import LABELS, read_settings
+from .scale_check import scale_issues
+from .scoring import weighted_score
+from .validation import validate_record
+
+__all__ = ["RANKING_SET", "LoadedReport", "RoundFileError", "RoundSpec", "read_round"]
+
+#: The criteria set bids are ranked by.
+RANKING_SET = "kent"
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """One evaluation report in the round, with the assessment read from it."""
+
+    path: Path
+    record: Mapping[str, Any]
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
+class RoundSpec:
+    """Everything a round decision needs, read and checked."""
+
+    path: Path
+    name: str
+    money: RoundMoney
+    decision_date: dt.date | None
+    scale: Scale
+    thresholds: Thresholds
+    bids: tuple[Bid, ...]
+    bid_records: Mapping[str, Mapping[str, Any]]
+    reports: Mapping[str, tuple[LoadedReport, ...]]
+    warnings: tuple[Issue, ...] = field(default=())
+
+
+class _Reader:
+    """Reads the bids and reports a round file lists, recording every problem."""
+
+    def __init__(self, path: Path, today: dt.date | None) -> None:
+        self.path = path
+        self.folder = path.parent
+        self.today = today
+        self.found = Problems()
+        self.bid_references: list[str] = []
+
+    def problem(self, key: str, message: str, value: Any = None, pointer: str | None = None, label: str = "") -> None:
+        self.found.add(self.path, pointer or f"/{key}", label or LABELS.get(key, key), message, value)
+
+    def load(self, file: Path, kind: str) -> Mapping[str, Any] | None:
+        try:
+            record = load_data_file(file)
+        except UnreadableFileError as exc:
+            self.found.add(file, "", "File", exc.reason)
+            return None
+        issues = validate_record(record, kind, today=self.today)
+        self.found.extend(file, issues)
+        return None if any(i.severity == "error" for i in issues) else record
+
+    def bids(self, raw: Mapping[str, Any]) -> tuple[list[Bid], dict[str, Mapping[str, Any]]]:
+        entries = raw.get("bids")
+        if not isinstance(entries, list) or not entries:
+            self.problem("bids", "list at least one bid, each with its reference and file", entries)
+            return [], {}
+        bids, records, files = [], {}, {}
+        for row, entry in enumerate(entries):
+            where = f"/bids/{row}"
+            label = f"Bids, row {row + 1}"
+            if not isinstance(entry, Mapping) or set(entry) != {"reference", "file"}:
+                self.problem(
+                    "bids",
+                    "expected a reference and a file, such as {reference: GB-2027-001, file: "
+                    "bids/gb-2027-001.yaml}, and nothing else",
+                    entry,
+                    where,
+                    label,
+                )
+                continue
+            reference, name = entry["reference"], entry["file"]
+            if not isinstance(reference, str) or not reference.strip():
+                self.problem("bids", "the reference must be filled in", reference, f"{where}/reference", label)
+                continue
+            if reference in self.bid_references:
+                self.problem("bids", f"the reference {reference} is used twice", reference, f"{where}/reference", label)
+                continue
+            self.bid_references.append(reference)
+            if not isinstance(name, str) or not name.strip():
+                self.problem("bids", "the file must be filled in", name, f"{where}/file", label)
+                continue
+            file = self.folder / name
+            if file.resolve() in files:
+                self.problem(
+                    "bids", f"this file is already listed for {files[file.resolve()]}", name, f"{where}/file", label
+                )
+                continue
+            files[file.resolve()] = reference
+            record = self.load(file, "growth-bid")
+            if record is None:
+                continue
+            try:
+                amount = parse_money(record["annual_amount"])
+            except MoneyError as exc:
+                self.found.add(file, "/annual_amount", "Annual amount", str(exc), record["annual_amount"])
+                continue
+            records[reference] = record
+            bids.append(
+                Bid(
+                    reference=reference,
+                    organisation=record["applicant"]["organisation"],
+                    proposal_title=record["proposal_title"],
+                    annual_amount=amount,
+                    submitted=dt.date.fromisoformat(record["submission_date"]),
+                    commissioning_partner=record["applicant"].get("is_commissioning_partner"),
+                )
+            )
+        return bids, records
+
+    def report_files(self, raw: Mapping[str, Any]) -> list[tuple[Path, bool]]:
+        entries = raw.get("evaluations", [])
+        if not isinstance(entries, list):
+            self.problem("evaluations", "expected a list of evaluation report files", entries)
+            return []
+        out: list[tuple[Path, bool]] = []
+        for row, entry in enumerate(entries):
+            where, label = f"/evaluations/{row}", f"Evaluation reports, row {row + 1}"
+            moderated = False
+            if isinstance(entry, Mapping):
+                unknown = set(entry) - {"file", "moderated"}
+                moderated = entry.get("moderated", False)
+                if unknown or not isinstance(moderated, bool):
+                    self.problem(
+                        "evaluations",
+                        "expected a file and, if it is the moderated report, moderated: true",
+                        entry,
+                        where,
+                        label,
+                    )
+                    continue
+                entry = entry.get("file")
+            if not isinstance(entry, str) or not entry.strip():
+                self.problem("evaluations", "expected the path of an evaluation report file", entry, where, label)
+                continue
+            if any(mark in entry for mark in "*?["):
+                matches = sorted(Path(p) for p in glob.glob(str(self.folder / entry)) if Path(p).is_file())
+                if not matches:
+                    self.problem("evaluations", f"no file matches '{entry}'", entry, where, label)
+                out.extend((match, moderated) for match in matches)
+            else:
+                out.append((self.folder / entry, moderated))
+        return out
+
+    def reports(self, raw: Mapping[str, Any], bids: list[Bid], on: Scale) -> dict[str, tuple[LoadedReport, ...]]:
+        by_ref: dict[str, list[LoadedReport]] = {}
+        known = {bid.reference: bid for bid in bids}
+        seen: set[Path] = set()
+        for file, moderated in self.report_files(raw):
+            if file.resolve() in seen:
+                self.found.add(file, "", "File", "this report is listed twice in the round file; list it once")
+                continue
+            seen.add(file.resolve())
+            record = self.load(file, "evaluation-report")
+            if record is None:
+                continue
+            issues = scale_issues(record, on)
+            self.found.extend(file, issues)
+            reference = record["bid"]["reference"]
+            if reference not in known:
+                if reference not in self.bid_references:
+                    hint = difflib.get_close_matches(reference, self.bid_references, n=1)
+                    also = f" Did you mean {hint[0]}?" if hint else f" Its bids are {', '.join(self.bid_references)}."
+                    self.found.add(
+                        file,
+                        "/bid/reference",
+                        "Bid evaluated – Bid reference",
+                        f"no bid in the round has the reference {reference}.{also}",
+                        reference,
+                    )
+                continue
+            if record["bid"]["organisation"] != known[reference].organisation:
+                self.found.add(
+                    file,
+                    "/bid/organisation",
+                    "Bid evaluated – Bidding organisation",
+                    f"the bid {reference} is from {known[reference].organisation}, not {record['bid']['organisation']}",
+                    record["bid"]["organisation"],
+                    warn=True,
+                )
+            if issues:
+                continue
+            assessment = Assessment(
+                source=shown(file),
+                evaluator=record["evaluator"]["name"],
+                answers={key: value["answer"] for key, value in record["kent_criteria"].items()},
+                weighted_score=weighted_score(record),
+                moderated=moderated,
+            )
+            by_ref.setdefault(reference, []).append(LoadedReport(file, record, assessment))
+        for reference, loaded in by_ref.items():
+            moderated_reports = [r for r in loaded if r.assessment.moderated]
+            for extra in moderated_reports[1:]:
+                self.found.add(
+                    extra.path,
+                    "",
+                    "File",
+                    f"{reference} already has a moderated report ({shown(moderated_reports[0].path)}); "
+                    "a bid can have only one",
+                )
+        return {ref: tuple(loaded) for ref, loaded in by_ref.items()}
+
+    def read(self) -> RoundSpec:
+        raw = load_data_file(self.path)
+        if not isinstance(raw, Mapping):
+            message = "a round file must be a set of settings (name, money_available, bids...)"
+            self.problem("", message, None, "", "Round")
+            raise RoundFileError(self.path, self.found.errors)
+        settings = read_settings(self.path, raw, self.found)
+        bids, records = self.bids(raw)
+        reports = self.reports(raw, bids, settings.scale)
+        if self.found.errors or settings.money is None:
+            raise RoundFileError(self.path, self.found.errors)
+        return RoundSpec(
+            path=self.path,
+            name=settings.name,
+            money=settings.money,
+            decision_date=settings.decision_date,
+            scale=settings.scale,
+            thresholds=settings.thresholds,
+            bids=tuple(bids),
+            bid_records=records,
+            reports=reports,
+            warnings=tuple(self.found.warnings),
+        )
+
+
+def read_round(path: Path | str, today: dt.date | None = None) -> RoundSpec:
+    """The round file at ``path`` with its bids and reports, or a RoundFileError listing every problem."""
+    criteria_set(RANKING_SET)
+    return _Reader(Path(path), today).read()

@@ -1,0 +1,106 @@
+"""Run a round from its file: read and check, combine the evaluations, decide, write the results.
+
+This is what ``commission evaluate`` does; each step lives in its own module
+(``round_file``, ``moderation``, ``evaluation``, ``round_summary``) and this
+one only puts them in order and says what happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .criteria import criteria_set
+from .evaluation import Decision, RoundResult, decide
+from .moderation import Combined, combine
+from .money import pounds
+from .round_documents import render_round_documents
+from .round_file import RANKING_SET, RoundSpec, read_round
+from .round_summary import round_summary, round_workings, write_json
+
+__all__ = ["RoundRun", "combined_views", "decide_round", "format_round", "run_round"]
+
+
+@dataclass(frozen=True)
+class RoundRun:
+    spec: RoundSpec
+    result: RoundResult
+    written: tuple[Path, ...]
+
+
+def combined_views(spec: RoundSpec) -> dict[str, Combined]:
+    """Each evaluated bid's reports combined into one view (rule in ``generator.moderation``)."""
+    criteria = criteria_set(RANKING_SET)
+    return {
+        reference: combine([report.assessment for report in reports], criteria, spec.thresholds)
+        for reference, reports in spec.reports.items()
+    }
+
+
+def decide_round(spec: RoundSpec) -> RoundResult:
+    """The round's decision (rules in ``generator.evaluation``)."""
+    return decide(spec.money, spec.bids, combined_views(spec), criteria_set(RANKING_SET))
+
+
+def run_round(path: Path, out: Path, today: dt.date | None = None) -> RoundRun:
+    """Decide the round in ``path``; write its summary, workings and Word documents to ``out``."""
+    today = today or dt.date.today()
+    spec = read_round(path, today)
+    result = decide_round(spec)
+    summary = round_summary(spec, result)
+    written = [
+        write_json(summary, out / "round-summary.json"),
+        write_json(round_workings(spec, result), out / "round-workings.json"),
+    ]
+    written += render_round_documents(summary, spec.reports, out, today)
+    return RoundRun(spec, result, tuple(written))
+
+
+def _score(outcome_score: object) -> str:
+    return "-" if outcome_score is None else str(outcome_score)
+
+
+def format_round(run: RoundRun) -> str:
+    """The decision as a plain-text table for the terminal."""
+    spec, result = run.spec, run.result
+    money = result.money
+    held = f"{money.hold_back_percent}%, " if money.hold_back_percent is not None else ""
+    lines = [
+        spec.name,
+        f"Money available {pounds(money.available)}; held back {held}{pounds(money.hold_back)}; "
+        f"to allocate {pounds(money.to_allocate)}",
+        "",
+        f"{'Rank':<5} {'Reference':<14} {'Met':>3} {'Score':>6} {'Amount':>14}  Decision",
+    ]
+    for o in result.outcomes:
+        lines.append(
+            f"{o.rank:<5} {o.bid.reference:<14} {o.combined.criteria_met:>3} {_score(o.combined.weighted_score):>6} "
+            f"{pounds(o.bid.annual_amount):>14}  {o.decision}"
+        )
+    funded = result.with_decision(Decision.FUNDED)
+    reserve = result.with_decision(Decision.RESERVE)
+    lines += [
+        "",
+        f"Funded: {len(funded)} bid{'s' if len(funded) != 1 else ''}, {pounds(result.funded_amount)}; "
+        f"unallocated {pounds(result.unallocated)}.",
+        f"Reserve: {reserve[0].bid.reference} ({pounds(reserve[0].bid.annual_amount)})."
+        if reserve
+        else "Reserve: none.",
+    ]
+    if result.unevaluated:
+        lines += ["", "Not ranked:"] + [
+            f"  {u.bid.reference} {u.bid.organisation}: {u.reason}" for u in result.unevaluated
+        ]
+    flagged = [o for o in result.outcomes if o.combined.flags]
+    if flagged:
+        lines += ["", "Flagged for moderation:"]
+        lines += [f"  {o.bid.reference}: {'; '.join(o.combined.flags)}" for o in flagged]
+    if spec.warnings:
+        lines += ["", "Warnings:"] + [f"  {w.extra['file']}: {w.field}: {w.message}" for w in spec.warnings]
+    documents = [path for path in run.written if path.parent.name == "evaluation-reports"]
+    shown = [path for path in run.written if path not in documents]
+    lines += ["", "Written:"] + [f"  {path}" for path in shown]
+    if documents:
+        lines.append(f"  {documents[0].parent}/  ({len(documents)} evaluation reports)")
+    return "\n".join(lines)

@@ -1,0 +1,61 @@
+"""The scale a round's weighted scores are given on, and the check that each report used it.
+
+A weighted score is worked out in one place, ``generator.scoring``
+(``score / top of the scale x weight``, unscored criteria adding nothing), from
+the report's own ``scale_max``. A round names its scale (``herefordshire-0-4``,
+``strong-poor-1-5``...), so before a report's score is used this module checks
+that the report's top matches and every score is one of the scale's points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from .criteria import Scale, criteria_set, scale
+from .issues import Issue
+from .messages import field_label
+from .scoring import WEIGHTED_SET
+
+__all__ = ["report_scale", "scale_issues"]
+
+_KIND = "evaluation-report"
+
+
+def report_scale(name: str | None = None) -> Scale:
+    """The named scale, or the weighted criteria set's usual one."""
+    return scale(name or criteria_set(WEIGHTED_SET).scale or "")
+
+
+def scale_issues(record: Mapping[str, Any], on: Scale) -> list[Issue]:
+    """Scores that are not points of the round's scale (a valid report may still use another scale)."""
+    block = record.get("weighted_scores")
+    if not isinstance(block, Mapping):
+        return []
+    issues = []
+    top = block.get("scale_max")
+    if Decimal(str(top)) != on.top:
+        issues.append(
+            Issue(
+                "/weighted_scores/scale_max",
+                field_label(_KIND, "/weighted_scores/scale_max"),
+                f"this round scores on the scale '{on.name}' ({on.describe()}), whose top is {on.top}, not {top}",
+                top,
+                "round-scale",
+            )
+        )
+    for row, item in enumerate(block.get("scores", ())):
+        value = Decimal(str(item["score"]))
+        if not on.allows(value):
+            pointer = f"/weighted_scores/scores/{row}/score"
+            issues.append(
+                Issue(
+                    pointer,
+                    field_label(_KIND, pointer),
+                    f"{item['score']} is not a point of the scale '{on.name}'; give one of {on.describe()}",
+                    item["score"],
+                    "round-scale",
+                )
+            )
+    return issues

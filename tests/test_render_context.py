@@ -1,0 +1,116 @@
+"""What a template sees: the record with every optional field present, plus declared derived values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from generator.criteria import criteria_set
+from generator.loading import load_data_file
+from generator.render_context import ALIASES, DERIVED, build_context
+from generator.schemas import fields
+from tests.conftest import EXAMPLES, TODAY
+
+EXAMPLE = {
+    "service-specification": EXAMPLES / "service-specification" / "floating-support-young-people.yaml",
+    "evaluation-report": EXAMPLES / "evaluation-report" / "dartford-young-people-leaving-care.yaml",
+    "round-summary": EXAMPLES / "round-summary" / "kent-growth-round-2026.yaml",
+}
+
+
+def _pointers(value: Any, where: str = "") -> Iterator[str]:
+    if where:
+        yield where
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _pointers(item, f"{where}/{key}")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _pointers(item, f"{where}/*")
+
+
+def _context(kind: str) -> dict[str, Any]:
+    return build_context(load_data_file(EXAMPLE[kind]), kind, issued=TODAY)
+
+
+@pytest.mark.parametrize("kind", sorted(EXAMPLE))
+def test_every_name_in_the_context_is_a_schema_field_or_declared(kind):
+    context = _context(kind)
+    schema = {spec.pointer for spec in fields(kind)}
+    derived = DERIVED["*"] | DERIVED[kind]
+    aliased = set(ALIASES.get(kind, {}))
+    undeclared = {
+        pointer
+        for pointer in _pointers(context)
+        if pointer not in schema and pointer not in derived and not any(pointer.startswith(a + "/") for a in aliased)
+    }
+    assert undeclared == set()
+
+
+@pytest.mark.parametrize("kind", sorted(EXAMPLE))
+def test_every_declared_name_is_in_the_context(kind):
+    present = set(_pointers(_context(kind)))
+    assert (DERIVED["*"] | DERIVED[kind]) - present == set()
+
+
+@pytest.mark.parametrize("kind", sorted(EXAMPLE))
+def test_derived_names_never_hide_a_field(kind):
+    top = {spec.pointer for spec in fields(kind) if spec.pointer.count("/") == 1}
+    assert {p for p in DERIVED["*"] | DERIVED[kind] if p.count("/") == 1} & top == set()
+
+
+def test_optional_fields_left_out_are_present_as_none():
+    record = load_data_file(EXAMPLE["service-specification"])
+    del record["innovation"], record["cost"]["notes"], record["outcomes"][0]["indicator"]
+    context = build_context(record, "service-specification", issued=TODAY)
+    assert context["innovation"] is None
+    assert context["cost"]["notes"] is None
+    assert context["outcomes"][0]["indicator"] is None
+    assert "notes" not in record["cost"], "the record itself is not changed"
+
+
+def test_the_document_block_names_title_schema_version_and_date_of_issue():
+    context = build_context(
+        load_data_file(EXAMPLE["service-specification"]), "service-specification", issued=dt.date(2027, 1, 5)
+    )
+    assert context["document"] == {
+        "title": "Service specification: North Kent Floating Support for Care Leavers",
+        "kind": "Service specification",
+        "version": "1.0.0",
+        "issued": "2027-01-05",
+    }
+
+
+def test_evaluation_context_puts_the_kent_titles_beside_the_answers():
+    context = _context("evaluation-report")
+    record = load_data_file(EXAMPLE["evaluation-report"])
+    kent = criteria_set("kent")
+    assert [row["title"] for row in context["criteria"]] == [c.title for c in kent.criteria]
+    assert [row["answer"] for row in context["criteria"]] == [
+        record["kent_criteria"][c.id]["answer"] for c in kent.criteria
+    ]
+    answers = [v["answer"] for v in record["kent_criteria"].values()]
+    assert context["counts"] == {
+        "met": answers.count("met"),
+        "partly_met": answers.count("partly met"),
+        "not_met": answers.count("not met"),
+        "total": 7,
+    }
+    assert context["weighted"]["total"] is not None
+
+
+def test_round_context_groups_the_bids_by_decision_in_rank_order():
+    context = _context("round-summary")
+    record = load_data_file(EXAMPLE["round-summary"])
+    for group, decision in (
+        ("funded", "funded"),
+        ("reserve", "reserve"),
+        ("not_funded", "not funded"),
+        ("not_fundable", "not fundable"),
+    ):
+        assert [b["reference"] for b in context[group]] == [
+            b["reference"] for b in record["bids"] if b["decision"] == decision
+        ]
