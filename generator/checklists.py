@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .criteria import criteria_set
 from .errors import CommissionError
 from .resources import resource_dir
 from .schemas import fields
@@ -47,9 +48,13 @@ class Checklist:
     #: its item ids are then the block's field names, in form order.
     form_kind: str = ""
     form_pointer: str = ""
+    #: A checklist made from a criteria set (``data/criteria.yaml``) names the set.
+    criteria: str = ""
 
-    def field_titles(self) -> dict[str, str]:
-        """Item id -> the title of the form field it checks (empty if not bound to a form)."""
+    def item_titles(self) -> dict[str, str]:
+        """Item id -> a short title: the form field's, or the criterion's (empty if neither)."""
+        if self.criteria:
+            return {c.id: c.title for c in criteria_set(self.criteria).criteria}
         if not self.form_kind:
             return {}
         prefix = self.form_pointer + "/"
@@ -78,14 +83,24 @@ def _item(raw: Mapping[str, Any], where: str) -> ChecklistItem:
     return ChecklistItem(str(raw["id"]), str(raw["text"]).strip(), sub)
 
 
-def _checklist(name: str, body: Mapping[str, Any], where: str) -> Checklist:
-    for key in ("title", "intro", "source", "groups"):
-        if not body.get(key):
-            raise CommissionError(f"{where}: checklist '{name}' has no '{key}'.")
-    groups = tuple(
+def _groups(name: str, body: Mapping[str, Any], where: str) -> tuple[ChecklistGroup, ...]:
+    """The items as written in the file, or the questions of a criteria set."""
+    if body.get("criteria"):
+        found = criteria_set(str(body["criteria"]))
+        return (ChecklistGroup("", tuple(ChecklistItem(c.id, c.question or c.title) for c in found.criteria)),)
+    if not body.get("groups"):
+        raise CommissionError(f"{where}: checklist '{name}' has neither 'groups' nor 'criteria'.")
+    return tuple(
         ChecklistGroup(str(group.get("title", "")), tuple(_item(item, f"{where}: '{name}'") for item in group["items"]))
         for group in body["groups"]
     )
+
+
+def _checklist(name: str, body: Mapping[str, Any], where: str) -> Checklist:
+    for key in ("title", "intro", "source"):
+        if not body.get(key):
+            raise CommissionError(f"{where}: checklist '{name}' has no '{key}'.")
+    groups = _groups(name, body, where)
     form = body.get("form") or {}
     found = Checklist(
         name,
@@ -95,15 +110,16 @@ def _checklist(name: str, body: Mapping[str, Any], where: str) -> Checklist:
         groups,
         form_kind=str(form.get("kind", "")),
         form_pointer=str(form.get("pointer", "")),
+        criteria=str(body.get("criteria", "")),
     )
     ids = [item.id for item in found.items()]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise CommissionError(f"{where}: checklist '{name}' uses the item id {', '.join(repeated)} more than once.")
-    if found.form_kind and ids != list(found.field_titles()):
+    if found.form_kind and ids != list(found.item_titles()):
         raise CommissionError(
             f"{where}: the items of '{name}' must be the fields of {found.form_pointer} in the {found.form_kind} "
-            f"schema, in order ({', '.join(found.field_titles())}); found {', '.join(ids)}."
+            f"schema, in order ({', '.join(found.item_titles())}); found {', '.join(ids)}."
         )
     return found
 

@@ -6,6 +6,7 @@ import pytest
 
 from generator import schemas
 from generator.checklists import _checklist, checklist, checklist_names
+from generator.criteria import criteria_set
 from generator.errors import CommissionError
 from generator.procurement import procurement_routes, procurement_steps
 from generator.risk import risk_log
@@ -23,9 +24,12 @@ def test_planning_questions_are_ten_with_their_sub_questions():
     assert all(sub.id.startswith(f"{item.id}.") for item in planning.top_level for sub in item.sub)
 
 
-def test_brief_challenge_has_thirteen_yes_no_questions():
+def test_brief_challenge_is_the_evaluations_thirteen_yes_no_questions():
     brief = checklist("brief-challenge")
+    haringey = criteria_set("haringey")
     assert len(brief.top_level) == 13
+    assert [(item.id, item.text) for item in brief.items()] == [(c.id, c.question) for c in haringey.criteria]
+    assert brief.item_titles() == {c.id: c.title for c in haringey.criteria}
     assert all(item.text.endswith("?") for item in brief.top_level)
 
 
@@ -45,7 +49,7 @@ def test_equality_items_are_the_eight_schema_properties_in_order():
     assert [item.id for item in equality.items()] == list(block["properties"])
     assert list(block["properties"]) == block["required"]
     assert len(equality.top_level) == 8
-    assert equality.field_titles()["complaints"] == block["properties"]["complaints"]["title"]
+    assert equality.item_titles()["complaints"] == block["properties"]["complaints"]["title"]
 
 
 def test_a_checklist_bound_to_a_form_must_match_its_fields():

@@ -39,7 +39,7 @@ def _group_html(checklist: Checklist, items: tuple[ChecklistItem, ...], titles: 
 
 def checklist_page(checklist: Checklist, form_guide: str = "") -> str:
     """The Markdown page of one checklist."""
-    titles = checklist.field_titles()
+    titles = checklist.item_titles()
     total = sum(1 for _ in checklist.items())
     parts = [
         f"# {esc(checklist.title)}",

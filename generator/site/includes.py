@@ -7,6 +7,7 @@ prose around it can never quote a weight or a value band the data does not hold.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from ..criteria import criteria_set
 from ..procurement import procurement_routes, procurement_steps
 from ..risk import risk_log
 from ..schemas import field_for_pointer
+from ..timetable import timetable
 from .markdown import cell, esc, table
 
 __all__ = ["INCLUDES"]
@@ -101,6 +103,25 @@ def _risk_examples() -> str:
     return table(["No.", "Risk", "Probability", "Impact", "Score", "Category", "Actions"], rows)
 
 
+def _kent_timetable() -> str:
+    kent = timetable("kent")
+
+    def month(offset: int) -> str:
+        """Steps count months from the round's first month."""
+        return calendar.month_name[(kent.first_month - 1 + offset) % 12 + 1]
+
+    rows = []
+    for step in kent.steps:
+        if step.opens is None:
+            when = f"By {month(step.due)}"
+        elif step.opens == step.due:
+            when = month(step.due)
+        else:
+            when = f"{month(step.opens)} to {month(step.due)}"
+        rows.append([str(step.number), cell(step.who), cell(step.what), when, cell(step.duration_text) or " "])
+    return table(["Step", "Who", "What happens", "When", "How long"], rows)
+
+
 def _enum_list(kind: str, pointer: str) -> Callable[[], str]:
     def render() -> str:
         spec = field_for_pointer(kind, pointer)
@@ -113,6 +134,7 @@ def _enum_list(kind: str, pointer: str) -> Callable[[], str]:
 #: File name in site/includes/ -> the function that writes it.
 INCLUDES: dict[str, Callable[[], str]] = {
     "kent-criteria.md": _kent_criteria,
+    "kent-timetable.md": _kent_timetable,
     "herefordshire-weights.md": _weights,
     "procurement-routes.md": _routes,
     "procurement-steps.md": _procurement_steps,
