@@ -113,4 +113,4 @@ def test_procurement_guide_keeps_the_value_bands():
 def test_there_are_eleven_procurement_steps_from_specification_to_monitoring():
     steps = procurement_steps()
     assert len(steps) == 11
-    assert "specification" in steps[0] and "Monitor" in steps[-1]
+    assert "specification" in steps[0] and "Monitor the contract" in steps[-1]
