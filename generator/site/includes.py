@@ -40,21 +40,25 @@ def _weights() -> str:
 
 
 def _routes() -> str:
-    rows = [
-        [
-            f"**{cell(r.name)}**",
-            cell(r.family),
-            "<br>".join(cell(w) for w in r.when) or "Not stated",
-            cell(r.amount),
-            cell(r.exceptions) or "None",
-            cell(r.agreement),
-            cell(r.full_cost_recovery),
-            cell(r.guidance),
+    """One table for each family of routes (purchasing, funding), in the guide's order."""
+    headers = ["Route", "Best when any of these apply", "Guide amount", "Agreement", "Full cost recovery", "Rules to follow"]
+    parts = []
+    routes = procurement_routes()
+    for family in dict.fromkeys(r.family for r in routes):
+        rows = [
+            [
+                f"**{cell(r.name)}**",
+                "<br>".join(cell(w) for w in r.when) or "Not stated",
+                cell(r.amount) + (f"<br>*{cell(r.exceptions)}*" if r.exceptions else ""),
+                cell(r.agreement),
+                cell(r.full_cost_recovery),
+                cell(r.guidance),
+            ]
+            for r in routes
+            if r.family == family
         ]
-        for r in procurement_routes()
-    ]
-    headers = ["Route", "Type", "Best when", "Guide amount", "Exceptions", "Agreement", "Full cost recovery", "Rules"]
-    return table(headers, rows)
+        parts += [f"### {esc(family)}", "", table(headers, rows)]
+    return "\n".join(parts)
 
 
 def _procurement_steps() -> str:
