@@ -119,11 +119,19 @@ class Register:
         row = self._db.execute("SELECT sha256, status FROM returns WHERE path = ?", (path,)).fetchone()
         return (row[0], row[1]) if row else None
 
-    def by_sha256(self, sha256: str) -> Row | None:
+    def up_to_date(self, path: str, sha256: str, retry_rule: str) -> bool:
+        """True if this content is already stored for this path and need not be read again.
+
+        A failure of the toolkit itself (``retry_rule``) is not final: a later toolkit may read the file.
+        """
+        row = self._db.execute("SELECT sha256, errors FROM returns WHERE path = ?", (path,)).fetchone()
+        return bool(row) and row[0] == sha256 and f'"rule": "{retry_rule}"' not in row[1]
+
+    def by_sha256(self, sha256: str, retry_rule: str) -> Row | None:
         """A parsed row with this content, to reuse for the same file under another name."""
         cursor = self._db.execute(
-            _SELECT + " WHERE sha256 = ? AND status != 'skipped' ORDER BY path LIMIT 1",
-            (sha256,),
+            _SELECT + " WHERE sha256 = ? AND status != 'skipped' AND errors NOT LIKE ? ORDER BY path LIMIT 1",
+            (sha256, f'%"rule": "{retry_rule}"%'),
         )
         found = cursor.fetchone()
         return self._row(found) if found else None

@@ -12,7 +12,7 @@ from .discovery import find_returns
 from .exports import write_csv, write_error_report, write_jsonl, write_xlsx
 from .progress import reporter
 from .register import Register
-from .worker import Limits, Parser, failure, parse_file, parse_in_workers
+from .worker import TOOLKIT_ERROR, Limits, Parser, failure, parse_file, parse_in_workers
 
 __all__ = ["BatchResult", "run_batch"]
 
@@ -86,10 +86,9 @@ def run_batch(
             except OSError as exc:
                 register.put(key[path], None, None, failure(f"the file cannot be read ({exc.strerror})"))
                 continue
-            stored = register.known(key[path])
-            if stored is not None and stored[0] == sha256:
+            if register.up_to_date(key[path], sha256, TOOLKIT_ERROR):
                 continue
-            same = register.by_sha256(sha256)
+            same = register.by_sha256(sha256, TOOLKIT_ERROR)
             if same is not None:
                 register.put(key[path], sha256, size, same.to_dict())
                 result.reused += 1

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..returns import parse_return
 
-__all__ = ["Limits", "Parser", "parse_file", "parse_in_workers"]
+__all__ = ["TOOLKIT_ERROR", "Limits", "Parser", "failure", "parse_file", "parse_in_workers"]
 
 Parser = Callable[[str, dt.date | None], dict[str, Any]]
 
@@ -38,9 +38,13 @@ def parse_file(path: str, today: dt.date | None) -> dict[str, Any]:
     return parse_return(path, today=today).to_dict()
 
 
-def failure(reason: str) -> dict[str, Any]:
+#: The rule of a failure in the toolkit itself (not the file): such files are tried again on the next run.
+TOOLKIT_ERROR = "toolkit-error"
+
+
+def failure(reason: str, rule: str = "unreadable") -> dict[str, Any]:
     """A result for a file whose parse did not finish."""
-    issue = {"path": "", "field": "File", "message": reason, "value": None, "rule": "unreadable"}
+    issue = {"path": "", "field": "File", "message": reason, "value": None, "rule": rule}
     return {"status": "unreadable", "errors": [issue]}
 
 
@@ -66,7 +70,7 @@ def _serve(conn: Connection, parse: Parser, today: dt.date | None, memory_mb: in
             return
         except Exception as exc:
             reason = f"the toolkit could not read it ({type(exc).__name__}: {exc}); please report this with the file"
-            conn.send((failure(reason), True))
+            conn.send((failure(reason, TOOLKIT_ERROR), True))
 
 
 class _Worker:
