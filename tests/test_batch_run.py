@@ -42,6 +42,19 @@ def _rows(out: Path) -> list[tuple[Any, ...]]:
     return rows
 
 
+def _rows_so_far(out: Path) -> int:
+    """How many files a running batch has stored (0 until its register exists)."""
+    if not (out / "register.sqlite").exists():
+        return 0
+    db = sqlite3.connect(out / "register.sqlite")
+    try:
+        return int(db.execute("SELECT COUNT(*) FROM returns").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        db.close()
+
+
 def _exports(out: Path) -> dict[str, Any]:
     files: dict[str, Any] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.glob("csv/*.csv"))}
     files["returns.jsonl"] = (out / "returns.jsonl").read_bytes()
@@ -133,7 +146,7 @@ def test_a_batch_killed_part_way_then_rerun_matches_an_uninterrupted_run(tmp_pat
     process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if (killed / "register.sqlite").exists() and len(_rows(killed)) >= 4:
+        if _rows_so_far(killed) >= 4:
             break
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)

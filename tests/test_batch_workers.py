@@ -11,7 +11,7 @@ from tests.batch_helpers import scripted_parse, valid_bid, write_script
 
 def _run(tmp_path: Path, scripts: dict[str, dict[str, object]], jobs: int = 2) -> dict[str, dict[str, object]]:
     paths = [str(write_script(tmp_path / name, **script)) for name, script in scripts.items()]
-    limits = Limits(seconds=1.5, memory_mb=512)
+    limits = Limits(seconds=2.5, memory_mb=512)
     results = dict(parse_in_workers(paths, jobs=jobs, limits=limits, parse=scripted_parse))
     return {Path(path).name: result for path, result in results.items()}
 
@@ -37,7 +37,7 @@ def test_each_kind_of_failure_is_that_files_reason_and_the_rest_are_read(tmp_pat
     )
     assert set(results) == {"hang.docx", "crash.docx", "hog.docx", "bug.docx", "a.docx", "b.docx"}
     assert results["a.docx"] == good and results["b.docx"] == good
-    assert "took longer than 1.5 seconds" in _reason(results["hang.docx"])
+    assert "took longer than 2.5 seconds" in _reason(results["hang.docx"])
     assert "crashed (SIGSEGV)" in _reason(results["crash.docx"])
     assert "more than 512 MB of memory" in _reason(results["hog.docx"])
     assert "RuntimeError: reader bug" in _reason(results["bug.docx"])

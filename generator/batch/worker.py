@@ -22,6 +22,7 @@ from ..returns import parse_return
 
 __all__ = ["TOOLKIT_ERROR", "Limits", "Parser", "failure", "parse_file", "parse_in_workers"]
 
+_START_SECONDS = 120
 Parser = Callable[[str, dt.date | None], dict[str, Any]]
 
 
@@ -52,6 +53,7 @@ def _serve(conn: Connection, parse: Parser, today: dt.date | None, memory_mb: in
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    conn.send("ready")
     while True:
         try:
             path = conn.recv()
@@ -79,6 +81,9 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child, parse, today, limits.memory_mb), daemon=True)
         self.process.start()
         child.close()
+        # The time limit is for reading a file, not for starting a worker on a busy machine.
+        if not self.conn.poll(_START_SECONDS) or self.conn.recv() != "ready":
+            raise RuntimeError(f"a worker process did not start within {_START_SECONDS} seconds")
         self.path: str | None = None
         self.deadline = 0.0
 
@@ -132,6 +137,7 @@ def parse_in_workers(
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield ``(path, result)`` for every path, in the order they finish."""
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
     pending = list(paths)
     pending.reverse()
     workers = [_Worker(context, parse, today, limits) for _ in range(max(1, min(jobs, len(pending))))]
