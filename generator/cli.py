@@ -136,6 +136,45 @@ def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory
     return 0 if result.all_valid else EXIT_INVALID
 
 
+@cli.group()
+def forms() -> None:
+    """Blank forms for bidders to fill in."""
+
+
+@forms.command("build")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("forms"),
+    show_default=True,
+    help="Folder to write the blank forms to.",
+)
+def forms_build(out: Path) -> int:
+    """Write a blank Word form for every document kind."""
+    from .forms import build_forms
+
+    for path in build_forms(out):
+        click.echo(f"wrote {path}")
+    return 0
+
+
+@cli.command()
+@click.argument("return_file", metavar="RETURN", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the envelope JSON to this file.")
+@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
+def parse(return_file: Path, out: Path | None, today: str | None) -> int:
+    """Read a returned form; print its envelope (exit 0 valid, 1 invalid, 3 unreadable)."""
+    from .returns import parse_return
+
+    envelope = parse_return(return_file, today=_date_option(today))
+    text = json.dumps(envelope.to_dict(), indent=2, ensure_ascii=False)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+    click.echo(text)
+    return envelope.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return its exit code."""
     try:

@@ -7,6 +7,7 @@ the results are. Stages are added here as the toolkit grows.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,8 +35,25 @@ def _validate_examples(out: Path, today: dt.date) -> None:
             click.echo(f"  refused  {kind}: {path.name}  ->  {shown}")
 
 
+def _forms_and_returns(out: Path, today: dt.date) -> None:
+    from .forms import build_forms
+    from .returns import parse_return
+
+    for path in build_forms(out / "forms"):
+        click.echo(f"  built    {path}")
+    (out / "returns").mkdir(parents=True, exist_ok=True)
+    for path in sorted((resource_dir("examples") / "returns").glob("*.docx")):
+        envelope = parse_return(path, today=today)
+        target = out / "returns" / f"{path.stem}.json"
+        target.write_text(json.dumps(envelope.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        first = envelope.errors[0] if envelope.errors else None
+        shown = f"  ->  {first.field}: {first.message}" if first else ""
+        click.echo(f"  {envelope.status:<10} {path.name}{shown}")
+
+
 STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
     ("Checking the example records against the schemas", _validate_examples),
+    ("Building the blank Word forms and reading the sample returns", _forms_and_returns),
 ]
 
 

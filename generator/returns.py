@@ -239,6 +239,19 @@ def _check_identity(extraction: Extraction) -> str | None:
     return None
 
 
+def _review_issues(extraction: Extraction) -> list[Issue]:
+    """Answers a reader could not read with confidence: an officer must look (never an empty answer)."""
+    return [
+        Issue(
+            path=item["path"],
+            field=item["field"],
+            message=f"{item['reason']}; this answer needs checking by hand",
+            rule="manual_review",
+        )
+        for item in extraction.flags.get("manual_review", [])
+    ]
+
+
 def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Envelope:
     """Parse a return already in memory; never raises for a bad file."""
     envelope = Envelope(file=name, sha256=hashlib.sha256(data).hexdigest())
@@ -261,6 +274,7 @@ def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Enve
     record = record_from_answers(layout, extraction.answers)
     envelope.record = record
     envelope.errors = validate_record(record, extraction.kind, version=extraction.version, today=today)
+    envelope.errors += _review_issues(extraction)
     envelope.status = "invalid" if envelope.errors else "valid"
     return envelope
 

@@ -1,0 +1,33 @@
+"""Build the blank forms of every kind: one builder per format, run over every layout.
+
+The PDF builder joins ``BUILDERS`` when it exists; each builder takes a form
+model and a path and writes one file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .layout import FormLayout, layout_kinds, load_layout
+from .ooxml.writer import write_form
+
+__all__ = ["BUILDERS", "build_forms"]
+
+Builder = Callable[[FormLayout, Path], Path]
+
+#: (file suffix, builder): every blank form format we ship.
+BUILDERS: list[tuple[str, Builder]] = [
+    (".docx", write_form),
+]
+
+
+def build_forms(out_dir: Path) -> list[Path]:
+    """Write ``out_dir/<kind><suffix>`` for every kind and every builder; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in layout_kinds():
+        layout = load_layout(kind)
+        for suffix, builder in BUILDERS:
+            written.append(builder(layout, out_dir / f"{kind}{suffix}"))
+    return written

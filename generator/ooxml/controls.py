@@ -1,0 +1,165 @@
+"""Content controls (``w:sdt``): make each kind, and read back what one holds.
+
+Controls are inline (one per answer cell), locked against deletion but not
+editing, tagged with the field's JSON Pointer and titled with its label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .namespaces import qn
+
+__all__ = ["CHECKED", "DATE_FORMAT", "UNCHECKED", "Control", "make_control", "read_control", "text_of"]
+
+CHECKED, UNCHECKED = "☒", "☐"
+#: Word's picture for the date shown in a date control: "1 April 2027".
+DATE_FORMAT = "d MMMM yyyy"
+_FONT = "MS Gothic"
+
+
+def _el(name: str, parent: etree._Element | None = None, **attrs: str) -> etree._Element:
+    element = etree.Element(qn(name)) if parent is None else etree.SubElement(parent, qn(name))
+    for key, value in attrs.items():
+        prefix = "w14" if key.startswith("w14_") else "w"
+        element.set(qn(f"{prefix}:{key.removeprefix('w14_')}"), value)
+    return element
+
+
+def _run(parent: etree._Element, text: str, *, placeholder: bool = False, font: str | None = None) -> None:
+    run = _el("w:r", parent)
+    if placeholder or font:
+        props = _el("w:rPr", run)
+        if font:
+            _el("w:rFonts", props, ascii=font, hAnsi=font, eastAsia=font)
+        if placeholder:
+            _el("w:color", props, val="808080")
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if index:
+            _el("w:br", run)
+        t = _el("w:t", run)
+        t.text = line
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def make_control(
+    kind: str, tag: str, title: str, placeholder: str, options: tuple[str, ...] = (), checked: bool = False
+) -> etree._Element:
+    """An inline control: kind is text, textarea, date, choice or checkbox."""
+    sdt = _el("w:sdt")
+    props = _el("w:sdtPr", sdt)
+    _el("w:alias", props, val=title[:255])
+    _el("w:tag", props, val=tag)
+    _el("w:lock", props, val="sdtLocked")
+    if kind != "checkbox":
+        _el("w:showingPlcHdr", props)
+    if kind == "checkbox":
+        box = _el("w14:checkbox", props)
+        _el("w14:checked", box, w14_val="1" if checked else "0")
+        _el("w14:checkedState", box, w14_val="2612", w14_font=_FONT)
+        _el("w14:uncheckedState", box, w14_val="2610", w14_font=_FONT)
+    elif kind == "date":
+        date = _el("w:date", props)
+        _el("w:dateFormat", date, val=DATE_FORMAT)
+        _el("w:lid", date, val="en-GB")
+        _el("w:storeMappedDataAs", date, val="dateTime")
+        _el("w:calendar", date, val="gregorian")
+    elif kind == "choice":
+        listing = _el("w:dropDownList", props)
+        for option in options:
+            _el("w:listItem", listing, displayText=option, value=option)
+    else:
+        text = _el("w:text", props)
+        if kind == "textarea":
+            text.set(qn("w:multiLine"), "1")
+    content = _el("w:sdtContent", sdt)
+    if kind == "checkbox":
+        _run(content, CHECKED if checked else UNCHECKED, font=_FONT)
+    else:
+        _run(content, placeholder, placeholder=True)
+    return sdt
+
+
+def text_of(element: etree._Element) -> str:
+    """Visible text as if tracked changes were accepted: insertions kept, deletions dropped.
+
+    Paragraphs become line breaks, as do ``w:br`` and ``w:cr``; tabs stay tabs.
+    """
+    parts: list[str] = []
+    first = True
+    for node in element.iter(qn("w:p"), qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")):
+        if _deleted(node, element):
+            continue
+        tag = node.tag
+        if tag == qn("w:p"):
+            if not first:
+                parts.append("\n")
+            first = False
+        elif tag == qn("w:t"):
+            parts.append(node.text or "")
+        elif tag == qn("w:tab"):
+            if node.getparent() is not None and node.getparent().tag == qn("w:r"):
+                parts.append("\t")
+        else:
+            if node.get(qn("w:type")) in (None, "textWrapping"):
+                parts.append("\n")
+    return "".join(parts)
+
+
+_DELETED = {qn("w:del"), qn("w:moveFrom")}
+
+
+def _deleted(node: etree._Element, stop: etree._Element) -> bool:
+    for ancestor in node.iterancestors():
+        if ancestor.tag in _DELETED:
+            return True
+        if ancestor is stop:
+            return False
+    return False
+
+
+@dataclass
+class Control:
+    """What one control says about itself, and its raw value."""
+
+    element: etree._Element
+    tag: str | None
+    kind: str
+    value: str | bool
+    placeholder: bool
+
+
+def read_control(sdt: etree._Element) -> Control:
+    """A control's tag, kind and raw value; a showing placeholder reads as empty."""
+    props = sdt.find(qn("w:sdtPr"))
+    content = sdt.find(qn("w:sdtContent"))
+    tag_el = props.find(qn("w:tag")) if props is not None else None
+    tag = tag_el.get(qn("w:val")) if tag_el is not None else None
+    placeholder = props is not None and props.find(qn("w:showingPlcHdr")) is not None
+    text = "" if content is None or placeholder else text_of(content)
+    if props is None:
+        return Control(sdt, tag, "text", text, placeholder)
+    box = props.find(qn("w14:checkbox"))
+    if box is not None:
+        checked = box.find(qn("w14:checked"))
+        value = checked is not None and checked.get(qn("w14:val"), "0") in ("1", "true", "on")
+        return Control(sdt, tag, "checkbox", value, False)
+    date = props.find(qn("w:date"))
+    if date is not None:
+        if not text.strip() and not placeholder and date.get(qn("w:fullDate")):
+            text = _full_date(date.get(qn("w:fullDate"), ""))
+        return Control(sdt, tag, "date", text, placeholder)
+    if props.find(qn("w:dropDownList")) is not None or props.find(qn("w:comboBox")) is not None:
+        return Control(sdt, tag, "choice", text, placeholder)
+    return Control(sdt, tag, "text", text, placeholder)
+
+
+def _full_date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return value

@@ -1,0 +1,315 @@
+"""Read a returned Word form: raw answers keyed by JSON Pointer, and facts worth flagging.
+
+Real office software mangles forms (see issue 3), so a control is identified by
+its tag when it has one and otherwise by the question label beside it; long
+answers are read as the whole answer cell's text; tracked changes are read as
+accepted. Interpretation (coercion, validation) is not done here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from ..issues import Issue
+from ..layout import FormLayout, Question, layout_kinds, load_layout
+from ..returns import Extraction, UnreadableReturn
+from ..schemas import versions
+from .controls import CHECKED, UNCHECKED, Control, read_control, text_of
+from .namespaces import NS, STRICT_W, qn
+from .safety import Package, PackageError, open_package
+
+__all__ = ["form_signature", "read_docx"]
+
+_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_MACRO_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
+_TEMPLATE_TYPES = ("wordprocessingml.template.main+xml", "ms-word.template.macroEnabledTemplate.main+xml")
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+_TEXT_WIDGETS = {"text", "textarea", "money", "number"}
+_TRACKED = [qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo")]
+
+
+def read_docx(data: bytes, name: str) -> Extraction:
+    """Raw answers of a returned form; refuses (``UnreadableReturn``) what cannot be read safely."""
+    try:
+        package = open_package(data)
+        package.refuse_doctypes()
+        main = _main_part(package)
+        kind, version = _identity(package)
+        root = package.xml(main)
+    except PackageError as exc:
+        raise UnreadableReturn(name, exc.reason) from None
+    if etree.QName(root).namespace == STRICT_W:
+        raise UnreadableReturn(name, _STRICT)
+    body = root.find(qn("w:body"))
+    if body is None:
+        raise UnreadableReturn(name, "it has no document body; it is not a Word form")
+    if kind not in layout_kinds() or version not in versions(kind):
+        return Extraction(kind, version, _tagged_answers(body))
+    return _Reader(load_layout(kind), body).extract(kind, version)
+
+
+_STRICT = (
+    "it was saved as 'Strict Open XML Document', which this toolkit does not read; "
+    "please open it in Word and use Save As > Word Document (.docx), then send it again"
+)
+_MACROS = (
+    "it contains macros (a .docm file); macros are never run here, so it was not read; "
+    "please save it as a Word Document (.docx) without macros and send it again"
+)
+
+
+def _main_part(package: Package) -> str:
+    if not package.has("[Content_Types].xml"):
+        raise PackageError("it is a zip file but not a Word document; please send the completed Word form (.docx)")
+    types = package.xml("[Content_Types].xml")
+    overrides = {
+        o.get("PartName", "").lstrip("/"): o.get("ContentType", "") for o in types.iter(f"{{{NS['ct']}}}Override")
+    }
+    if any(t == _MACRO_TYPE or "macroEnabled" in t for t in overrides.values()) or any(
+        n.lower().endswith("vbaproject.bin") for n in package.names
+    ):
+        raise PackageError(_MACROS)
+    target = "word/document.xml"
+    if package.has("_rels/.rels"):
+        for rel in package.xml("_rels/.rels"):
+            if rel.get("Type") == _STRICT_OFFICE_DOCUMENT:
+                raise PackageError(_STRICT)
+            if rel.get("Type") == _OFFICE_DOCUMENT:
+                target = rel.get("Target", target).lstrip("/")
+    content_type = overrides.get(target, "")
+    if any(t in content_type for t in _TEMPLATE_TYPES):
+        content_type = _MAIN_TYPE
+    if content_type != _MAIN_TYPE or not package.has(target):
+        raise PackageError(
+            "it is an Office file but not a Word document (no main document part); "
+            "please send the completed Word form (.docx)"
+        )
+    return target
+
+
+def _identity(package: Package) -> tuple[str | None, str | None]:
+    if not package.has("docProps/core.xml"):
+        return None, None
+    core = package.xml("docProps/core.xml")
+    identifier = core.find(f"{{{NS['dc']}}}identifier")
+    version = core.find(f"{{{NS['cp']}}}version")
+    return (
+        (identifier.text or "").strip() or None if identifier is not None else None,
+        (version.text or "").strip() or None if version is not None else None,
+    )
+
+
+def _tagged_answers(body: etree._Element) -> dict[str, Any]:
+    """Every tagged control's raw value, for a document we cannot match to a layout."""
+    answers: dict[str, Any] = {}
+    for sdt in body.iter(qn("w:sdt")):
+        control = read_control(sdt)
+        if control.tag:
+            answers.setdefault(control.tag, control.value)
+    return answers
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", unicodedata.normalize("NFKD", text).lower()).strip()
+
+
+def _ancestor(element: etree._Element, name: str) -> etree._Element | None:
+    tag = qn(name)
+    return next((a for a in element.iterancestors() if a.tag == tag), None)
+
+
+def _cells(row: etree._Element) -> list[etree._Element]:
+    return [c for c in row.iter(qn("w:tc")) if _ancestor(c, "w:tr") is row]
+
+
+@dataclass
+class _Found:
+    question: Question
+    control: Control
+    row: etree._Element | None = None
+
+
+@dataclass
+class _Reader:
+    layout: FormLayout
+    body: etree._Element
+    warnings: list[Issue] = field(default_factory=list)
+    flags: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.boxes = {q.pointer: q for q in self.layout.questions() if not q.columns}
+        self.columns = {c.pointer: (t, c) for t in self.layout.questions() for c in t.columns}
+        self.tables = {t.pointer: t for t in self.layout.questions() if t.columns}
+        self.by_label = {_key(f"{q.number} {q.label}"): q for q in self.boxes.values()}
+
+    def warn(self, pointer: str, label: str, message: str) -> None:
+        self.warnings.append(Issue(path=pointer, field=label, message=message, rule="docx", severity="warning"))
+
+    # -- identifying controls -------------------------------------------------
+    def _question_of_row(self, row: etree._Element | None) -> Question | None:
+        if row is None:
+            return None
+        cells = _cells(row)
+        if len(cells) < 2:
+            return None
+        label = _key(text_of(cells[0]))
+        return next((q for key, q in self.by_label.items() if label.startswith(key)), None)
+
+    def _column_of_cell(self, cell: etree._Element) -> tuple[Question, Question] | None:
+        table, row = _ancestor(cell, "w:tbl"), _ancestor(cell, "w:tr")
+        if table is None or row is None:
+            return None
+        rows = [r for r in table.iter(qn("w:tr")) if _ancestor(r, "w:tbl") is table]
+        header = [_key(text_of(c)) for c in _cells(rows[0])]
+        for question in self.tables.values():
+            if header == [_key(c.label) for c in question.columns] and row is not rows[0]:
+                index = _cells(row).index(cell)
+                return question, question.columns[index]
+        return None
+
+    def _identify(self, control: Control) -> tuple[str, Question] | None:
+        if control.tag in self.boxes:
+            return "box", self.boxes[control.tag]
+        if control.tag in self.columns:
+            return "column", self.columns[control.tag][1]
+        cell = _ancestor(control.element, "w:tc")
+        if cell is None:
+            return None
+        if question := self._question_of_row(_ancestor(cell, "w:tr")):
+            return "box", question
+        if found := self._column_of_cell(cell):
+            return "column", found[1]
+        return None
+
+    # -- reading values -------------------------------------------------------
+    def _box_value(self, question: Question, controls: list[Control]) -> Any:
+        if question.widget == "checkboxes":
+            ticked = []
+            for index, control in enumerate(controls):
+                if control.value is True:
+                    ticked.append(self._option_beside(control, question, index))
+            return ticked
+        if len(controls) > 1 and len({str(c.value) for c in controls}) > 1:
+            self._review(
+                question.pointer, question.label, "it was answered in more than one box with different answers"
+            )
+        return self._value(question, controls[0])
+
+    def _option_beside(self, control: Control, question: Question, index: int) -> Any:
+        paragraph = _ancestor(control.element, "w:p")
+        text = text_of(paragraph).replace(CHECKED, "").replace(UNCHECKED, "").strip() if paragraph is not None else ""
+        by_key = {_key(str(o)): o for o in question.options}
+        if _key(text) in by_key:
+            return by_key[_key(text)]
+        return question.options[index] if index < len(question.options) else text
+
+    def _value(self, question: Question, control: Control) -> Any:
+        if control.kind == "checkbox" or control.placeholder:
+            return control.value
+        cell = _ancestor(control.element, "w:tc")
+        if question.widget in _TEXT_WIDGETS and cell is not None and len(list(cell.iter(qn("w:sdt")))) == 1:
+            return text_of(cell)
+        return control.value
+
+    def _review(self, pointer: str, label: str, reason: str) -> None:
+        self.flags.setdefault("manual_review", []).append({"path": pointer, "field": label, "reason": reason})
+
+    # -- the whole document ---------------------------------------------------
+    def extract(self, kind: str, version: str) -> Extraction:
+        answers: dict[str, Any] = {}
+        boxes: dict[str, list[Control]] = defaultdict(list)
+        rows: dict[str, dict[Any, dict[str, Any]]] = defaultdict(dict)
+        untagged = 0
+        for sdt in self.body.iter(qn("w:sdt")):
+            if sdt.find(qn("w:sdtContent")) is not None and sdt.find(qn("w:sdtContent")).find(qn("w:sdt")) is not None:
+                continue
+            control = read_control(sdt)
+            found = self._identify(control)
+            if found is None:
+                if control.tag:
+                    self.warn(control.tag, control.tag, "this box is not part of the form and was ignored")
+                continue
+            if control.tag is None:
+                untagged += 1
+            where, question = found
+            if where == "box":
+                boxes[question.pointer].append(control)
+                continue
+            table, _ = self.columns[question.pointer]
+            row = _ancestor(control.element, "w:tr")
+            rows[table.pointer].setdefault(row, {})[question.field.name] = self._value(question, control)
+        for pointer, controls in boxes.items():
+            answers[pointer] = self._box_value(self.boxes[pointer], controls)
+        for pointer, table_rows in rows.items():
+            for index, values in enumerate(table_rows.values()):
+                for name, value in values.items():
+                    answers[f"{pointer}/{index}/{name}"] = value
+        self._recover(answers)
+        self._flag(untagged)
+        return Extraction(kind, version, answers, warnings=self.warnings, flags=self.flags)
+
+    def _recover(self, answers: dict[str, Any]) -> None:
+        """A control deleted: take its answer cell's text if there is any, else say it is missing."""
+        missing = [q for q in self.boxes.values() if q.pointer not in answers]
+        if not missing:
+            return
+        rows = {}
+        for row in self.body.iter(qn("w:tr")):
+            question = self._question_of_row(row)
+            if question is not None:
+                rows.setdefault(question.pointer, row)
+        for question in missing:
+            row = rows.get(question.pointer)
+            text = text_of(_cells(row)[1]).strip() if row is not None else ""
+            if text and question.widget in _TEXT_WIDGETS | {"date", "choice"}:
+                answers[question.pointer] = text
+                self.warn(
+                    question.pointer,
+                    question.label,
+                    "its answer box had been deleted; the answer was read from the text in its answer cell",
+                )
+            else:
+                self.warn(
+                    question.pointer,
+                    question.label,
+                    "its answer box is missing from the form and no answer was found beside the question",
+                )
+        if recovered := sorted(q.pointer for q in missing if q.pointer in answers):
+            self.flags["recovered"] = recovered
+
+    def _flag(self, untagged: int) -> None:
+        if any(next(self.body.iter(tag), None) is not None for tag in _TRACKED):
+            self.flags["tracked_changes"] = True
+            self.warn("", "Document", "it has tracked changes; they were read as if accepted. Check them in Word.")
+        if untagged:
+            self.flags["untagged_controls"] = untagged
+            self.warn("", "Document", f"{untagged} answer boxes had lost their names; they were matched by label")
+        for chunk in self.body.iter(qn("w:altChunk")):
+            cell = _ancestor(chunk, "w:tc")
+            question = self._question_of_row(_ancestor(cell, "w:tr")) if cell is not None else None
+            pointer, label = (question.pointer, question.label) if question else ("", "Document")
+            self._review(
+                pointer, label, "it holds embedded content (altChunk) that cannot be read automatically; check by hand"
+            )
+
+
+def form_signature(data: bytes) -> dict[str, Any]:
+    """What makes a blank form this form: core properties and its controls' tags and types, in order."""
+    package = open_package(data)
+    core = package.xml("docProps/core.xml")
+    properties = {etree.QName(child).localname: (child.text or "") for child in core}
+    for volatile in ("created", "modified", "lastPrinted"):
+        properties.pop(volatile, None)
+    body = package.xml(_main_part(package)).find(qn("w:body"))
+    controls = []
+    for sdt in body.iter(qn("w:sdt")):
+        control = read_control(sdt)
+        controls.append((control.tag, control.kind, control.placeholder))
+    return {"properties": properties, "controls": controls}

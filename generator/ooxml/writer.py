@@ -1,0 +1,143 @@
+"""Write a blank Word form from a form model: headings, question tables, content controls.
+
+python-docx lays out the document (styles, tables, footer); the controls are
+added as ``w:sdt`` elements because python-docx has no API for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml as docx_parse_xml
+from docx.shared import Mm, Pt, RGBColor
+
+from ..layout import FormLayout, Question
+from .controls import make_control
+from .namespaces import NS
+
+__all__ = ["CATEGORY", "form_bytes", "write_form"]
+
+#: Core property ``category`` of every form we make.
+CATEGORY = "commission-form"
+_FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _control_kind(question: Question) -> str:
+    return {"date": "date", "choice": "choice", "checkbox": "checkbox", "textarea": "textarea"}.get(
+        question.widget, "text"
+    )
+
+
+def _fill_answer_cell(cell, question: Question, tag: str) -> None:  # type: ignore[no-untyped-def]
+    paragraph = cell.paragraphs[0]
+    if question.widget == "checkboxes":
+        for index, option in enumerate(question.options):
+            target = paragraph if index == 0 else cell.add_paragraph()
+            target._p.append(make_control("checkbox", tag, f"{question.label}: {option}", ""))
+            target.add_run(f" {option}")
+        return
+    options = tuple(str(option) for option in question.options)
+    paragraph._p.append(make_control(_control_kind(question), tag, question.label, question.placeholder, options))
+
+
+def _question_cell(cell, question: Question) -> None:  # type: ignore[no-untyped-def]
+    label = cell.paragraphs[0]
+    label.add_run(f"{question.number} ").bold = True
+    label.add_run(question.label + (" (required)" if question.required else "")).bold = True
+    if question.help:
+        run = cell.add_paragraph().add_run(question.help)
+        run.font.size = Pt(9)
+        run.font.color.rgb = RGBColor(0x50, 0x50, 0x50)
+
+
+def _repeating_table(document, question: Question) -> None:  # type: ignore[no-untyped-def]
+    heading = document.add_paragraph()
+    heading.add_run(f"{question.number} {question.label}").bold = True
+    if question.help:
+        document.add_paragraph(question.help).runs[0].font.size = Pt(9)
+    table = document.add_table(rows=1 + max(question.rows, 1), cols=len(question.columns))
+    table.style = "Table Grid"
+    for column, cell in zip(question.columns, table.rows[0].cells, strict=True):
+        cell.paragraphs[0].add_run(column.label).bold = True
+    header = table.rows[0]._tr.get_or_add_trPr()
+    header.append(docx_parse_xml(f'<w:tblHeader xmlns:w="{NS["w"]}"/>'))
+    for row in table.rows[1:]:
+        for column, cell in zip(question.columns, row.cells, strict=True):
+            _fill_answer_cell(cell, column, column.pointer)
+
+
+def _footer(document) -> None:  # type: ignore[no-untyped-def]
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("Page ")
+    run = paragraph.add_run()
+    w = NS["w"]
+    for xml in (
+        f'<w:fldChar xmlns:w="{w}" w:fldCharType="begin"/>',
+        f'<w:instrText xmlns:w="{w}" xml:space="preserve"> PAGE </w:instrText>',
+        f'<w:fldChar xmlns:w="{w}" w:fldCharType="end"/>',
+    ):
+        run._r.append(docx_parse_xml(xml))
+
+
+def _properties(document, layout: FormLayout) -> None:  # type: ignore[no-untyped-def]
+    props = document.core_properties
+    props.title = layout.title
+    props.subject = layout.subtitle
+    props.identifier = layout.kind
+    props.version = layout.version
+    props.category = CATEGORY
+    props.keywords = f"layout {layout.layout_version}"
+    props.author = "Commissioning toolkit"
+    props.last_modified_by = "Commissioning toolkit"
+    props.created = props.modified = _FIXED_TIME
+    props.revision = 1
+
+
+def form_bytes(layout: FormLayout) -> bytes:
+    """The blank form of a layout as .docx bytes."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    document.add_heading(layout.title, level=0)
+    if layout.subtitle:
+        document.add_paragraph(layout.subtitle, style="Subtitle")
+    for line in layout.instructions.splitlines():
+        if line.strip():
+            document.add_paragraph(line)
+    for part in layout.sections:
+        document.add_heading(f"{part.number}. {part.title}", level=1)
+        if part.intro:
+            document.add_paragraph(part.intro)
+        table = None
+        for question in part.questions:
+            if question.columns:
+                _repeating_table(document, question)
+                table = None
+                continue
+            if table is None:
+                table = document.add_table(rows=0, cols=2)
+                table.style = "Table Grid"
+            row = table.add_row()
+            row.cells[0].width, row.cells[1].width = Mm(70), Mm(100)
+            _question_cell(row.cells[0], question)
+            _fill_answer_cell(row.cells[1], question, question.pointer)
+    _footer(document)
+    _properties(document, layout)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def write_form(layout: FormLayout, path: Path) -> Path:
+    """Write the blank form to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(form_bytes(layout))
+    return path

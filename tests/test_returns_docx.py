@@ -1,0 +1,107 @@
+"""Every untrusted or mangled return ends with a clear message and the right exit code."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.loading import load_data_file
+from generator.returns import parse_return
+
+from .conftest import EXAMPLES, FIXTURES, TODAY
+
+RETURNS = FIXTURES / "returns"
+SAMPLES = EXAMPLES / "returns"
+
+#: fixture -> (exit code, words the first error's message must contain)
+REFUSED = {
+    "empty.docx": (3, "empty (0 bytes)"),
+    "not-a-zip.docx": (3, "not a Word (.docx) or PDF form"),
+    "truncated-zip.docx": (3, "damaged or cut short"),
+    "zip-bomb.docx": (3, "zip bomb"),
+    "entity-bomb.docx": (3, "docProps/core.xml declares a DOCTYPE"),
+    "external-entity.docx": (3, "word/document.xml declares a DOCTYPE"),
+    "doctype-in-part.docx": (3, "word/styles.xml declares a DOCTYPE"),
+    "macros.docm": (3, "macros are never run"),
+    "encrypted.docx": (3, "password-protected"),
+    "legacy-doc-renamed.docx": (3, "old-style Word (.doc)"),
+    "rtf-renamed.docx": (3, "Rich Text (RTF)"),
+    "not-our-form.docx": (3, "not one of our forms"),
+    "newer-version.docx": (3, "version 9.0.0, which this toolkit does not know"),
+    "strict-ooxml.docx": (3, "Strict Open XML"),
+    "thousands-of-entries.docx": (3, "3,018 parts"),
+    "duplicated-controls.docx": (1, "more than one box with different answers"),
+    "altchunk.docx": (1, "embedded content (altChunk)"),
+    "control-deleted-answer-lost.docx": (1, "must be filled in"),
+}
+
+
+def _envelope(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict]:
+    code = main(["parse", str(path), "--today", TODAY.isoformat()])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refused_or_flagged_with_message_and_exit_code(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code_wanted, words = REFUSED[name]
+    started = time.perf_counter()
+    code, envelope = _envelope(RETURNS / name, capsys)
+    assert time.perf_counter() - started < 5
+    assert code == code_wanted
+    assert envelope["status"] == {1: "invalid", 3: "unreadable"}[code_wanted]
+    assert any(words in error["message"] for error in envelope["errors"]), envelope["errors"]
+    assert envelope["file"].endswith(name)
+
+
+def _dartford() -> dict:
+    return load_data_file(EXAMPLES / "growth-bid" / "dartford-young-people-leaving-care.yaml")
+
+
+@pytest.mark.parametrize(
+    ("name", "flag"),
+    [
+        ("tags-lost-lo74-style.docx", "untagged_controls"),
+        ("tracked-changes.docx", "tracked_changes"),
+        ("control-deleted-answer-kept.docx", "recovered"),
+    ],
+)
+def test_mangled_returns_still_read_and_say_what_happened(name: str, flag: str) -> None:
+    envelope = parse_return(RETURNS / name, today=TODAY)
+    assert envelope.status == "valid", envelope.errors
+    assert envelope.flags[flag]
+    assert envelope.warnings
+    expected = _dartford()
+    if name == "tracked-changes.docx":
+        expected["proposal_title"] += " and care"
+    assert envelope.record == expected
+
+
+def test_altchunk_is_never_an_empty_answer() -> None:
+    envelope = parse_return(RETURNS / "altchunk.docx", today=TODAY)
+    review = [e for e in envelope.errors if e.rule == "manual_review"]
+    assert [e.path for e in review] == ["/summary"]
+    assert review[0].field == "Summary of the proposal"
+
+
+def test_deleted_control_without_answer_is_named() -> None:
+    envelope = parse_return(RETURNS / "control-deleted-answer-lost.docx", today=TODAY)
+    assert any(w.path == "/applicant/organisation" and "missing" in w.message for w in envelope.warnings)
+    assert [e.path for e in envelope.errors] == ["/applicant/organisation"]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"), [("growth-bid-valid.docx", 0), ("growth-bid-invalid.docx", 1), ("growth-bid-broken.docx", 3)]
+)
+def test_sample_returns(name: str, code: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "envelope.json"
+    assert main(["parse", str(SAMPLES / name), "--out", str(out), "--today", TODAY.isoformat()]) == code
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written == json.loads(capsys.readouterr().out)
+    assert len(written["sha256"]) == 64
+    if code == 1:
+        assert sorted(e["path"] for e in written["errors"]) == ["/annual_amount", "/applicant/email"]
+        assert written["raw"]["/applicant/email"] == "jo.bloggs at example"
