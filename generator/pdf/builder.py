@@ -1,0 +1,210 @@
+"""Build a fillable A4 PDF form from a form model.
+
+reportlab draws the page (titles, labels, help, box outlines) in DejaVu Sans;
+the fields themselves are added afterwards as AcroForm dictionaries
+(:mod:`.acroform`), because reportlab's own fields only use the standard 14
+fonts, which cannot show names in other scripts.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from ..layout import FormLayout, Question
+from .acroform import FieldSpec, add_fields
+from .fonts import DEJAVU_SANS
+from .metadata import KIND_KEY, VERSION_KEY, identity_text
+from .names import IDENTITY_FIELD, field_name, option_field_name
+
+__all__ = ["build_pdf_bytes", "build_pdf_form"]
+
+_MARGIN = 50.0
+_WIDTH = A4[0] - 2 * _MARGIN
+_HEIGHTS = {"textarea": 72.0, "checkbox": 12.0}
+_BOX = 18.0
+_REGULAR, _BOLD = "DejaVuSans", "DejaVuSans-Bold"
+
+
+def _register_fonts() -> None:
+    if _REGULAR not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(_REGULAR, str(DEJAVU_SANS)))
+        pdfmetrics.registerFont(TTFont(_BOLD, str(DEJAVU_SANS.with_name("DejaVuSans-Bold.ttf"))))
+
+
+class _Pages:
+    """A canvas with a cursor that starts a new page when a block will not fit."""
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+        self.page = 0
+        self.y = A4[1] - _MARGIN
+        self.fields: list[FieldSpec] = []
+
+    def need(self, height: float) -> None:
+        if self.y - height < _MARGIN:
+            self.canvas.showPage()
+            self.page += 1
+            self.y = A4[1] - _MARGIN
+
+    def text(self, text: str, size: float = 9, font: str = _REGULAR, grey: float = 0, indent: float = 0) -> None:
+        for paragraph in text.splitlines() or [""]:
+            for line in simpleSplit(paragraph, font, size, _WIDTH - indent) or [""]:
+                self.need(size * 1.35)
+                self.canvas.setFont(font, size)
+                self.canvas.setFillGray(grey)
+                self.canvas.drawString(_MARGIN + indent, self.y - size, line)
+                self.y -= size * 1.35
+        self.canvas.setFillGray(0)
+
+    def box(self, name: str, tooltip: str, kind: str, x: float, width: float, height: float, options=()) -> None:
+        """Outline a box at the cursor and record a field there (the caller moves the cursor)."""
+        rect = (x, self.y - height, x + width, self.y)
+        self.canvas.setStrokeGray(0.45)
+        self.canvas.rect(x, self.y - height, width, height)
+        self.fields.append(FieldSpec(name, tooltip, kind, self.page, rect, tuple(str(o) for o in options)))
+
+
+def _help(question: Question) -> str:
+    if question.rows:
+        extra = f"This table has {question.rows} rows; leave rows you do not need empty."
+        return f"{question.help} {extra}".strip()
+    return question.help
+
+
+def _field_kind(question: Question) -> str:
+    return {"textarea": "textarea", "choice": "choice", "checkbox": "checkbox"}.get(question.widget, "text")
+
+
+def _single(pages: _Pages, question: Question) -> None:
+    name, kind = field_name(question.pointer), _field_kind(question)
+    if kind == "checkbox":
+        pages.need(_HEIGHTS["checkbox"] + 6)
+        pages.box(name, question.label, kind, _MARGIN, 12, 12)
+        pages.canvas.setFont(_REGULAR, 9)
+        pages.canvas.drawString(_MARGIN + 18, pages.y - 9, "Tick if yes")
+        pages.y -= 18
+        return
+    height = _HEIGHTS.get(kind, _BOX)
+    pages.need(height + 6)
+    pages.box(name, question.label, kind, _MARGIN, _WIDTH, height, question.options)
+    pages.y -= height + 8
+
+
+def _options(pages: _Pages, question: Question) -> None:
+    column_width = _WIDTH / 2
+    for index, option in enumerate(question.options):
+        if index % 2 == 0:
+            pages.need(16)
+        x = _MARGIN + (index % 2) * column_width
+        name = option_field_name(question.pointer, index)
+        pages.box(name, f"{question.label}: {option}", "checkbox", x, 11, 11)
+        pages.canvas.setFont(_REGULAR, 8.5)
+        pages.canvas.drawString(x + 16, pages.y - 9, simpleSplit(str(option), _REGULAR, 8.5, column_width - 20)[0])
+        if index % 2 == 1 or index == len(question.options) - 1:
+            pages.y -= 16
+    pages.y -= 6
+
+
+def _table(pages: _Pages, question: Question) -> None:
+    columns = question.columns
+    weights = [3 if c.widget == "textarea" else 1 for c in columns]
+    widths = [_WIDTH * w / sum(weights) for w in weights]
+    height = max(_HEIGHTS.get(_field_kind(c), _BOX) * 0.6 if c.widget == "textarea" else _BOX for c in columns)
+
+    def header() -> None:
+        pages.need(14 + height)
+        x = _MARGIN
+        pages.canvas.setFont(_BOLD, 8)
+        for column, width in zip(columns, widths, strict=True):
+            pages.canvas.drawString(x + 2, pages.y - 9, simpleSplit(column.label, _BOLD, 8, width - 4)[0])
+            x += width
+        pages.y -= 13
+
+    header()
+    for row in range(question.rows):
+        if pages.y - height < _MARGIN:
+            pages.need(pages.y)
+            header()
+        x = _MARGIN
+        for column, width in zip(columns, widths, strict=True):
+            pointer = column.pointer.replace("/*/", f"/{row}/")
+            tooltip = f"{question.label}, row {row + 1}: {column.label}"
+            kind = _field_kind(column)
+            if kind == "checkbox":
+                pages.box(field_name(pointer), tooltip, kind, x + 4, 11, 11)
+            else:
+                kind = "textarea" if column.widget == "textarea" else kind
+                pages.box(field_name(pointer), tooltip, kind, x, width, height, column.options)
+            x += width
+        pages.y -= height + 2
+    pages.y -= 8
+
+
+def _question(pages: _Pages, question: Question) -> None:
+    pages.need(40)
+    label = f"{question.number}  {question.label}" + (" (required)" if question.required else "")
+    pages.text(label, size=10, font=_BOLD)
+    if text := _help(question):
+        pages.text(text, size=8, grey=0.35)
+    pages.y -= 3
+    if question.columns:
+        _table(pages, question)
+    elif question.widget == "checkboxes":
+        _options(pages, question)
+    else:
+        _single(pages, question)
+
+
+def _draw(layout: FormLayout) -> tuple[bytes, list[FieldSpec]]:
+    _register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=1)
+    canvas.setTitle(layout.title)
+    canvas.setSubject(layout.subtitle)
+    canvas.setAuthor("Commissioning toolkit")
+    canvas.setKeywords(identity_text(layout.kind, layout.version))
+    pages = _Pages(canvas)
+    pages.text(layout.title, size=18, font=_BOLD)
+    if layout.subtitle:
+        pages.text(layout.subtitle, size=11, grey=0.25)
+    pages.y -= 6
+    pages.text(layout.instructions, size=9)
+    pages.text(f"Form: {layout.kind}, version {layout.version}.", size=7, grey=0.4)
+    for section in layout.sections:
+        pages.y -= 10
+        pages.need(60)
+        pages.text(f"{section.number}. {section.title}", size=13, font=_BOLD)
+        if section.intro:
+            pages.text(section.intro, size=9, grey=0.25)
+        pages.y -= 4
+        for question in section.questions:
+            _question(pages, question)
+    canvas.save()
+    return buffer.getvalue(), pages.fields
+
+
+def build_pdf_bytes(layout: FormLayout) -> bytes:
+    """The blank fillable form of a layout, as PDF bytes."""
+    drawn, specs = _draw(layout)
+    with pikepdf.open(io.BytesIO(drawn)) as pdf:
+        add_fields(pdf, specs, (IDENTITY_FIELD, identity_text(layout.kind, layout.version)))
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            xmp["dc:title"] = layout.title
+        pdf.docinfo[KIND_KEY] = layout.kind
+        pdf.docinfo[VERSION_KEY] = layout.version
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True)
+    return out.getvalue()
+
+
+def build_pdf_form(layout: FormLayout, out_path: Path) -> None:
+    """Write the blank fillable form of a layout to ``out_path``."""
+    out_path.write_bytes(build_pdf_bytes(layout))

@@ -1,0 +1,90 @@
+"""Bounds on reading an untrusted PDF: small decompression limits and a deadline.
+
+pypdf has had infinite loops and memory blow-ups on crafted files
+(CVE-2023-36464, CVE-2026-24688, CVE-2026-27628, CVE-2026-27888). A form
+never needs more than a few megabytes of any stream, so the limits here are
+far below pypdf's defaults, and a read that runs past the deadline is stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pypdf import apply_configuration
+
+__all__ = ["DEADLINE_SECONDS", "STREAM_LIMIT", "ReadTimeout", "bounded"]
+
+#: No stream in a form decompresses to more than this.
+STREAM_LIMIT = 8_000_000
+DEADLINE_SECONDS = 10.0
+
+
+class _Collect(logging.Handler):
+    """Keeps pypdf's log messages, which report repairs such as a looping xref chain."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class ReadTimeout(Exception):
+    """Reading took longer than any genuine form needs."""
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """SIGALRM-based deadline; only the main thread can receive signals, so elsewhere it is a no-op."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ReadTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def bounded(seconds: float = DEADLINE_SECONDS) -> Iterator[list[str]]:
+    """Run a read under low limits and a deadline; yields the list pypdf's warnings and log messages go to."""
+    limits = {
+        "maximum_declared_stream_length": STREAM_LIMIT,
+        "array_based_stream_maximum_output_length": STREAM_LIMIT,
+        "zlib_maximum_output_length": STREAM_LIMIT,
+        "zlib_maximum_recovery_input_length": STREAM_LIMIT,
+        "lzw_maximum_output_length": STREAM_LIMIT,
+        "run_length_maximum_output_length": STREAM_LIMIT,
+        "brotli_maximum_output_length": STREAM_LIMIT,
+        "jbig2_maximum_output_length": STREAM_LIMIT,
+        "image_maximum_buffer_size": STREAM_LIMIT,
+        "stream_decoding_work_maximum_length": 4 * STREAM_LIMIT,
+        "xfa_decoding_work_maximum_length": 4 * STREAM_LIMIT,
+        "form_fields_maximum_entries": 20_000,
+        "form_fields_maximum_depth": 20,
+        "page_tree_maximum_entries": 2_000,
+        "jbig2dec_binary": None,
+    }
+    messages: list[str] = []
+    logger, handler = logging.getLogger("pypdf"), _Collect(messages)
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as caught, apply_configuration(**limits), _deadline(seconds):
+            warnings.simplefilter("always")
+            yield messages
+            messages.extend(str(w.message) for w in caught)
+    finally:
+        logger.removeHandler(handler)

@@ -1,0 +1,201 @@
+"""Read the answers out of a returned PDF form, refusing files we cannot trust or use.
+
+Only the document information, the AcroForm field tree and the few places
+that can hold actions or attachments are read: never page content. Values
+are returned raw, keyed by JSON Pointer (see :mod:`.names`); coercion and
+validation happen in :mod:`generator.returns`, the same as for Word forms.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+from ..issues import Issue
+from ..layout import layout_kinds, load_layout
+from ..returns import Extraction, UnreadableReturn
+from .guard import ReadTimeout, bounded
+from .metadata import KIND_KEY, VERSION_KEY, parse_identity
+from .names import IDENTITY_FIELD, split_field_name
+from .scan import risky_content
+
+__all__ = ["NO_FIELDS", "read_pdf"]
+
+NO_FIELDS = (
+    "this PDF has no fillable fields; it may have been printed or flattened: "
+    "please return the fillable form or the Word form"
+)
+_ENCRYPTED = (
+    "this PDF is protected with a password; please remove the password (or save an unprotected copy) and send it again"
+)
+_XFA = (
+    "this is an XFA form (made with Adobe LiveCycle Designer), not our fillable form; "
+    "please fill in the blank form you were sent, or the Word form, and return that"
+)
+_MALFORMED = (
+    "this PDF is damaged or incomplete ({detail}); please save the form again from your PDF reader and resend it"
+)
+_BOMB = (
+    "this PDF holds compressed data far larger than any form needs, so it was not opened; "
+    "please return the blank form you were sent, filled in"
+)
+_TIMEOUT = "this PDF took too long to read and may be damaged or crafted; please save the form again and resend it"
+_MAX_FIELDS = 5_000
+_MAX_DEPTH = 20
+
+
+def _resolve(obj: Any) -> Any:
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def _text(value: Any) -> str:
+    value = _resolve(value)
+    if isinstance(value, StreamObject):
+        value = value.get_data().decode("utf-8", "replace")
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _value(field: DictionaryObject, inherited: dict[str, Any]) -> Any:
+    kind = inherited.get("/FT")
+    value = _resolve(inherited.get("/V"))
+    if kind == "/Btn":
+        if value is None:
+            widgets = [_resolve(k) for k in _resolve(field.get("/Kids", ArrayObject()))] or [field]
+            states = [w.get("/AS") for w in widgets if isinstance(w, DictionaryObject)]
+            return any(state is not None and state != "/Off" for state in states)
+        return isinstance(value, NameObject | str) and str(value) not in ("/Off", "Off", "")
+    if value is None:
+        return None
+    if isinstance(value, ArrayObject):
+        items = [_text(item) for item in value]
+        return items[0] if len(items) == 1 else items
+    return _text(value)
+
+
+def _is_field(node: DictionaryObject) -> bool:
+    return "/T" in node or "/FT" in node or "/Kids" in node
+
+
+def _walk_fields(roots: ArrayObject) -> dict[str, Any]:
+    """Full field name -> raw value, for every terminal field, cycles and depth bounded."""
+    found: dict[str, Any] = {}
+    seen: set[int] = set()
+    stack: list[tuple[Any, str, dict[str, Any], int]] = [(ref, "", {}, 0) for ref in reversed(roots)]
+    while stack:
+        ref, prefix, inherited, depth = stack.pop()
+        if isinstance(ref, IndirectObject):
+            if ref.idnum in seen:
+                continue
+            seen.add(ref.idnum)
+        node = _resolve(ref)
+        if not isinstance(node, DictionaryObject) or depth > _MAX_DEPTH or len(seen) > _MAX_FIELDS:
+            continue
+        name = prefix
+        if "/T" in node:
+            name = f"{prefix}.{_text(node['/T'])}" if prefix else _text(node["/T"])
+        here = dict(inherited)
+        for key in ("/FT", "/V", "/Ff"):
+            if key in node:
+                here[key] = node[key]
+        kids = [kid for kid in _resolve(node.get("/Kids", ArrayObject())) if _is_field(_resolve(kid))]
+        kids = [kid for kid in kids if "/T" in _resolve(kid)]
+        if kids:
+            stack.extend((kid, name, here, depth + 1) for kid in reversed(kids))
+        elif name:
+            found[name] = _value(node, here)
+    return found
+
+
+def _identity(reader: PdfReader, fields: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Kind and version: from the document information, else the hidden identity field, else Keywords."""
+    info = _resolve(reader.trailer.get("/Info"))
+    info = info if isinstance(info, DictionaryObject) else DictionaryObject()
+    if KIND_KEY in info:
+        version = info.get(VERSION_KEY)
+        return _text(info[KIND_KEY]), _text(version) if version is not None else None
+    if isinstance(fields.get(IDENTITY_FIELD), str):
+        return parse_identity(fields[IDENTITY_FIELD])
+    if "/Keywords" in info:
+        return parse_identity(_text(info["/Keywords"]))
+    return None, None
+
+
+def _answers(fields: dict[str, Any], kind: str | None) -> dict[str, Any]:
+    """Field values keyed by JSON Pointer; option boxes gathered into a list of ticked options."""
+    layout = load_layout(kind) if kind in layout_kinds() else None
+    options = {q.pointer: q.options for q in layout.answer_boxes()} if layout else {}
+    answers: dict[str, Any] = {}
+    for name, value in fields.items():
+        pointer, index = split_field_name(name)
+        if index is None:
+            answers[pointer] = value
+            continue
+        choices = options.get(pointer, ())
+        ticked = answers.setdefault(pointer, [])
+        if value is True and index < len(choices):
+            ticked.append(choices[index])
+    for pointer, choices in options.items():
+        if isinstance(answers.get(pointer), list):
+            answers[pointer] = [c for c in choices if c in answers[pointer]]
+    return answers
+
+
+def _open(data: bytes, name: str) -> PdfReader:
+    if b"%%EOF" not in data[-2048:]:
+        raise UnreadableReturn(name, _MALFORMED.format(detail="the end of the file is missing; it may be cut off"))
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise UnreadableReturn(name, _ENCRYPTED)
+    return reader
+
+
+def _extract(data: bytes, name: str) -> Extraction:
+    reader = _open(data, name)
+    root = _resolve(reader.trailer.get("/Root"))
+    if not isinstance(root, DictionaryObject):
+        raise UnreadableReturn(name, _MALFORMED.format(detail="it has no document catalogue"))
+    acroform = _resolve(root.get("/AcroForm"))
+    roots = _resolve(acroform.get("/Fields")) if isinstance(acroform, DictionaryObject) else None
+    if not isinstance(roots, ArrayObject) or not roots:
+        if isinstance(acroform, DictionaryObject) and "/XFA" in acroform:
+            raise UnreadableReturn(name, _XFA)
+        raise UnreadableReturn(name, NO_FIELDS)
+    fields = _walk_fields(roots)
+    if not fields:
+        raise UnreadableReturn(name, NO_FIELDS)
+    kind, version = _identity(reader, fields)
+    fields.pop(IDENTITY_FIELD, None)
+    flags = risky_content(root, acroform)
+    return Extraction(kind=kind, version=version, answers=_answers(fields, kind), flags=flags)
+
+
+def read_pdf(data: bytes, name: str) -> Extraction:
+    """Raw answers of a PDF form; raises :class:`UnreadableReturn` with a plain reason for refusals."""
+    try:
+        with bounded() as caught:
+            try:
+                extraction = _extract(data, name)
+            finally:
+                if any("Circular xref" in message for message in caught):
+                    raise UnreadableReturn(
+                        name, _MALFORMED.format(detail="its cross-reference chain loops back on itself")
+                    )
+    except UnreadableReturn:
+        raise
+    except ReadTimeout:
+        raise UnreadableReturn(name, _TIMEOUT) from None
+    except LimitReachedError:
+        raise UnreadableReturn(name, _BOMB) from None
+    except FileNotDecryptedError:
+        raise UnreadableReturn(name, _ENCRYPTED) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise UnreadableReturn(name, _MALFORMED.format(detail=type(exc).__name__)) from None
+    extraction.warnings.extend(
+        Issue(path="", field="File", message=f"the PDF reader repaired something: {message}", severity="warning")
+        for message in caught[:20]
+    )
+    return extraction
