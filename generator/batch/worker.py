@@ -18,11 +18,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from ..errors import CommissionError
 from ..returns import parse_return
 
 __all__ = ["TOOLKIT_ERROR", "Limits", "Parser", "failure", "parse_file", "parse_in_workers"]
 
 _START_SECONDS = 120
+#: Imported once in the fork server, so each new worker starts with them loaded (missing ones are ignored).
+_PRELOAD = ("generator.returns", "generator.ooxml.reader", "generator.pdf.reader")
 Parser = Callable[[str, dt.date | None], dict[str, Any]]
 
 
@@ -81,13 +84,25 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child, parse, today, limits.memory_mb), daemon=True)
         self.process.start()
         child.close()
-        # The time limit is for reading a file, not for starting a worker on a busy machine.
-        if not self.conn.poll(_START_SECONDS) or self.conn.recv() != "ready":
-            raise RuntimeError(f"a worker process did not start within {_START_SECONDS} seconds")
+        self.ready = False
         self.path: str | None = None
         self.deadline = 0.0
 
+    def wait_ready(self) -> None:
+        """The time limit is for reading a file, not for starting a worker on a busy machine."""
+        try:
+            self.ready = self.conn.poll(_START_SECONDS) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            self.ready = False
+        if not self.ready:
+            raise CommissionError(
+                f"a worker process could not start (exit code {self.process.exitcode}); "
+                "check there is enough free memory, or try --jobs 1"
+            )
+
     def give(self, path: str, seconds: float) -> None:
+        if not self.ready:
+            self.wait_ready()
         self.path, self.deadline = path, time.monotonic() + seconds
         self.conn.send(path)
 
@@ -137,7 +152,7 @@ def parse_in_workers(
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield ``(path, result)`` for every path, in the order they finish."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, *_PRELOAD])
     pending = list(paths)
     pending.reverse()
     workers = [_Worker(context, parse, today, limits) for _ in range(max(1, min(jobs, len(pending))))]
