@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -110,17 +111,26 @@ def parse_and_note_memory(path: str, today: Any) -> dict[str, Any]:
     from generator.batch.worker import parse_file
 
     result = parse_file(path, today)
-    result.setdefault("flags", {})["benchmark_worker_peak_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    flags = result.setdefault("flags", {})
+    flags["benchmark_worker_peak_kb"] = usage.ru_maxrss
+    flags["benchmark_worker"] = os.getpid()
+    flags["benchmark_worker_cpu_s"] = usage.ru_utime + usage.ru_stime
     return result
 
 
-def _largest_worker_kb(out: Path) -> int:
+def _worker_figures(out: Path) -> tuple[int, float]:
+    """The largest worker's peak memory (KB) and the CPU seconds all workers spent."""
     import sqlite3
 
     db = sqlite3.connect(out / "register.sqlite")
-    found = db.execute("SELECT MAX(json_extract(flags, '$.benchmark_worker_peak_kb')) FROM returns").fetchone()[0]
+    peak = db.execute("SELECT MAX(json_extract(flags, '$.benchmark_worker_peak_kb')) FROM returns").fetchone()[0]
+    cpu = db.execute(
+        "SELECT SUM(m) FROM (SELECT MAX(json_extract(flags, '$.benchmark_worker_cpu_s')) AS m FROM returns "
+        "WHERE json_extract(flags, '$.benchmark_worker') IS NOT NULL GROUP BY json_extract(flags, '$.benchmark_worker'))"
+    ).fetchone()[0]
     db.close()
-    return int(found or 0)
+    return int(peak or 0), float(cpu or 0.0)
 
 
 def measure(folder: Path, out: Path, jobs: int) -> dict[str, Any]:
@@ -128,10 +138,14 @@ def measure(folder: Path, out: Path, jobs: int) -> dict[str, Any]:
     from generator.batch import run_batch
 
     files = sum(1 for p in folder.rglob("*") if p.is_file())
+    before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     with open("/dev/null", "w") as quiet:
         result = run_batch(folder, out, jobs=jobs, progress=quiet, parse=parse_and_note_memory)
     seconds = time.perf_counter() - start
+    peak_kb, worker_cpu = _worker_figures(out)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    parent_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return {
         "files": files,
         "jobs": jobs,
@@ -139,7 +153,10 @@ def measure(folder: Path, out: Path, jobs: int) -> dict[str, Any]:
         "returns_per_second": round(files / seconds, 1),
         "counts": result.counts,
         "parent_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "largest_worker_peak_mb": round(_largest_worker_kb(out) / 1024, 1),
+        "largest_worker_peak_mb": round(peak_kb / 1024, 1),
+        "worker_cpu_ms_per_return": round(1000 * worker_cpu / files, 1),
+        "parent_cpu_ms_per_return": round(1000 * parent_cpu / files, 1),
+        "load_average_after": os.getloadavg()[0],
     }
 
 
@@ -172,6 +189,10 @@ def main() -> None:
         quarter = _measured(scratch / "quarter", 1, scratch)
     for run in (one, two, quarter):
         print(json.dumps(run))
+    print(
+        f"CPU per return: {one['worker_cpu_ms_per_return']} ms in workers, {one['parent_cpu_ms_per_return']} ms "
+        f"in the parent (machine load average {one['load_average_after']:.1f})"
+    )
     print(f"1 job:  {one['returns_per_second']} returns/s ({one['seconds']} s for {one['files']})")
     print(
         f"2 jobs: {two['returns_per_second']} returns/s ({two['seconds']} s); speed-up {two['seconds'] and one['seconds'] / two['seconds']:.2f}x"
