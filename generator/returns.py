@@ -102,8 +102,12 @@ def _docx_reader() -> Reader:
 
 
 def _pdf_reader() -> Reader:
-    from .pdf.reader import read_pdf
-
+    try:
+        from .pdf.reader import read_pdf
+    except ModuleNotFoundError:  # a build without the PDF reader must still answer with an envelope
+        return _refuse(
+            "this is a PDF, and this installation cannot read PDF returns; please send the Word form (.docx)"
+        )()
     return read_pdf
 
 
@@ -195,7 +199,7 @@ def _rows(answers: Mapping[str, Any], table: Question) -> list[dict[str, Any]]:
             value = _typed(answers.get(f"{table.pointer}/{index}/{column.field.name}"), column)
             if value is not None:
                 row[column.field.name] = value
-        if any(value not in (None, False) for value in row.values()):
+        if any(value is not None and value is not False for value in row.values()):  # 0 is an answer
             rows.append(row)
     return rows
 

@@ -135,27 +135,33 @@ class Control:
 
 def read_control(sdt: etree._Element) -> Control:
     """A control's tag, kind and raw value; a showing placeholder reads as empty."""
-    props = sdt.find(qn("w:sdtPr"))
-    content = sdt.find(qn("w:sdtContent"))
-    tag_el = props.find(qn("w:tag")) if props is not None else None
-    tag = tag_el.get(qn("w:val")) if tag_el is not None else None
-    placeholder = props is not None and props.find(qn("w:showingPlcHdr")) is not None
+    parts = {child.tag: child for child in sdt}
+    props, content = parts.get(_SDT_PR), parts.get(_SDT_CONTENT)
+    found = {child.tag: child for child in props} if props is not None else {}
+    tag_el = found.get(_TAG)
+    tag = tag_el.get(_VAL) if tag_el is not None else None
+    placeholder = _SHOWING_PLACEHOLDER in found
     text = "" if content is None or placeholder else text_of(content)
-    if props is None:
-        return Control(sdt, tag, "text", text, placeholder)
-    box = props.find(qn("w14:checkbox"))
+    box = found.get(_CHECKBOX)
     if box is not None:
-        checked = box.find(qn("w14:checked"))
-        value = checked is not None and checked.get(qn("w14:val"), "0") in ("1", "true", "on")
+        checked = box.find(_CHECKED)
+        value = checked is not None and checked.get(_W14_VAL, "0") in ("1", "true", "on")
         return Control(sdt, tag, "checkbox", value, False)
-    date = props.find(qn("w:date"))
+    date = found.get(_DATE)
     if date is not None:
-        if not text.strip() and not placeholder and date.get(qn("w:fullDate")):
-            text = _full_date(date.get(qn("w:fullDate"), ""))
+        if not text.strip() and not placeholder and date.get(_FULL_DATE):
+            text = _full_date(date.get(_FULL_DATE, ""))
         return Control(sdt, tag, "date", text, placeholder)
-    if props.find(qn("w:dropDownList")) is not None or props.find(qn("w:comboBox")) is not None:
+    if _DROP_DOWN in found or _COMBO_BOX in found:
         return Control(sdt, tag, "choice", text, placeholder)
     return Control(sdt, tag, "text", text, placeholder)
+
+
+_SDT_PR, _SDT_CONTENT, _TAG, _VAL = qn("w:sdtPr"), qn("w:sdtContent"), qn("w:tag"), qn("w:val")
+_SHOWING_PLACEHOLDER, _CHECKBOX, _CHECKED, _W14_VAL = (
+    qn("w:showingPlcHdr"), qn("w14:checkbox"), qn("w14:checked"), qn("w14:val")
+)  # fmt: skip
+_DATE, _FULL_DATE, _DROP_DOWN, _COMBO_BOX = qn("w:date"), qn("w:fullDate"), qn("w:dropDownList"), qn("w:comboBox")
 
 
 def _full_date(value: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 __all__ = ["NS", "STRICT_W", "qn"]
 
 NS = {
@@ -16,6 +18,7 @@ NS = {
 STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 
 
+@cache
 def qn(name: str) -> str:
     """'w:sdt' -> '{http://...}sdt' (Clark notation, as lxml wants)."""
     prefix, local = name.split(":")

@@ -228,7 +228,8 @@ class _Reader:
         rows: dict[str, dict[Any, dict[str, Any]]] = defaultdict(dict)
         untagged = 0
         for sdt in self.body.iter(qn("w:sdt")):
-            if sdt.find(qn("w:sdtContent")) is not None and sdt.find(qn("w:sdtContent")).find(qn("w:sdt")) is not None:
+            content = sdt.find(qn("w:sdtContent"))
+            if content is not None and content.find(qn("w:sdt")) is not None:
                 continue
             control = read_control(sdt)
             found = self._identify(control)

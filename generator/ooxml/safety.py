@@ -23,6 +23,7 @@ MAX_TOTAL_BYTES = 128 * 1024 * 1024
 #: XML compresses well, but not this well unless it was made to.
 MAX_RATIO = 200
 _RATIO_FLOOR = 1024 * 1024
+_HEAD = 4096
 
 
 class PackageError(Exception):
@@ -91,9 +92,20 @@ class Package:
         return data
 
     def refuse_doctypes(self) -> None:
-        """OOXML never needs a DOCTYPE: refuse a package where any XML part has one."""
-        for name in self._infos:
-            if name.endswith((".xml", ".rels")) and b"<!DOCTYPE" in self.read(name):
+        """OOXML never needs a DOCTYPE: refuse a package where any XML part has one.
+
+        A DOCTYPE can only stand before the root element, so the head of each
+        part is enough; the parts we parse are checked in full by ``parse_xml``.
+        """
+        for name, info in self._infos.items():
+            if not name.endswith((".xml", ".rels")):
+                continue
+            try:
+                with self._archive.open(info) as stream:
+                    head = stream.read(_HEAD)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+                raise PackageError(f"its part {name} cannot be unpacked ({exc})") from None
+            if b"<!DOCTYPE" in head or b"<\x00!\x00D\x00O\x00C" in head:
                 raise PackageError(
                     f"its part {name} declares a DOCTYPE, which Word files never need, so it was not read"
                 )

@@ -1,0 +1,85 @@
+"""Unit tests of the element layer: what a control reads as, and what the safe opener refuses."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from lxml import etree
+
+from generator.ooxml.controls import CHECKED, make_control, read_control
+from generator.ooxml.namespaces import qn
+from generator.ooxml.safety import MAX_ENTRIES, PackageError, open_package, parse_xml
+
+
+def _typed(sdt: etree._Element, text: str) -> etree._Element:
+    """As a person typing: placeholder flag gone, text replaced."""
+    props = sdt.find(qn("w:sdtPr"))
+    props.remove(props.find(qn("w:showingPlcHdr")))
+    next(sdt.iter(qn("w:t"))).text = text
+    return sdt
+
+
+def test_placeholder_reads_as_empty() -> None:
+    control = read_control(make_control("text", "/a", "A", "Click or tap here to enter text"))
+    assert (control.tag, control.value, control.placeholder) == ("/a", "", True)
+
+
+def test_stale_full_date_loses_to_the_visible_text() -> None:
+    sdt = _typed(make_control("date", "/d", "D", "Enter a date"), "3 May 2027")
+    sdt.find(f"{qn('w:sdtPr')}/{qn('w:date')}").set(qn("w:fullDate"), "2027-04-01T00:00:00Z")
+    assert read_control(sdt).value == "3 May 2027"
+
+
+def test_full_date_used_when_no_text_is_shown() -> None:
+    sdt = _typed(make_control("date", "/d", "D", "Enter a date"), "")
+    sdt.find(f"{qn('w:sdtPr')}/{qn('w:date')}").set(qn("w:fullDate"), "2027-04-01T00:00:00Z")
+    assert read_control(sdt).value == "2027-04-01"
+
+
+@pytest.mark.parametrize("checked", [True, False])
+def test_checkbox_trusts_w14_checked_not_the_glyph(checked: bool) -> None:
+    sdt = make_control("checkbox", "/c", "C", "", checked=checked)
+    next(sdt.iter(qn("w:t"))).text = CHECKED if not checked else "☐"
+    assert read_control(sdt).value is checked
+
+
+def test_tracked_changes_read_as_accepted() -> None:
+    sdt = _typed(make_control("text", "/t", "T", "p"), "kept")
+    content = sdt.find(qn("w:sdtContent"))
+    deleted = etree.SubElement(etree.SubElement(content, qn("w:del")), qn("w:r"))
+    etree.SubElement(deleted, qn("w:delText")).text = " gone"
+    etree.SubElement(etree.SubElement(etree.SubElement(content, qn("w:ins")), qn("w:r")), qn("w:t")).text = " added"
+    assert read_control(sdt).value == "kept added"
+
+
+def test_entities_are_never_expanded() -> None:
+    with pytest.raises(PackageError, match="DOCTYPE"):
+        parse_xml(b'<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>', "word/document.xml")
+    with pytest.raises(PackageError, match="DOCTYPE"):
+        parse_xml('<!DOCTYPE a SYSTEM "file:///etc/passwd"><a/>'.encode("utf-16"), "word/document.xml")
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_entry_count_is_bounded() -> None:
+    with pytest.raises(PackageError, match="parts"):
+        open_package(_zip({f"p{n}.xml": b"<a/>" for n in range(MAX_ENTRIES + 1)}))
+
+
+def test_a_part_bigger_than_it_declares_is_caught() -> None:
+    data = bytearray(_zip({"word/document.xml": b"<a>" + b"x" * 50_000 + b"</a>"}))
+    # Lie about the uncompressed size in both headers: say 10 bytes.
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.index(signature) + offset
+        data[at : at + 4] = (10).to_bytes(4, "little")
+    package = open_package(bytes(data))
+    with pytest.raises(PackageError, match="cannot be unpacked"):
+        package.read("word/document.xml")
