@@ -266,6 +266,29 @@ def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory
     return 0 if result.all_valid else EXIT_INVALID
 
 
+@cli.group()
+def site() -> None:
+    """The guidance site: guidance notes, checklists and form guides."""
+
+
+@site.command("build")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build/site"),
+    show_default=True,
+    help="Folder for the built site (site/ is its source, never the output).",
+)
+def site_build(out: Path) -> int:
+    """Generate the pages from data, then run mkdocs build --strict."""
+    from .site import build_site
+
+    result = build_site(out)
+    click.echo(f"Built {len(result.pages)} pages and {len(result.downloads)} downloads into {result.out}")
+    click.echo(f"Open {result.index} in a browser, or run `mkdocs serve` to edit the guidance.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return its exit code."""
     try:

@@ -58,6 +58,8 @@ def _render_examples(out: Path, today: dt.date) -> None:
                 click.echo(f"  not made  {name}: {path.name} has {len(outcome.issues)} problem(s)")
             else:
                 click.echo(f"  made     {target.relative_to(out)}  ({name} template, {path.name})")
+
+
 def _forms_and_returns(out: Path, today: dt.date) -> None:
     from .forms import build_forms
     from .returns import parse_return
@@ -89,12 +91,24 @@ def _batch_returns(out: Path, today: dt.date) -> None:
     click.echo(f"  who to chase and for what: {(out / 'batch' / 'errors.txt').resolve()}")
 
 
+def _build_site(out: Path, today: dt.date) -> None:
+    from .site import build_site
+
+    result = build_site(out / "site")
+    click.echo(f"  built {len(result.pages)} pages and {len(result.downloads)} downloads")
+    click.echo(f"  open {result.index} in a browser")
+    click.echo(
+        f"  (for search, serve it: python3 -m http.server -d {result.out} 8000, then visit http://127.0.0.1:8000)"
+    )
+
+
 STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
     ("Checking the example records against the schemas", _validate_examples),
     ("Filling the Word templates from the examples", _render_examples),
     ("Deciding the example growth-bid round (examples/rounds/kent-2027.yaml)", _decide_example_round),
     ("Building the blank Word forms and reading the sample returns", _forms_and_returns),
     ("Reading every sample return into a register and a spreadsheet", _batch_returns),
+    ("Building the guidance site", _build_site),
 ]
 
 

@@ -18,6 +18,7 @@ __all__ = ["BUILDERS", "build_forms"]
 
 Builder = Callable[[FormLayout, Path], Path]
 
+
 def _write_pdf(layout: FormLayout, path: Path) -> Path:
     build_pdf_form(layout, path)
     return path

@@ -1,0 +1,94 @@
+"""Copy the files people download into the site: blank forms and JSON Schemas.
+
+Blank forms (``forms/<kind>.docx`` and ``.pdf``) are copied when they exist;
+the JSON Schemas always are, with the shared definitions they refer to.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..resources import resource_dir
+from ..schemas import kinds, schema_info
+from .markdown import GENERATED_NOTE, cell, esc, table
+
+__all__ = ["FORMATS", "Download", "copy_downloads", "downloads_page", "link"]
+
+#: Suffix -> (what a person calls it, its media type).
+FORMATS = {
+    ".docx": ("Word form", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ".pdf": ("fillable PDF form", "application/pdf"),
+    ".json": ("JSON Schema", "application/schema+json"),
+}
+
+
+@dataclass(frozen=True)
+class Download:
+    kind: str
+    title: str
+    file: str
+    size: int
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.file).suffix
+
+    @property
+    def label(self) -> str:
+        return FORMATS[self.suffix][0]
+
+    @property
+    def size_text(self) -> str:
+        return f"{self.size / 1024:,.0f} KB" if self.size >= 1024 else f"{self.size} bytes"
+
+
+def copy_downloads(dest: Path) -> list[Download]:
+    """Copy every downloadable file into ``dest``; return what was copied, form by form."""
+    dest.mkdir(parents=True, exist_ok=True)
+    found: list[tuple[str, str, Path]] = []
+    for kind in kinds():
+        title = schema_info(kind).title
+        for suffix in (".docx", ".pdf"):
+            form = resource_dir("forms") / f"{kind}{suffix}"
+            if form.is_file():
+                found.append((kind, title, form))
+        found.append((kind, title, resource_dir("schemas") / f"{kind}.schema.json"))
+    found.append(("defs", "Shared definitions", resource_dir("schemas") / "defs.schema.json"))
+    out = []
+    for kind, title, source in found:
+        shutil.copyfile(source, dest / source.name)
+        out.append(Download(kind, title, source.name, source.stat().st_size))
+    return out
+
+
+def link(download: Download, prefix: str = "") -> str:
+    """A Markdown link that makes the browser save the file."""
+    text = f"{download.title}: {download.label} ({download.suffix.lstrip('.').upper()}, {download.size_text})"
+    return f'[{esc(text)}]({prefix}{download.file}){{ download="{download.file}" }}'
+
+
+def downloads_page(downloads: list[Download]) -> str:
+    """The page listing every file to download."""
+    rows = [
+        [cell(d.title), f'[{esc(d.file)}]({d.file}){{ download="{d.file}" }}', cell(d.label), cell(d.size_text)]
+        for d in downloads
+    ]
+    return "\n".join(
+        [
+            "# Downloads",
+            "",
+            GENERATED_NOTE.format(source="forms/ and schemas/"),
+            "",
+            "Blank forms to fill in, and the JSON Schemas that say exactly what each form's answers may be. "
+            "The forms and the schemas are made from the same source, so they always agree.",
+            "",
+            "- A **Word form** opens in Microsoft Word or LibreOffice. Type in the grey boxes.",
+            "- A **fillable PDF form** opens in any PDF reader that can fill in forms.",
+            "- A **JSON Schema** is for people who work with the data in other software. "
+            "The shared definitions file holds the parts every schema uses.",
+            "",
+            table(["Document", "File", "What it is", "Size"], rows),
+        ]
+    )

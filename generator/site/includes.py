@@ -1,0 +1,147 @@
+"""Tables that the hand-written guidance notes include, generated from data.
+
+A guidance note says ``--8<-- "kent-criteria.md"`` where a table of facts
+belongs; the table is written here from ``data/`` and the schemas, so the
+prose around it can never quote a weight or a value band the data does not hold.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from decimal import Decimal
+
+from ..criteria import criteria_set
+from ..procurement import procurement_routes, procurement_steps
+from ..risk import risk_log
+from ..schemas import field_for_pointer
+from ..timetable import timetable
+from .markdown import cell, esc, table
+
+__all__ = ["INCLUDES"]
+
+
+def _kent_criteria() -> str:
+    kent = criteria_set("kent")
+    rows = [[f"({c.id})", cell(c.title), cell(c.question), "Yes" if c.blocks_funding else "No"] for c in kent.criteria]
+    return table(["Criterion", "In short", "The question", "Must be met to be funded"], rows)
+
+
+def _percent(value: Decimal | None) -> str:
+    """12.5 -> '12.5%', 100.0 -> '100%'."""
+    return f"{(value or Decimal(0)).normalize():f}%"
+
+
+def _weights() -> str:
+    weighted = criteria_set("herefordshire")
+    rows = [[c.id, cell(c.title), _percent(c.weight)] for c in weighted.criteria]
+    rows.append(["", "**Total**", f"**{_percent(weighted.total_weight)}**"])
+    return table(["No.", "Criterion", "Weight"], rows)
+
+
+def _routes() -> str:
+    rows = [
+        [
+            f"**{cell(r.name)}**",
+            cell(r.family),
+            "<br>".join(cell(w) for w in r.when) or "Not stated",
+            cell(r.amount),
+            cell(r.exceptions) or "None",
+            cell(r.agreement),
+            cell(r.full_cost_recovery),
+            cell(r.guidance),
+        ]
+        for r in procurement_routes()
+    ]
+    headers = ["Route", "Type", "Best when", "Guide amount", "Exceptions", "Agreement", "Full cost recovery", "Rules"]
+    return table(headers, rows)
+
+
+def _procurement_steps() -> str:
+    return "\n".join(f"{number}. {esc(step)}" for number, step in enumerate(procurement_steps(), start=1)) + "\n"
+
+
+def _risk_grid() -> str:
+    log = risk_log()
+    values = [value for value, _ in log.scale]
+    rows = []
+    for probability in reversed(values):
+        row = [f"**{probability}** {cell(log.label(probability))}"]
+        for impact in values:
+            score = log.score(probability, impact)
+            row.append(f"{score} {log.band(score).colour}")
+        rows.append(row)
+    headers = ["Probability ↓ / Impact →", *[f"{v} {cell(log.label(v))}" for v in values]]
+    return table(headers, rows)
+
+
+def _risk_bands() -> str:
+    log = risk_log()
+    ends = [band.start - 1 for band in log.bands[1:]] + [log.top**2]
+    rows = [[cell(b.colour), cell(b.category), f"{b.start} to {end}"] for b, end in zip(log.bands, ends, strict=True)]
+    return table(["Colour", "Category", "Scores"], rows)
+
+
+def _risk_columns() -> str:
+    return table(["Column", "What it holds"], [[cell(name), cell(holds)] for name, holds in risk_log().columns])
+
+
+def _risk_examples() -> str:
+    log = risk_log()
+    rows = [
+        [
+            e.id,
+            cell(f"{e.heading}: {e.risk}"),
+            f"{e.probability} ({cell(log.label(e.probability))})",
+            f"{e.impact} ({cell(log.label(e.impact))})",
+            str(e.score),
+            cell(f"{log.band(e.score).category}, {log.band(e.score).colour}"),
+            "<br>".join(cell(a) for a in e.actions),
+        ]
+        for e in log.examples
+    ]
+    return table(["No.", "Risk", "Probability", "Impact", "Score", "Category", "Actions"], rows)
+
+
+def _kent_timetable() -> str:
+    kent = timetable("kent")
+
+    def month(offset: int) -> str:
+        """Steps count months from the round's first month."""
+        return calendar.month_name[(kent.first_month - 1 + offset) % 12 + 1]
+
+    rows = []
+    for step in kent.steps:
+        if step.opens is None:
+            when = f"By {month(step.due)}"
+        elif step.opens == step.due:
+            when = month(step.due)
+        else:
+            when = f"{month(step.opens)} to {month(step.due)}"
+        rows.append([str(step.number), cell(step.who), cell(step.what), when, cell(step.duration_text) or " "])
+    return table(["Step", "Who", "What happens", "When", "How long"], rows)
+
+
+def _enum_list(kind: str, pointer: str) -> Callable[[], str]:
+    def render() -> str:
+        spec = field_for_pointer(kind, pointer)
+        options = (spec.enum or spec.item_enum or ()) if spec else ()
+        return "\n".join(f"- {esc(str(option))}" for option in options) + "\n"
+
+    return render
+
+
+#: File name in site/includes/ -> the function that writes it.
+INCLUDES: dict[str, Callable[[], str]] = {
+    "kent-criteria.md": _kent_criteria,
+    "kent-timetable.md": _kent_timetable,
+    "herefordshire-weights.md": _weights,
+    "procurement-routes.md": _routes,
+    "procurement-steps.md": _procurement_steps,
+    "risk-grid.md": _risk_grid,
+    "risk-bands.md": _risk_bands,
+    "risk-columns.md": _risk_columns,
+    "risk-examples.md": _risk_examples,
+    "client-groups.md": _enum_list("growth-bid", "/client_group"),
+    "kent-districts.md": _enum_list("growth-bid", "/districts"),
+}
