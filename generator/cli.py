@@ -229,6 +229,43 @@ def parse(return_file: Path, out: Path | None, today: str | None) -> int:
     return envelope.exit_code
 
 
+@cli.command()
+@click.argument("returns_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the register and exports.",
+)
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds one file may take."
+)
+@click.option(
+    "--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True, help="Memory one worker may use."
+)
+@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
+def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory_mb: int, today: str | None) -> int:
+    """Read every return in a folder into a register, spreadsheets and an error report."""
+    import os
+
+    from .batch import Limits, run_batch
+
+    result = run_batch(
+        returns_dir,
+        out,
+        jobs=jobs or os.cpu_count() or 1,
+        limits=Limits(seconds=timeout, memory_mb=memory_mb),
+        today=_date_option(today),
+    )
+    click.echo(f"{result.summary()}")
+    click.echo(f"Spreadsheet: {(out / 'returns.xlsx').resolve()}")
+    if not result.all_valid:
+        click.echo(f"Who to chase and for what: {(out / 'errors.txt').resolve()}")
+    return 0 if result.all_valid else EXIT_INVALID
+
+
 @cli.group()
 def site() -> None:
     """The guidance site: guidance notes, checklists and form guides."""

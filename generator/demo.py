@@ -76,6 +76,21 @@ def _forms_and_returns(out: Path, today: dt.date) -> None:
         click.echo(f"  {envelope.status:<10} {path.name}{shown}")
 
 
+def _batch_returns(out: Path, today: dt.date) -> None:
+    import os
+
+    from .batch import run_batch
+
+    returns = resource_dir("examples") / "returns"
+    if not returns.is_dir():
+        click.echo(f"  skipped: there are no sample returns in {returns}")
+        return
+    result = run_batch(returns, out / "batch", jobs=os.cpu_count() or 1, today=today)
+    click.echo(f"  {result.summary()}")
+    click.echo(f"  spreadsheet: {(out / 'batch' / 'returns.xlsx').resolve()}")
+    click.echo(f"  who to chase and for what: {(out / 'batch' / 'errors.txt').resolve()}")
+
+
 def _build_site(out: Path, today: dt.date) -> None:
     from .site import build_site
 
@@ -92,6 +107,7 @@ STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
     ("Filling the Word templates from the examples", _render_examples),
     ("Deciding the example growth-bid round (examples/rounds/kent-2027.yaml)", _decide_example_round),
     ("Building the blank Word forms and reading the sample returns", _forms_and_returns),
+    ("Reading every sample return into a register and a spreadsheet", _batch_returns),
     ("Building the guidance site", _build_site),
 ]
 

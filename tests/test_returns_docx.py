@@ -105,3 +105,13 @@ def test_sample_returns(name: str, code: int, tmp_path: Path, capsys: pytest.Cap
     if code == 1:
         assert sorted(e["path"] for e in written["errors"]) == ["/annual_amount", "/applicant/email"]
         assert written["raw"]["/applicant/email"] == "jo.bloggs at example"
+
+
+def test_fixtures_are_made_by_the_committed_script() -> None:
+    from .fixtures import make_returns
+
+    for folder, makers in ((RETURNS, make_returns.FIXTURES), (SAMPLES, make_returns.SAMPLE_RETURNS)):
+        # PDF fixtures live in their own subfolder, made by their own script.
+        assert sorted(makers) == sorted(p.name for p in folder.iterdir() if p.is_file()), folder
+        for name, make in makers.items():
+            assert make() == (folder / name).read_bytes(), f"{name}: run python tests/fixtures/make_returns.py"

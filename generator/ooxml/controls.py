@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .namespaces import qn
+from .namespaces import NS, qn
 
 __all__ = ["CHECKED", "DATE_FORMAT", "UNCHECKED", "Control", "make_control", "read_control", "text_of"]
 
@@ -84,6 +84,13 @@ def make_control(
     return sdt
 
 
+_TEXT_NODES = etree.XPath(
+    "(.//w:p | .//w:t | .//w:br | .//w:cr | .//w:tab)[not(ancestor::w:del or ancestor::w:moveFrom)]",
+    namespaces={"w": NS["w"]},
+)
+_P, _T, _TAB, _R = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:r")
+
+
 def text_of(element: etree._Element) -> str:
     """Visible text as if tracked changes were accepted: insertions kept, deletions dropped.
 
@@ -91,35 +98,23 @@ def text_of(element: etree._Element) -> str:
     """
     parts: list[str] = []
     first = True
-    for node in element.iter(qn("w:p"), qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")):
-        if _deleted(node, element):
-            continue
+    for node in _TEXT_NODES(element):
         tag = node.tag
-        if tag == qn("w:p"):
+        if tag == _T:
+            parts.append(node.text or "")
+        elif tag == _P:
             if not first:
                 parts.append("\n")
             first = False
-        elif tag == qn("w:t"):
-            parts.append(node.text or "")
-        elif tag == qn("w:tab"):
-            if node.getparent() is not None and node.getparent().tag == qn("w:r"):
+        elif tag == _TAB:
+            if node.getparent().tag == _R:
                 parts.append("\t")
-        else:
-            if node.get(qn("w:type")) in (None, "textWrapping"):
-                parts.append("\n")
+        elif node.get(_TYPE) in (None, "textWrapping"):
+            parts.append("\n")
     return "".join(parts)
 
 
-_DELETED = {qn("w:del"), qn("w:moveFrom")}
-
-
-def _deleted(node: etree._Element, stop: etree._Element) -> bool:
-    for ancestor in node.iterancestors():
-        if ancestor.tag in _DELETED:
-            return True
-        if ancestor is stop:
-            return False
-    return False
+_TYPE = qn("w:type")
 
 
 @dataclass

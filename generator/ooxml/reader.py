@@ -31,6 +31,8 @@ _MACRO_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
 _TEMPLATE_TYPES = ("wordprocessingml.template.main+xml", "ms-word.template.macroEnabledTemplate.main+xml")
 _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+#: Parts every read parses in full (so ``parse_xml`` checks them for a DOCTYPE anyway).
+_PARSED_PARTS = frozenset({"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "word/document.xml"})
 _TEXT_WIDGETS = {"text", "textarea", "money", "number"}
 _TRACKED = [qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo")]
 
@@ -39,7 +41,7 @@ def read_docx(data: bytes, name: str) -> Extraction:
     """Raw answers of a returned form; refuses (``UnreadableReturn``) what cannot be read safely."""
     try:
         package = open_package(data)
-        package.refuse_doctypes()
+        package.refuse_doctypes(_PARSED_PARTS)
         main = _main_part(package)
         kind, version = _identity(package)
         root = package.xml(main)

@@ -91,14 +91,14 @@ class Package:
         self._read_total += len(data)
         return data
 
-    def refuse_doctypes(self) -> None:
+    def refuse_doctypes(self, parsed: frozenset[str] = frozenset()) -> None:
         """OOXML never needs a DOCTYPE: refuse a package where any XML part has one.
 
         A DOCTYPE can only stand before the root element, so the head of each
-        part is enough; the parts we parse are checked in full by ``parse_xml``.
+        part is enough; the ``parsed`` parts are checked in full by ``parse_xml``.
         """
         for name, info in self._infos.items():
-            if not name.endswith((".xml", ".rels")):
+            if name in parsed or not name.endswith((".xml", ".rels")):
                 continue
             try:
                 with self._archive.open(info) as stream:

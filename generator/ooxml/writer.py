@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 import docx
@@ -133,6 +134,16 @@ def form_bytes(layout: FormLayout) -> bytes:
     _properties(document, layout)
     out = io.BytesIO()
     document.save(out)
+    return _reproducible(out.getvalue())
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The same bytes for the same layout: zip entries get a fixed timestamp."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            stamped = zipfile.ZipInfo(info.filename, _FIXED_TIME.timetuple()[:6])
+            target.writestr(stamped, source.read(info), zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

@@ -1,0 +1,208 @@
+"""Benchmark ``commission batch``: returns per second with 1 and 2 jobs, and peak memory.
+
+Generates filled returns (mixed Word and PDF, some invalid, some broken), then
+times a fresh batch over them in a separate process per measurement, so each
+peak-memory figure belongs to that run alone. Memory is measured for 1/4 of
+the files and for all of them: the two figures should be about the same,
+because the batch streams rows and keeps no per-file state in the parent.
+
+    python benchmarks/batch.py [--count 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator.layout import load_layout  # noqa: E402
+from generator.loading import load_data_file  # noqa: E402
+from generator.ooxml.fill import fill_form  # noqa: E402
+from tests.pdf_clients import field_values, fill_pypdf  # noqa: E402
+
+_VARIANTS = 4
+
+
+def _records() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    base = load_data_file(ROOT / "examples" / "growth-bid" / "dartford-young-people-leaving-care.yaml")
+    valid = []
+    for number in range(_VARIANTS):
+        record = copy.deepcopy(base)
+        record["proposal_title"] = f"{base['proposal_title']} (variant {number})"
+        valid.append(record)
+    invalid = []
+    for record in valid:
+        broken = copy.deepcopy(record)
+        broken.pop("annual_amount", None)
+        broken["applicant"]["email"] = "not an email"
+        invalid.append(broken)
+    return valid, invalid
+
+
+def _unique_docx(template: bytes, target: Path, number: int) -> None:
+    """Same answers, different bytes: a zip comment, so every file has its own sha256."""
+    target.write_bytes(template)
+    with zipfile.ZipFile(target, "a") as archive:
+        archive.comment = f"benchmark return {number}".encode()
+
+
+def _unique_pdf(template: bytes, target: Path, number: int) -> None:
+    target.write_bytes(template + f"\n%benchmark return {number}\n".encode())
+
+
+def generate(folder: Path, count: int) -> dict[str, int]:
+    """``count`` returns: 45% valid Word, 35% valid PDF, 10% invalid (both), 10% broken."""
+    layout = load_layout("growth-bid")
+    valid, invalid = _records()
+    blank_docx = (ROOT / "forms" / "growth-bid.docx").read_bytes()
+    docx = {"valid": [fill_form(blank_docx, layout, r) for r in valid]}
+    docx["invalid"] = [fill_form(blank_docx, layout, r) for r in invalid]
+    pdf: dict[str, list[bytes]] = {"valid": [], "invalid": []}
+    with tempfile.TemporaryDirectory() as scratch:
+        for status, records in (("valid", valid), ("invalid", invalid)):
+            for number, record in enumerate(records):
+                out = Path(scratch) / f"{status}-{number}.pdf"
+                fill_pypdf(ROOT / "forms" / "growth-bid.pdf", field_values(layout, record), out)
+                pdf[status].append(out.read_bytes())
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {"docx valid": 0, "pdf valid": 0, "invalid": 0, "broken": 0}
+    for number in range(count):
+        slot = number % 20
+        sub = folder / f"batch-{number // 100:02d}"
+        sub.mkdir(exist_ok=True)
+        variant = number % _VARIANTS
+        if slot < 9:
+            _unique_docx(docx["valid"][variant], sub / f"return-{number:05d}.docx", number)
+            made["docx valid"] += 1
+        elif slot < 16:
+            _unique_pdf(pdf["valid"][variant], sub / f"return-{number:05d}.pdf", number)
+            made["pdf valid"] += 1
+        elif slot == 16:
+            _unique_docx(docx["invalid"][variant], sub / f"return-{number:05d}.docx", number)
+            made["invalid"] += 1
+        elif slot == 17:
+            _unique_pdf(pdf["invalid"][variant], sub / f"return-{number:05d}.pdf", number)
+            made["invalid"] += 1
+        elif slot == 18:
+            data = docx["valid"][variant]
+            (sub / f"return-{number:05d}.docx").write_bytes(data[: len(data) // 2] + str(number).encode())
+            made["broken"] += 1
+        else:
+            (sub / f"return-{number:05d}.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * number)
+            made["broken"] += 1
+    return made
+
+
+def parse_and_note_memory(path: str, today: Any) -> dict[str, Any]:
+    """The real parser, plus the worker's peak memory so far (workers are not our children, so we ask them)."""
+    from generator.batch.worker import parse_file
+
+    result = parse_file(path, today)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    flags = result.setdefault("flags", {})
+    flags["benchmark_worker_peak_kb"] = usage.ru_maxrss
+    flags["benchmark_worker"] = os.getpid()
+    flags["benchmark_worker_cpu_s"] = usage.ru_utime + usage.ru_stime
+    return result
+
+
+def _worker_figures(out: Path) -> tuple[int, float]:
+    """The largest worker's peak memory (KB) and the CPU seconds all workers spent."""
+    import sqlite3
+
+    db = sqlite3.connect(out / "register.sqlite")
+    peak = db.execute("SELECT MAX(json_extract(flags, '$.benchmark_worker_peak_kb')) FROM returns").fetchone()[0]
+    cpu = db.execute(
+        "SELECT SUM(m) FROM (SELECT MAX(json_extract(flags, '$.benchmark_worker_cpu_s')) AS m FROM returns "
+        "WHERE json_extract(flags, '$.benchmark_worker') IS NOT NULL GROUP BY json_extract(flags, '$.benchmark_worker'))"
+    ).fetchone()[0]
+    db.close()
+    return int(peak or 0), float(cpu or 0.0)
+
+
+def measure(folder: Path, out: Path, jobs: int) -> dict[str, Any]:
+    """One fresh batch in this process; prints its figures as JSON."""
+    from generator.batch import run_batch
+
+    files = sum(1 for p in folder.rglob("*") if p.is_file())
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    with open("/dev/null", "w") as quiet:
+        result = run_batch(folder, out, jobs=jobs, progress=quiet, parse=parse_and_note_memory)
+    seconds = time.perf_counter() - start
+    peak_kb, worker_cpu = _worker_figures(out)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    parent_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {
+        "files": files,
+        "jobs": jobs,
+        "seconds": round(seconds, 2),
+        "returns_per_second": round(files / seconds, 1),
+        "counts": result.counts,
+        "parent_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "largest_worker_peak_mb": round(peak_kb / 1024, 1),
+        "worker_cpu_ms_per_return": round(1000 * worker_cpu / files, 1),
+        "parent_cpu_ms_per_return": round(1000 * parent_cpu / files, 1),
+        "load_average_after": os.getloadavg()[0],
+    }
+
+
+def _measured(folder: Path, jobs: int, scratch: Path) -> dict[str, Any]:
+    out = scratch / f"out-{folder.name}-{jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    command = [sys.executable, __file__, "--measure", str(folder), "--out", str(out), "--jobs", str(jobs)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.out, args.jobs)))
+        return
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        start = time.perf_counter()
+        made = generate(scratch / "all", args.count)
+        generate(scratch / "quarter", args.count // 4)
+        print(f"generated {args.count} returns {made} in {time.perf_counter() - start:.1f} s")
+        one = _measured(scratch / "all", 1, scratch)
+        two = _measured(scratch / "all", 2, scratch)
+        quarter = _measured(scratch / "quarter", 1, scratch)
+    for run in (one, two, quarter):
+        print(json.dumps(run))
+    print(
+        f"CPU per return: {one['worker_cpu_ms_per_return']} ms in workers, {one['parent_cpu_ms_per_return']} ms "
+        f"in the parent (machine load average {one['load_average_after']:.1f})"
+    )
+    print(f"1 job:  {one['returns_per_second']} returns/s ({one['seconds']} s for {one['files']})")
+    print(
+        f"2 jobs: {two['returns_per_second']} returns/s ({two['seconds']} s); speed-up {two['seconds'] and one['seconds'] / two['seconds']:.2f}x"
+    )
+    print(
+        f"peak memory, parent: {quarter['parent_peak_mb']} MB for {quarter['files']} files, "
+        f"{one['parent_peak_mb']} MB for {one['files']}; largest worker {quarter['largest_worker_peak_mb']} MB "
+        f"for {quarter['files']}, {one['largest_worker_peak_mb']} MB for {one['files']}"
+    )
+
+
+if __name__ == "__main__":
+    main()

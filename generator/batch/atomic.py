@@ -1,0 +1,37 @@
+"""Write an output file so nobody ever opens it half-written.
+
+Everything goes to a temporary file in the same folder, is flushed to disk,
+then renamed over the old file in one step (``os.replace``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+__all__ = ["atomic_path", "write_atomically"]
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path to write to; it replaces ``target`` only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` with a temporary path, then move the result into place."""
+    with atomic_path(target) as temporary:
+        write(temporary)

@@ -1,0 +1,27 @@
+"""The demo's batch stage reads the sample returns and says where the spreadsheet is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import demo
+
+
+def test_the_demo_batches_the_sample_returns(tmp_path: Path, today, capsys: pytest.CaptureFixture[str]) -> None:
+    assert any(title.startswith("Reading every sample return") for title, _ in demo.STAGES)
+    demo._batch_returns(tmp_path, today)
+    shown = capsys.readouterr().out
+    assert "1 valid, 1 invalid, 1 unreadable, 0 skipped" in shown
+    assert f"spreadsheet: {(tmp_path / 'batch' / 'returns.xlsx').resolve()}" in shown
+    assert (tmp_path / "batch" / "returns.xlsx").is_file()
+
+
+def test_the_stage_says_so_when_there_are_no_sample_returns(
+    tmp_path: Path, today, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(demo, "resource_dir", lambda name: tmp_path / name)
+    demo._batch_returns(tmp_path / "out", today)
+    assert "skipped: there are no sample returns" in capsys.readouterr().out
+    assert not (tmp_path / "out" / "batch").exists()

@@ -1,0 +1,189 @@
+"""A whole batch: nothing lost, idempotent re-runs, duplicates, and a SIGKILL part way changes nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from generator.batch import run_batch
+from generator.cli import main
+from tests.batch_helpers import invalid_bid, scripted_parse, valid_bid, write_script
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _folder(root: Path, sleep: float = 0.0) -> Path:
+    """Valid, invalid, crashing, duplicate and non-return files, as an officer's inbox might hold."""
+    inbox = root / "in"
+    for number in range(4):
+        write_script(inbox / f"valid-{number}.docx", sleep=sleep, envelope=valid_bid(f"Org {number}"))
+    write_script(inbox / "late" / "Invalid.PDF", sleep=sleep, envelope=invalid_bid("Chase Me Ltd"))
+    write_script(inbox / "late" / "broken.pdf", crash=True)
+    write_script(inbox / "valid-resent.docx", sleep=sleep, envelope=valid_bid("Org 0"))
+    (inbox / "covering letter.txt").write_text("Dear officer", encoding="utf-8")
+    return inbox
+
+
+def _rows(out: Path) -> list[tuple[Any, ...]]:
+    db = sqlite3.connect(out / "register.sqlite")
+    columns = [c[1] for c in db.execute("PRAGMA table_info(returns)") if c[1] != "parsed_at"]
+    rows = db.execute(f"SELECT {', '.join(columns)} FROM returns ORDER BY path").fetchall()
+    db.close()
+    return rows
+
+
+def _rows_so_far(out: Path) -> int:
+    """How many files a running batch has stored (0 until its register exists)."""
+    if not (out / "register.sqlite").exists():
+        return 0
+    db = sqlite3.connect(out / "register.sqlite")
+    try:
+        return int(db.execute("SELECT COUNT(*) FROM returns").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        db.close()
+
+
+def _exports(out: Path) -> dict[str, Any]:
+    files: dict[str, Any] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.glob("csv/*.csv"))}
+    files["returns.jsonl"] = (out / "returns.jsonl").read_bytes()
+    files["errors.txt"] = (out / "errors.txt").read_bytes()
+    workbook = load_workbook(out / "returns.xlsx")
+    for sheet in workbook.worksheets:
+        files[f"xlsx:{sheet.title}"] = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    files["leftovers"] = sorted(p.name for p in out.rglob("*.tmp"))
+    return files
+
+
+def test_every_file_found_is_in_the_register_and_the_report(tmp_path: Path) -> None:
+    inbox = _folder(tmp_path)
+    before = {p: p.read_bytes() for p in inbox.rglob("*") if p.is_file()}
+    log = io.StringIO()
+    result = run_batch(inbox, tmp_path / "out", jobs=2, parse=scripted_parse, progress=log)
+    rows = {row[0]: row for row in _rows(tmp_path / "out")}
+    assert set(rows) == {p.relative_to(inbox).as_posix() for p in before}
+    assert result.counts == {"valid": 5, "invalid": 1, "unreadable": 1, "skipped": 1}
+    assert result.duplicates == [("valid-resent.docx", "valid-0.docx")]
+    assert not result.all_valid
+    assert {p: p.read_bytes() for p in before} == before, "originals must never change"
+    assert len(log.getvalue().splitlines()) == 7 and "[7/7]" in log.getvalue()
+    report = (tmp_path / "out" / "errors.txt").read_text(encoding="utf-8")
+    assert "late/Invalid.PDF  (Chase Me Ltd): 1 problem(s)" in report
+    assert "Annual amount: this must be filled in" in report
+    assert "late/broken.pdf  (organisation not known): cannot be read" in report
+    assert "crashed (SIGSEGV)" in report
+    assert "valid-resent.docx is the same file as valid-0.docx" in report
+    assert "covering letter.txt: not a return (.txt)" in report
+    assert "Summary: 5 valid, 1 invalid, 1 unreadable, 1 skipped" in report
+
+
+def test_the_workbook_has_a_sheet_per_kind_a_sheet_per_group_and_errors(tmp_path: Path) -> None:
+    run_batch(_folder(tmp_path), tmp_path / "out", parse=scripted_parse)
+    workbook = load_workbook(tmp_path / "out" / "returns.xlsx")
+    assert workbook.sheetnames == [
+        "Files",
+        "growth-bid",
+        "growth-bid outcomes",
+        "growth-bid supporting_partners",
+        "Errors",
+    ]
+    bids = [[c.value for c in row] for row in workbook["growth-bid"].iter_rows()]
+    assert bids[0][:6] == ["File", "Version", "Status", "Duplicate of", "Name of the proposal", "Organisation"]
+    assert [row[0] for row in bids[1:]] == [
+        "late/Invalid.PDF",
+        "valid-0.docx",
+        "valid-1.docx",
+        "valid-2.docx",
+        "valid-3.docx",
+        "valid-resent.docx",
+    ]
+    assert [row[3] for row in bids[1:]] == [None] * 5 + ["valid-0.docx"]
+    outcomes = [[c.value for c in row] for row in workbook["growth-bid outcomes"].iter_rows()]
+    assert outcomes[0] == ["File", "Row", "Outcome", "How it will be measured"]
+    assert outcomes[1] == ["valid-0.docx", 1, "More people housed", "Count"]
+    errors = [[c.value for c in row] for row in workbook["Errors"].iter_rows()]
+    assert ["late/Invalid.PDF", "Chase Me Ltd", "growth-bid", "invalid", "Annual amount", "/annual_amount"] in [
+        row[:6] for row in errors
+    ]
+    assert (tmp_path / "out" / "csv" / "growth-bid.outcomes.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    lines = (tmp_path / "out" / "returns.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 8 and json.loads(lines[0])["path"] == "covering letter.txt"
+
+
+def test_a_rerun_reads_only_new_or_changed_files(tmp_path: Path) -> None:
+    inbox = _folder(tmp_path)
+    first = run_batch(inbox, tmp_path / "out", parse=scripted_parse)
+    assert first.parsed == 7
+    again = run_batch(inbox, tmp_path / "out", parse=scripted_parse)
+    assert again.parsed == 0 and again.counts == first.counts
+    write_script(inbox / "late" / "Invalid.PDF", envelope=valid_bid("Chase Me Ltd"))
+    write_script(inbox / "new.docx", envelope=valid_bid("New Org"))
+    (inbox / "valid-3.docx").unlink()
+    changed = run_batch(inbox, tmp_path / "out", parse=scripted_parse)
+    assert changed.parsed == 2 and changed.dropped == 1
+    assert changed.counts == {"valid": 6, "unreadable": 1, "skipped": 1}
+
+
+def test_a_batch_killed_part_way_then_rerun_matches_an_uninterrupted_run(tmp_path: Path) -> None:
+    inbox = _folder(tmp_path, sleep=0.3)
+    run_batch(inbox, tmp_path / "clean", jobs=1, parse=scripted_parse)
+    killed = tmp_path / "killed"
+    code = (
+        "from pathlib import Path; from generator.batch import run_batch; from tests.batch_helpers import scripted_parse; "
+        f"run_batch(Path({str(inbox)!r}), Path({str(killed)!r}), jobs=1, parse=scripted_parse)"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if _rows_so_far(killed) >= 4:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert not (killed / "returns.xlsx").exists(), "the kill came before the exports, as intended"
+    partial = len(_rows(killed))
+    resumed = run_batch(inbox, killed, jobs=2, parse=scripted_parse)
+    assert 0 < resumed.parsed < 7 and partial < 8
+    assert _rows(killed) == _rows(tmp_path / "clean")
+    assert _exports(killed) == _exports(tmp_path / "clean")
+
+
+def test_the_command_exits_1_when_any_return_is_unreadable_and_still_writes_exports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "scan.pdf").write_bytes(b"not a pdf at all")
+    assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "0 valid, 0 invalid, 1 unreadable, 0 skipped" in out
+    assert "errors.txt" in out
+    assert (tmp_path / "out" / "returns.xlsx").exists()
+    assert "scan.pdf" in (tmp_path / "out" / "errors.txt").read_text(encoding="utf-8")
+
+
+def test_the_command_exits_0_when_nothing_needs_chasing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text("no returns yet", encoding="utf-8")
+    assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    assert "0 valid, 0 invalid, 0 unreadable, 1 skipped" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["batch", "missing-folder", "--out", "x"], ["batch", "."], ["batch", ".", "--out", "x", "--jobs", "0"]],
+)
+def test_usage_errors_exit_2(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
