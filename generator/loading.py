@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .bounded_read import read_bounded
 from .errors import UnreadableFileError
 
 __all__ = ["MAX_DATA_FILE_BYTES", "load_data_file", "parse_data_text"]
@@ -65,19 +66,7 @@ def parse_data_text(text: str, name: str, *, yaml_first: bool) -> Any:
 def load_data_file(path: Path | str) -> Any:
     """A record from ``.json``, ``.yaml`` or ``.yml``; anything else is tried as JSON, then YAML."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_DATA_FILE_BYTES:
-            raise UnreadableFileError(
-                path, f"the file is {size:,} bytes; records larger than {MAX_DATA_FILE_BYTES:,} bytes are refused"
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableFileError(path, "there is no such file") from None
-    except IsADirectoryError:
-        raise UnreadableFileError(path, "this is a folder, not a file") from None
-    except OSError as exc:
-        raise UnreadableFileError(path, f"the file cannot be read ({exc.strerror})") from exc
+    raw = read_bounded(path, MAX_DATA_FILE_BYTES, "records")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

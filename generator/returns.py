@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import coerce
+from .bounded_read import FileTooLargeError, read_bounded
 from .errors import EXIT_INVALID, EXIT_UNREADABLE, UnreadableFileError
 from .issues import Issue
 from .layout import FormLayout, Question, layout_kinds, load_layout
@@ -261,7 +262,7 @@ def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Enve
     envelope = Envelope(file=name, sha256=hashlib.sha256(data).hexdigest())
     if len(data) > MAX_RETURN_BYTES:
         return _unreadable(
-            envelope, f"the file is {len(data):,} bytes; forms larger than {MAX_RETURN_BYTES:,} are refused"
+            envelope, f"the file is {len(data):,} bytes; forms larger than {MAX_RETURN_BYTES:,} bytes are refused"
         )
     try:
         extraction = _reader_for(data, name)(data, name)
@@ -287,17 +288,7 @@ def parse_return(path: Path | str, *, today: dt.date | None = None) -> Envelope:
     """Parse a returned form file; the file itself is never changed."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_RETURN_BYTES:
-            envelope = Envelope(file=str(path), sha256="")
-            return _unreadable(
-                envelope, f"the file is {size:,} bytes; forms larger than {MAX_RETURN_BYTES:,} are refused"
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableFileError(path, "there is no such file") from None
-    except IsADirectoryError:
-        raise UnreadableFileError(path, "this is a folder, not a file") from None
-    except OSError as exc:
-        raise UnreadableFileError(path, f"the file cannot be read ({exc.strerror})") from exc
+        data = read_bounded(path, MAX_RETURN_BYTES, "forms")
+    except FileTooLargeError as exc:
+        return _unreadable(Envelope(file=str(path), sha256=""), exc.reason)
     return parse_bytes(data, str(path), today=today)
