@@ -3,8 +3,9 @@
 Every widget gets a real appearance stream (/AP), so a blank form looks the
 same everywhere; check boxes get an ``/Yes`` and an ``/Off`` state drawn as
 vector paths (no font needed) and carry ``/V`` and ``/AS``. Text and choice
-fields use the embedded Unicode font, so the appearances that filling tools
-write can show £, accents and other scripts. NeedAppearances is never set.
+fields name the 8-bit DejaVu font in /DA, which every filler can encode; the
+default resources also hold the Type0 DejaVu font that draws any script (see
+:mod:`.fonts` for which filler uses which). NeedAppearances is never set.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from .fonts import FONT_RESOURCE, add_unicode_font
+from .fonts import FONT_RESOURCE, UNICODE_FONT_RESOURCE, add_field_fonts
 
 __all__ = ["ON_STATE", "FieldSpec", "add_fields"]
 
@@ -79,7 +80,9 @@ def _widget(pdf: pikepdf.Pdf, spec: FieldSpec, page: pikepdf.Page, font_resource
             N=pikepdf.Dictionary(
                 {
                     "/" + ON_STATE: _form_xobject(pdf, width, height, _tick(width, height), empty),
-                    "/Off": _form_xobject(pdf, width, height, b"", empty),
+                    "/Off": _form_xobject(
+                        pdf, width, height, b"q Q", empty
+                    ),  # not empty: an empty stream reads as cut off
                 }
             )
         )
@@ -117,12 +120,14 @@ def _identity_field(pdf: pikepdf.Pdf, page: pikepdf.Page, name: str, value: str)
 
 def add_fields(pdf: pikepdf.Pdf, specs: list[FieldSpec], identity: tuple[str, str]) -> None:
     """Add every field to its page and to the document's AcroForm, plus the hidden identity field."""
-    font = add_unicode_font(pdf)
+    field_fonts = add_field_fonts(pdf)
     zapf = pdf.make_indirect(
         pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.ZapfDingbats)
     )
-    fonts = pikepdf.Dictionary({"/" + FONT_RESOURCE: font, "/ZaDb": zapf})
-    font_resources = pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + FONT_RESOURCE: font}))
+    fonts = pikepdf.Dictionary(
+        {"/" + FONT_RESOURCE: field_fonts.default, "/" + UNICODE_FONT_RESOURCE: field_fonts.unicode, "/ZaDb": zapf}
+    )
+    font_resources = pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + FONT_RESOURCE: field_fonts.win_ansi}))
     first = pdf.pages[0]
     fields = pikepdf.Array([_identity_field(pdf, first, *identity)])
     first.obj.Annots = pdf.make_indirect(pikepdf.Array([fields[0]]))

@@ -201,7 +201,12 @@ def build_pdf_bytes(layout: FormLayout) -> bytes:
         pdf.docinfo[KIND_KEY] = layout.kind
         pdf.docinfo[VERSION_KEY] = layout.version
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True)
+        pdf.save(
+            out,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,  # packs the fonts' width arrays too
+        )
     return out.getvalue()
 
 

@@ -1,0 +1,148 @@
+"""Draw a text or choice field's value as the content of its appearance stream.
+
+The text is drawn with the Type0 font (:mod:`.fonts`), two bytes per glyph,
+so any character the font has is shown; one it lacks shows as the
+replacement character. Lines wrap at spaces (a word wider than the box is
+broken), the size steps down from the field's own size to 5 pt until the text
+fits, and anything that still does not fit is clipped at the box's edge.
+Text is NFC-normalised for drawing only, so a name typed with combining
+accents uses the font's precomposed letters. A run of right-to-left letters
+(Hebrew, Arabic) is drawn right to left; that is all the bidirectional
+algorithm there is, and Arabic letters are drawn unjoined (no shaping).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from .fonts import FontFacts
+
+__all__ = ["TextBox", "text_appearance"]
+
+_PAD = 2.0
+_MIN_SIZE = 5.0
+_STEP = 0.5
+_REPLACEMENT = 0xFFFD
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """The part of a widget the drawing needs: its size, whether it wraps, and its /DA font size."""
+
+    width: float
+    height: float
+    multiline: bool
+    size: float
+
+
+def _glyphs(text: str, facts: FontFacts) -> list[int]:
+    missing = facts.glyphs.get(_REPLACEMENT, 0)
+    return [facts.glyphs.get(ord(char), missing) for char in text]
+
+
+def _width(text: str, facts: FontFacts, size: float) -> float:
+    return sum(facts.widths[glyph] for glyph in _glyphs(text, facts)) * size / 1000
+
+
+def _break_word(word: str, facts: FontFacts, size: float, room: float) -> list[str]:
+    """A word wider than the box, in pieces that fit (at least one character each)."""
+    pieces, piece, used = [], "", 0.0
+    for char in word:
+        width = _width(char, facts, size)
+        if piece and used + width > room:
+            pieces.append(piece)
+            piece, used = "", 0.0
+        piece, used = piece + char, used + width
+    return [*pieces, piece]
+
+
+def _wrap(text: str, facts: FontFacts, size: float, room: float) -> list[str]:
+    space = _width(" ", facts, size)
+    lines = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0.0
+        for word in paragraph.split(" "):
+            width = _width(word, facts, size)
+            if not line and width <= room:
+                line, used = word, width
+            elif line and used + space + width <= room:
+                line, used = f"{line} {word}", used + space + width
+            else:
+                if line:
+                    lines.append(line)
+                *whole, line = _break_word(word, facts, size, room) if width > room else [word]
+                lines.extend(whole)
+                used = _width(line, facts, size)
+        lines.append(line)
+    return lines
+
+
+def _layout(text: str, box: TextBox, facts: FontFacts) -> tuple[float, list[str]]:
+    """The largest size, from the field's own down to the minimum, at which the text fits; and its lines."""
+    room_x, room_y = box.width - 2 * _PAD, box.height - 2 * _PAD
+    size = box.size
+    while True:
+        if box.multiline:
+            lines = _wrap(text, facts, size, room_x)
+            fits = len(lines) * _leading(facts, size) <= room_y
+        else:
+            lines = [text.replace("\n", " ")]
+            fits = _width(lines[0], facts, size) <= room_x
+        if fits or size - _STEP < _MIN_SIZE:
+            return size, lines
+        size -= _STEP
+
+
+def _visual(line: str) -> str:
+    """The line with each run of right-to-left letters (and the spaces and marks between them) reversed."""
+    out, run = [], []
+    for char in line:
+        kind = unicodedata.bidirectional(char)
+        if run and kind == "NSM":  # a mark stays after its letter
+            run[-1] += char
+            continue
+        if kind in ("R", "AL") or (run and kind in ("WS", "ON", "CS", "ES", "ET")):
+            run.append(char)
+            continue
+        out.append(_close(run))
+        out.append(char)
+    out.append(_close(run))
+    return "".join(out)
+
+
+def _close(run: list[str]) -> str:
+    """The run, reversed, less any trailing neutrals (they stay after it, in typed order); empties ``run``."""
+    end = len(run)
+    while end and unicodedata.bidirectional(run[end - 1][0]) not in ("R", "AL"):
+        end -= 1
+    text = "".join(reversed(run[:end])) + "".join(run[end:])
+    run.clear()
+    return text
+
+
+def _leading(facts: FontFacts, size: float) -> float:
+    return (facts.ascent - facts.descent) * size / 1000
+
+
+def text_appearance(text: str, box: TextBox, facts: FontFacts, font_name: str) -> bytes:
+    """The content stream that shows ``text`` in ``box`` with the Type0 font named ``font_name``."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+    size, lines = _layout(text, box, facts)
+    leading = _leading(facts, size)
+    if box.multiline:
+        top = box.height - _PAD - facts.ascent * size / 1000
+    else:
+        top = (box.height - leading) / 2 - facts.descent * size / 1000
+    out = [
+        "/Tx BMC q",
+        f"1 1 {box.width - 2:.2f} {box.height - 2:.2f} re W n",
+        f"BT /{font_name} {size:g} Tf 0 g",
+        f"{_PAD:g} {top:.2f} Td",
+    ]
+    for index, line in enumerate(lines):
+        if index:
+            out.append(f"0 {-leading:.2f} Td")
+        out.append("<" + "".join(f"{glyph:04X}" for glyph in _glyphs(_visual(line), facts)) + "> Tj")
+    out.append("ET Q EMC")
+    return "\n".join(out).encode("ascii")

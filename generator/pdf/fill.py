@@ -1,0 +1,124 @@
+"""Fill one of our blank PDF forms, with appearances that show names in any script.
+
+Other fillers draw with the 8-bit font the fields' /DA names, or with fonts
+of their own (see :mod:`.fonts`); this one writes each value to /V (and /AS
+for check boxes) and draws every text and choice field from its value with
+the form's Type0 DejaVu font (:mod:`.appearance`), so Greek, Cyrillic or
+Vietnamese are drawn, not only stored. NeedAppearances is never set. Fields
+not in ``values`` keep their value and are redrawn too, so
+``fill_pdf(returned, {})`` redraws a form another program filled.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping
+
+import pikepdf
+
+from ..errors import CommissionError
+from .appearance import TextBox, text_appearance
+from .fonts import UNICODE_FONT_RESOURCE, FontFacts, font_facts
+
+__all__ = ["fill_pdf"]
+
+_MULTILINE = 1 << 12
+_DEFAULT_SIZE = 9.0
+
+
+def _fields(nodes: pikepdf.Array, prefix: str = "") -> Iterator[tuple[str, pikepdf.Dictionary]]:
+    """(full name, field dictionary) of every terminal field."""
+    for node in nodes:
+        name = f"{prefix}.{node.T}" if prefix and "/T" in node else str(node.get("/T", prefix))
+        kids = [kid for kid in node.get("/Kids", []) if "/T" in kid]
+        if kids:
+            yield from _fields(pikepdf.Array(kids), name)
+        else:
+            yield name, node
+
+
+def _widgets(field: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    return list(field.get("/Kids", [])) or [field]
+
+
+def _inherited(field: pikepdf.Dictionary, key: str, default=None):
+    node = field
+    while node is not None:
+        if key in node:
+            return node[key]
+        node = node.get("/Parent")
+    return default
+
+
+def _font_size(field: pikepdf.Dictionary) -> float:
+    """The size after ``Tf`` in the field's /DA, else 9 pt (an auto size, 0, also means 9 pt here)."""
+    parts = str(_inherited(field, "/DA", "")).split()
+    if "Tf" in parts and (index := parts.index("Tf")) >= 1:
+        try:
+            return float(parts[index - 1]) or _DEFAULT_SIZE
+        except ValueError:
+            pass
+    return _DEFAULT_SIZE
+
+
+def _unicode_font(pdf: pikepdf.Pdf) -> tuple[pikepdf.Object, FontFacts]:
+    fonts = pdf.Root.AcroForm.get("/DR", {}).get("/Font", {})
+    if "/" + UNICODE_FONT_RESOURCE not in fonts:
+        raise CommissionError(
+            f"this PDF has no /{UNICODE_FONT_RESOURCE} font: it is not one of our blank forms "
+            "(or was built before they carried one); build the form again with 'commission forms build'"
+        )
+    font = fonts["/" + UNICODE_FONT_RESOURCE]
+    descriptor = font.DescendantFonts[0].FontDescriptor
+    return font, font_facts(descriptor.FontFile2.read_bytes())
+
+
+def _set_value(name: str, field: pikepdf.Dictionary, value: str | bool) -> None:
+    kind = _inherited(field, "/FT")
+    if kind == pikepdf.Name.Btn:
+        if not isinstance(value, bool):
+            raise CommissionError(f"field '{name}' is a check box: give True or False, not {value!r}")
+        state = pikepdf.Name.Yes if value else pikepdf.Name.Off
+        field.V = state
+        for widget in _widgets(field):
+            widget.AS = state
+        return
+    if isinstance(value, bool):
+        raise CommissionError(f"field '{name}' holds text: give a string, not {value!r}")
+    field.V = pikepdf.String(value)
+
+
+def _draw(pdf: pikepdf.Pdf, field: pikepdf.Dictionary, font: pikepdf.Object, facts: FontFacts) -> None:
+    """A fresh normal appearance for each widget of a text or choice field, from its /V."""
+    value = _inherited(field, "/V")
+    text = "" if value is None else str(value[0] if isinstance(value, pikepdf.Array) and len(value) else value)
+    multiline = bool(int(_inherited(field, "/Ff", 0)) & _MULTILINE) and _inherited(field, "/FT") == pikepdf.Name.Tx
+    for widget in _widgets(field):
+        x0, y0, x1, y1 = (float(v) for v in widget.Rect)
+        box = TextBox(abs(x1 - x0), abs(y1 - y0), multiline, _font_size(field))
+        stream = pdf.make_stream(
+            text_appearance(text, box, facts, UNICODE_FONT_RESOURCE),
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Form,
+            BBox=[0, 0, box.width, box.height],
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary({"/" + UNICODE_FONT_RESOURCE: font})),
+        )
+        widget.AP = pikepdf.Dictionary(N=stream)
+
+
+def fill_pdf(data: bytes, values: Mapping[str, str | bool]) -> bytes:
+    """A filled copy of ``data``: ``values`` by field name, True/False for check boxes."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        font, facts = _unicode_font(pdf)
+        fields = dict(_fields(pdf.Root.AcroForm.Fields))
+        if unknown := sorted(set(values) - set(fields)):
+            raise CommissionError(f"this form has no field named {', '.join(map(repr, unknown))}")
+        for name, value in values.items():
+            _set_value(name, fields[name], value)
+        for field in fields.values():
+            hidden = int(field.get("/F", 0)) & 2
+            if _inherited(field, "/FT") in (pikepdf.Name.Tx, pikepdf.Name.Ch) and not hidden:
+                _draw(pdf, field, font, facts)
+        out = io.BytesIO()
+        pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
