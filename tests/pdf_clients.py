@@ -1,4 +1,4 @@
-"""Fill a blank PDF form the way real clients do: pdftk, pypdf's writer and PyPDFForm.
+"""Fill a blank PDF form the way real clients do: pdftk, pypdf's writer, PyPDFForm, qpdf, and ours.
 
 ``field_values`` turns a record into values keyed by PDF field name (the
 documented mapping in ``generator.pdf.names``); each ``fill_*`` writes a
@@ -15,6 +15,8 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.layout import FormLayout
+from generator.pdf.fill import fill_pdf
+from generator.pdf.fonts import DEJAVU_SANS
 from generator.pdf.names import field_name, option_field_name
 
 
@@ -60,7 +62,7 @@ def field_values(layout: FormLayout, record: Mapping[str, Any]) -> dict[str, str
     return values
 
 
-def fill_pdftk(blank: Path, values: Mapping[str, str | bool], out: Path) -> None:
+def fill_pdftk(blank: Path, values: Mapping[str, str | bool], out: Path, *options: str) -> None:
     """pdftk fill_form from XFDF (pdftk writes the appearances itself)."""
     fields = "".join(
         f"<field name={quoteattr(name)}><value>{escape(('Yes' if v else 'Off') if isinstance(v, bool) else v)}</value></field>"
@@ -71,7 +73,13 @@ def fill_pdftk(blank: Path, values: Mapping[str, str | bool], out: Path) -> None
         f'<?xml version="1.0" encoding="UTF-8"?><xfdf xmlns="http://ns.adobe.com/xfdf/"><fields>{fields}</fields></xfdf>',
         encoding="utf-8",
     )
-    subprocess.run(["pdftk", str(blank), "fill_form", str(xfdf), "output", str(out)], check=True, capture_output=True)
+    command = ["pdftk", str(blank), "fill_form", str(xfdf), "output", str(out), *options]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+def fill_pdftk_replacement_font(blank: Path, values: Mapping[str, str | bool], out: Path) -> None:
+    """pdftk told to draw with a TrueType font of its own choosing (``replacement_font``)."""
+    fill_pdftk(blank, values, out, "replacement_font", str(DEJAVU_SANS))
 
 
 def fill_pypdf(blank: Path, values: Mapping[str, str | bool], out: Path) -> None:
@@ -88,6 +96,27 @@ def fill_pypdf(blank: Path, values: Mapping[str, str | bool], out: Path) -> None
     writer.set_need_appearances_writer(False)
     with out.open("wb") as handle:
         writer.write(handle)
+
+
+def fill_qpdf(blank: Path, values: Mapping[str, str | bool], out: Path) -> None:
+    """qpdf's appearance generator through pikepdf (what PyPDFForm's ``generate_appearance_streams`` runs)."""
+    import pikepdf
+
+    with pikepdf.open(blank) as pdf:
+        for field in pdf.Root.AcroForm.Fields:
+            value = values.get(str(field.get("/T", "")))
+            if isinstance(value, bool):
+                field.V = field.AS = pikepdf.Name.Yes if value else pikepdf.Name.Off
+            elif value is not None:
+                field.V = pikepdf.String(value)
+        pdf.Root.AcroForm.NeedAppearances = True  # qpdf only generates when asked this way
+        pdf.generate_appearance_streams()
+        pdf.save(out)
+
+
+def fill_own(blank: Path, values: Mapping[str, str | bool], out: Path) -> None:
+    """Our own filler (generator.pdf.fill)."""
+    out.write_bytes(fill_pdf(blank.read_bytes(), values))
 
 
 def fill_pypdfform(blank: Path, values: Mapping[str, str | bool], out: Path) -> None:

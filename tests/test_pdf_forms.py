@@ -16,7 +16,7 @@ from generator.pdf.builder import build_pdf_form
 from generator.pdf.names import IDENTITY_FIELD, field_name, option_field_name, split_field_name
 from generator.returns import parse_return
 from tests.conftest import EXAMPLES, ROOT
-from tests.pdf_clients import field_values, fill_pdftk, fill_pypdf, fill_pypdfform
+from tests.pdf_clients import field_values, fill_own, fill_pdftk, fill_pypdf, fill_pypdfform, fill_qpdf
 
 KINDS = {
     "growth-bid": "dartford-young-people-leaving-care.yaml",
@@ -84,7 +84,7 @@ def _normal(kind: str, record: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-FILLERS = {"pdftk": fill_pdftk, "pypdf": fill_pypdf, "PyPDFForm": fill_pypdfform}
+FILLERS = {"pdftk": fill_pdftk, "pypdf": fill_pypdf, "PyPDFForm": fill_pypdfform, "qpdf": fill_qpdf, "ours": fill_own}
 
 
 @pytest.mark.parametrize("client", sorted(FILLERS))
@@ -110,7 +110,7 @@ def test_unicode_newlines_and_pounds_survive_and_are_visible(tmp_path: Path, tod
         envelope = parse_return(filled, today=today)
         assert envelope.record["applicant"]["contact_names"] == "Zoë Ångström, Façade £5 Ltd", client
         assert envelope.record["summary"] == "First line\nSecond line costs £12,500", client
-    for client in ("pdftk", "pypdf"):
+    for client in ("pdftk", "pypdf", "qpdf", "ours"):  # PyPDFForm draws nothing itself: see test_pdf_scripts
         text = _rendered_text(tmp_path / f"{client}.pdf", tmp_path / client)
         assert "Zoë Ångström, Façade £5 Ltd" in text, client
 

@@ -1,0 +1,108 @@
+"""Which scripts each filler draws, read back from what poppler and mupdf actually draw.
+
+One name per script goes into its own field of the growth-bid form. For every
+filler and both renderers the text drawn in each field must read exactly as
+that filler's rule predicts (below), with ink where there is text and none
+where there is not; and the reader must return every value exactly as typed,
+whatever was drawn. README.md's table of PDF fillers is this test, in words.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.pdf.encoding import MISSING, field_encoding, win_ansi
+from generator.pdf.fonts import DEJAVU_SANS, font_facts
+from generator.pdf.names import split_field_name
+from generator.pdf.reader import read_pdf
+from tests.conftest import ROOT
+from tests.pdf_clients import (
+    fill_own,
+    fill_pdftk,
+    fill_pdftk_replacement_font,
+    fill_pypdf,
+    fill_pypdfform,
+    fill_qpdf,
+)
+from tests.pdf_seen import RENDERERS, seen
+
+#: Field -> a name in one script (the table cells on page 3 are narrower).
+SAMPLES = {
+    "proposal_title": "Zoë Ångström £5 €3",  # Windows-1252
+    "applicant/organisation": "Dvořák, Nguyễn Thị Hương, Țurcan",  # Latin beyond the 32 extra letters
+    "applicant/contact_names": "Αθηνά Παπαδοπούλου",
+    "applicant/email": "Ольга Петрова",
+    "applicant/phone": "ნინო ბერიძე",  # Georgian
+    "submission_date": "王芳",  # not in DejaVu Sans
+    "supporting_partners/0/organisation": "Łukasz Wróbel-Żak",
+    "supporting_partners/0/contact_name": "Ștefan Bălan",
+    "supporting_partners/1/organisation": "Şule İpek Ağaoğlu",
+    "supporting_partners/1/contact_name": "Čapek, Erdős Győző",
+    "supporting_partners/2/organisation": "שרה כהן",
+    "supporting_partners/2/contact_name": "ليلى حسن",
+}
+_IN_FONT = set(map(chr, font_facts(DEJAVU_SANS.read_bytes()).glyphs))
+_FIELD_FONT = set(field_encoding().values())
+_WIN_ANSI = set(win_ansi().values())
+
+
+def _each(keep: set[str], otherwise: str) -> Callable[[str], str]:
+    """Characters in ``keep`` drawn as typed, every other one as ``otherwise`` ('' for not at all)."""
+    return lambda text: "".join(char if char in keep or char == " " else otherwise for char in text)
+
+
+def _reads_reversed(rule: Callable[[str], str]) -> Callable[[str], str]:
+    """A right-to-left name that reads back reversed.
+
+    pypdf draws its letters left to right in the order typed, so a reader takes them
+    as mirrored; pdftk lays them out right to left, but as replacement marks, which
+    read left to right.
+    """
+
+    def drawn(text: str) -> str:
+        rtl = any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+        return rule(text)[::-1] if rtl else rule(text)
+
+    return drawn
+
+
+def _nothing(text: str) -> str:
+    return ""
+
+
+#: Filler -> renderer -> what a typed value reads as once drawn.
+DRAWN: dict[str, tuple[Callable, dict[str, Callable[[str], str]]]] = {
+    "ours": (fill_own, dict.fromkeys(RENDERERS, _each(_IN_FONT, MISSING))),
+    "pypdf": (fill_pypdf, dict.fromkeys(RENDERERS, _reads_reversed(_each(_IN_FONT, "")))),
+    "pdftk": (fill_pdftk, dict.fromkeys(RENDERERS, _reads_reversed(_each(_FIELD_FONT, MISSING)))),
+    "pdftk replacement_font": (fill_pdftk_replacement_font, dict.fromkeys(RENDERERS, _each(_IN_FONT, ""))),
+    "qpdf": (fill_qpdf, dict.fromkeys(RENDERERS, _each(_WIN_ANSI, "?"))),
+    # PyPDFForm writes no appearance: it replaces /AP with a string. poppler draws one itself from
+    # /DA and /DR (dropping what the 8-bit font lacks); mupdf gives up on the broken /AP.
+    "PyPDFForm": (fill_pypdfform, {"pdftoppm": _each(_FIELD_FONT, ""), "mutool": _nothing}),
+}
+
+
+@pytest.mark.parametrize("client", sorted(DRAWN))
+def test_each_filler_draws_the_scripts_it_can_and_the_reader_reads_them_all(client: str, tmp_path: Path) -> None:
+    fill, rules = DRAWN[client]
+    filled = tmp_path / "filled.pdf"
+    fill(ROOT / "forms" / "growth-bid.pdf", SAMPLES, filled)
+    answers = read_pdf(filled.read_bytes(), filled.name).answers
+    assert {name: answers[split_field_name(name)[0]] for name in SAMPLES} == SAMPLES
+    for renderer, rule in rules.items():
+        drawn = seen(filled, renderer, list(SAMPLES), tmp_path / renderer)
+        for name, value in SAMPLES.items():
+            expected = rule(value).strip()
+            assert drawn[name].text == expected, f"{client}, {renderer}, {name}: {value!r}"
+            assert (drawn[name].ink > 0) == bool(expected), f"{client}, {renderer}, {name}: ink {drawn[name].ink}"
+
+
+def test_a_blank_form_draws_nothing_in_its_fields(tmp_path: Path) -> None:
+    for renderer in RENDERERS:
+        drawn = seen(ROOT / "forms" / "growth-bid.pdf", renderer, list(SAMPLES), tmp_path / renderer)
+        assert all(field.text == "" and field.ink == 0 for field in drawn.values()), renderer
