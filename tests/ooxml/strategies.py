@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from generator.layout import FormLayout, Question
 _CHARS = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\u00a0\u2028\u2029\ufeff")
 
 
-def _text(multiline: bool) -> st.SearchStrategy[str]:
+def free_text(multiline: bool) -> st.SearchStrategy[str]:
     alphabet = st.one_of(_CHARS, st.sampled_from("£€ -'\n" if multiline else "£€ -'"))
     short = st.text(alphabet, min_size=1, max_size=20)
     # Long answers are built by repetition: cheap to draw, still thousands of characters.
@@ -21,7 +22,10 @@ def _text(multiline: bool) -> st.SearchStrategy[str]:
     return st.one_of(short, short, short, long).filter(lambda text: to_text(text) == text)
 
 
-def _value(question: Question) -> st.SearchStrategy[Any]:
+TextStrategy = Callable[[bool], st.SearchStrategy[str]]
+
+
+def _value(question: Question, text: TextStrategy = free_text) -> st.SearchStrategy[Any]:
     widget, spec = question.widget, question.field
     if widget == "checkbox":
         return st.booleans()
@@ -39,17 +43,17 @@ def _value(question: Question) -> st.SearchStrategy[Any]:
         if spec.type == "integer":
             return st.integers(0, 10**6)
         return st.integers(0, 10**6).map(lambda n: n / 4)
-    return _text(widget == "textarea")
+    return text(widget == "textarea")
 
 
-def _optional(question: Question) -> st.SearchStrategy[Any]:
-    value = _value(question)
+def _optional(question: Question, text: TextStrategy = free_text) -> st.SearchStrategy[Any]:
+    value = _value(question, text)
     return value if question.widget == "checkbox" else st.one_of(st.none(), value)
 
 
-def _row(table: Question) -> st.SearchStrategy[dict[str, Any]]:
+def _row(table: Question, text: TextStrategy = free_text) -> st.SearchStrategy[dict[str, Any]]:
     first, *rest = table.columns
-    parts = {first.field.name: _value(first)} | {c.field.name: _optional(c) for c in rest}
+    parts = {first.field.name: _value(first, text)} | {c.field.name: _optional(c, text) for c in rest}
     return st.fixed_dictionaries(parts).map(lambda row: {k: v for k, v in row.items() if v is not None})
 
 
@@ -60,14 +64,27 @@ def _put(record: dict[str, Any], pointer: str, value: Any) -> None:
     record[leaf] = value
 
 
-def records(layout: FormLayout) -> st.SearchStrategy[dict[str, Any]]:
-    """Records as the parser should return them: empty optionals left out, rows of several sizes."""
+def records(
+    layout: FormLayout, text: TextStrategy = free_text, rows: Callable[[Question], int] | None = None
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Records as the parser should return them: empty optionals left out, rows of several sizes.
+
+    ``text`` draws free text (its argument: multiline or not). ``rows`` gives a table's
+    most rows (a PDF form has a fixed number); a full table is then as likely as any other.
+    """
     parts: dict[str, st.SearchStrategy[Any]] = {}
     for question in layout.questions():
         if question.columns:
-            parts[question.pointer] = st.lists(_row(question), min_size=0, max_size=6)
+            row = _row(question, text)
+            if rows is None:
+                parts[question.pointer] = st.lists(row, min_size=0, max_size=6)
+            else:
+                most = rows(question)
+                parts[question.pointer] = st.one_of(
+                    st.lists(row, max_size=most), st.lists(row, min_size=most, max_size=most)
+                )
         else:
-            parts[question.pointer] = _optional(question)
+            parts[question.pointer] = _optional(question, text)
 
     def build(values: dict[str, Any]) -> dict[str, Any]:
         record: dict[str, Any] = {}
