@@ -1,0 +1,93 @@
+"""Our own filler (generator/pdf/fill.py) and its text layout (generator/pdf/appearance.py)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from generator.errors import CommissionError
+from generator.pdf.appearance import TextBox, text_appearance
+from generator.pdf.fill import fill_pdf
+from generator.pdf.fonts import DEJAVU_SANS, UNICODE_FONT_RESOURCE, font_facts
+from generator.pdf.reader import read_pdf
+from tests.conftest import ROOT
+from tests.pdf_clients import fill_pypdfform
+from tests.pdf_seen import seen
+
+BLANK = ROOT / "forms" / "growth-bid.pdf"
+FACTS = font_facts(DEJAVU_SANS.read_bytes())
+
+
+def _lines(content: bytes) -> tuple[float, list[float]]:
+    """The font size and the baseline of each line drawn."""
+    text = content.decode("ascii")
+    size = float(re.search(r"/\S+ ([\d.]+) Tf", text).group(1))
+    moves = [float(y) for y in re.findall(r"[-\d.]+ ([-\d.]+) Td", text)]
+    baselines = [moves[0]]
+    for step in moves[1:]:
+        baselines.append(baselines[-1] + step)
+    return size, baselines
+
+
+def test_a_long_answer_wraps_and_shrinks_to_fit_its_box() -> None:
+    box = TextBox(width=495, height=72, multiline=True, size=9)
+    size, baselines = _lines(text_appearance("Lorem ipsum dolor sit amet. " * 60, box, FACTS, UNICODE_FONT_RESOURCE))
+    assert 5 <= size < 9
+    assert len(baselines) > 4 and min(baselines) > 0 and max(baselines) < box.height
+
+
+def test_a_short_answer_keeps_the_fields_size_and_sits_mid_box() -> None:
+    box = TextBox(width=495, height=18, multiline=False, size=9)
+    size, baselines = _lines(text_appearance("Zoë", box, FACTS, UNICODE_FONT_RESOURCE))
+    assert size == 9 and len(baselines) == 1 and 3 < baselines[0] < 9
+
+
+def test_a_word_wider_than_the_box_is_broken_not_lost() -> None:
+    box = TextBox(width=60, height=72, multiline=True, size=9)
+    content = text_appearance("Wolfeschlegelsteinhausenbergerdorff", box, FACTS, UNICODE_FONT_RESOURCE)
+    assert len(_lines(content)[1]) > 1
+
+
+def test_unknown_fields_and_wrong_kinds_of_value_are_refused_by_name() -> None:
+    blank = BLANK.read_bytes()
+    with pytest.raises(CommissionError, match="no field named 'nope'"):
+        fill_pdf(blank, {"nope": "x"})
+    with pytest.raises(CommissionError, match="'applicant/is_commissioning_partner' is a check box"):
+        fill_pdf(blank, {"applicant/is_commissioning_partner": "yes"})
+    with pytest.raises(CommissionError, match="'proposal_title' holds text"):
+        fill_pdf(blank, {"proposal_title": True})
+
+
+def test_a_form_without_the_type0_font_is_refused_with_the_fix(tmp_path: Path) -> None:
+    with pikepdf.open(BLANK) as pdf:
+        del pdf.Root.AcroForm.DR.Font["/" + UNICODE_FONT_RESOURCE]
+        pdf.save(tmp_path / "old.pdf")
+    with pytest.raises(CommissionError, match="commission forms build"):
+        fill_pdf((tmp_path / "old.pdf").read_bytes(), {})
+
+
+def test_values_ticks_and_no_need_appearances() -> None:
+    filled = fill_pdf(BLANK.read_bytes(), {"proposal_title": "Αθηνά", "applicant/is_commissioning_partner": True})
+    with pikepdf.open(io.BytesIO(filled)) as pdf:
+        assert "/NeedAppearances" not in pdf.Root.AcroForm
+        box = next(a for a in pdf.pages[0].Annots if str(a.get("/T")) == "applicant/is_commissioning_partner")
+        assert box.V == box.AS == pikepdf.Name.Yes
+    answers = read_pdf(filled, "filled.pdf").answers
+    assert answers["/proposal_title"] == "Αθηνά" and answers["/applicant/is_commissioning_partner"] is True
+
+
+def test_redrawing_makes_another_fillers_values_visible(tmp_path: Path) -> None:
+    """PyPDFForm leaves mupdf nothing to draw; fill_pdf(returned, {}) draws every value again, unchanged."""
+    values = {"proposal_title": "Ольга Петрова", "applicant/organisation": "Zoë £5"}
+    returned = tmp_path / "returned.pdf"
+    fill_pypdfform(BLANK, values, returned)
+    assert seen(returned, "mutool", list(values), tmp_path / "before")["proposal_title"].text == ""
+    redrawn = tmp_path / "redrawn.pdf"
+    redrawn.write_bytes(fill_pdf(returned.read_bytes(), {}))
+    after = seen(redrawn, "mutool", list(values), tmp_path / "after")
+    assert {name: after[name].text for name in values} == values
+    assert read_pdf(redrawn.read_bytes(), redrawn.name).answers["/proposal_title"] == "Ольга Петрова"
