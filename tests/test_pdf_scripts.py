@@ -13,10 +13,11 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from generator.pdf.encoding import MISSING, field_encoding, win_ansi
-from generator.pdf.fonts import DEJAVU_SANS, font_facts
+from generator.pdf.fonts import DEJAVU_SANS, UNICODE_FONT_RESOURCE, font_facts
 from generator.pdf.names import split_field_name
 from generator.pdf.reader import read_pdf
 from tests.conftest import ROOT
@@ -106,3 +107,31 @@ def test_a_blank_form_draws_nothing_in_its_fields(tmp_path: Path) -> None:
     for renderer in RENDERERS:
         drawn = seen(ROOT / "forms" / "growth-bid.pdf", renderer, list(SAMPLES), tmp_path / renderer)
         assert all(field.text == "" and field.ink == 0 for field in drawn.values()), renderer
+
+
+def test_pdftk_cannot_draw_with_a_type0_font_so_it_is_not_the_da_font(tmp_path: Path) -> None:
+    """pdftk-java 3.3 reads a /DA font only through /Encoding: with a Type0 font it writes one zero byte a letter.
+
+    That is why /DA names the 8-bit font (WinAnsi plus 32 letters, test above) and the
+    Type0 font is left to fillers that can use it.
+    """
+    blank = tmp_path / "type0-da.pdf"
+    with pikepdf.open(ROOT / "forms" / "growth-bid.pdf") as pdf:
+        type0_da = pikepdf.String(f"/{UNICODE_FONT_RESOURCE} 9 Tf 0 g")
+        pdf.Root.AcroForm.DA = type0_da
+        for field in pdf.Root.AcroForm.Fields:
+            if field.get("/FT") == pikepdf.Name.Tx:
+                field.DA = type0_da
+        pdf.save(blank)
+    filled = tmp_path / "filled.pdf"
+    fill_pdftk(blank, {"proposal_title": "Zoë £5"}, filled)
+    with pikepdf.open(filled) as pdf:
+        widget = next(a for a in pdf.pages[0].Annots if str(a.get("/T")) == "proposal_title")
+        shown = [
+            operands[0]
+            for operands, operator in pikepdf.parse_content_stream(widget.AP.N)
+            if operator == pikepdf.Operator("Tj")
+        ]
+    assert [bytes(text) for text in shown] == [b"\x00" * len("Zoë £5")]
+    for renderer in RENDERERS:
+        assert seen(filled, renderer, ["proposal_title"], tmp_path / renderer)["proposal_title"].text != "Zoë £5"
