@@ -11,6 +11,7 @@ import pytest
 
 from generator.errors import CommissionError
 from generator.pdf.appearance import TextBox, text_appearance
+from generator.pdf.bidi import visual_order
 from generator.pdf.fill import fill_pdf
 from generator.pdf.fonts import DEJAVU_SANS, UNICODE_FONT_RESOURCE, font_facts
 from generator.pdf.reader import read_pdf
@@ -91,3 +92,16 @@ def test_redrawing_makes_another_fillers_values_visible(tmp_path: Path) -> None:
     after = seen(redrawn, "mutool", list(values), tmp_path / "after")
     assert {name: after[name].text for name in values} == values
     assert read_pdf(redrawn.read_bytes(), redrawn.name).answers["/proposal_title"] == "Ольга Петрова"
+
+
+@pytest.mark.parametrize(
+    ("typed", "drawn"),
+    [
+        ("Zoë Ångström", "Zoë Ångström"),
+        ("שרה כהן", "ןהכ הרש"),
+        ("Dr שרה כהן, London", "Dr ןהכ הרש, London"),
+        ("שָׁלוֹם", "םוֹלשָׁ"),  # each mark stays after its letter
+    ],
+)
+def test_right_to_left_runs_are_stored_back_to_front(typed: str, drawn: str) -> None:
+    assert visual_order(typed) == drawn

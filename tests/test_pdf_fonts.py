@@ -8,8 +8,9 @@ import pikepdf
 import pytest
 
 from generator.layout import layout_kinds
+from generator.pdf.cmap import to_unicode_cmap
 from generator.pdf.encoding import EXTRA_LETTERS, MISSING, differences, field_encoding, win_ansi
-from generator.pdf.fonts import DEJAVU_SANS, FONT_RESOURCE, UNICODE_FONT_RESOURCE, _to_unicode_cmap, font_facts
+from generator.pdf.fonts import DEJAVU_SANS, FONT_RESOURCE, UNICODE_FONT_RESOURCE, font_facts
 from tests.conftest import ROOT
 
 
@@ -40,7 +41,7 @@ def test_one_font_file_three_font_dictionaries(kind: str) -> None:
 
 def test_the_type0_font_maps_every_glyph_to_its_character_and_width() -> None:
     facts = font_facts(DEJAVU_SANS.read_bytes())
-    cmap = _to_unicode_cmap(facts.to_unicode()).decode("ascii")
+    cmap = to_unicode_cmap(facts.to_unicode()).decode("ascii")
     mapped = {}
     for first, last, target in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]{4})> <([0-9A-F]+)>", cmap):
         start = ord(bytes.fromhex(target).decode("utf-16-be"))

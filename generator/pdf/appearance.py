@@ -6,9 +6,8 @@ replacement character. Lines wrap at spaces (a word wider than the box is
 broken), the size steps down from the field's own size to 5 pt until the text
 fits, and anything that still does not fit is clipped at the box's edge.
 Text is NFC-normalised for drawing only, so a name typed with combining
-accents uses the font's precomposed letters. A run of right-to-left letters
-(Hebrew, Arabic) is drawn right to left; that is all the bidirectional
-algorithm there is, and Arabic letters are drawn unjoined (no shaping).
+accents uses the font's precomposed letters. Runs of right-to-left letters are
+drawn right to left (:mod:`.bidi`).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from .bidi import visual_order
 from .fonts import FontFacts
 
 __all__ = ["TextBox", "text_appearance"]
@@ -47,7 +47,8 @@ def _width(text: str, facts: FontFacts, size: float) -> float:
 
 def _break_word(word: str, facts: FontFacts, size: float, room: float) -> list[str]:
     """A word wider than the box, in pieces that fit (at least one character each)."""
-    pieces, piece, used = [], "", 0.0
+    pieces: list[str] = []
+    piece, used = "", 0.0
     for char in word:
         width = _width(char, facts, size)
         if piece and used + width > room:
@@ -59,7 +60,7 @@ def _break_word(word: str, facts: FontFacts, size: float, room: float) -> list[s
 
 def _wrap(text: str, facts: FontFacts, size: float, room: float) -> list[str]:
     space = _width(" ", facts, size)
-    lines = []
+    lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0.0
         for word in paragraph.split(" "):
@@ -94,33 +95,6 @@ def _layout(text: str, box: TextBox, facts: FontFacts) -> tuple[float, list[str]
         size -= _STEP
 
 
-def _visual(line: str) -> str:
-    """The line with each run of right-to-left letters (and the spaces and marks between them) reversed."""
-    out, run = [], []
-    for char in line:
-        kind = unicodedata.bidirectional(char)
-        if run and kind == "NSM":  # a mark stays after its letter
-            run[-1] += char
-            continue
-        if kind in ("R", "AL") or (run and kind in ("WS", "ON", "CS", "ES", "ET")):
-            run.append(char)
-            continue
-        out.append(_close(run))
-        out.append(char)
-    out.append(_close(run))
-    return "".join(out)
-
-
-def _close(run: list[str]) -> str:
-    """The run, reversed, less any trailing neutrals (they stay after it, in typed order); empties ``run``."""
-    end = len(run)
-    while end and unicodedata.bidirectional(run[end - 1][0]) not in ("R", "AL"):
-        end -= 1
-    text = "".join(reversed(run[:end])) + "".join(run[end:])
-    run.clear()
-    return text
-
-
 def _leading(facts: FontFacts, size: float) -> float:
     return (facts.ascent - facts.descent) * size / 1000
 
@@ -143,6 +117,6 @@ def text_appearance(text: str, box: TextBox, facts: FontFacts, font_name: str) -
     for index, line in enumerate(lines):
         if index:
             out.append(f"0 {-leading:.2f} Td")
-        out.append("<" + "".join(f"{glyph:04X}" for glyph in _glyphs(_visual(line), facts)) + "> Tj")
+        out.append("<" + "".join(f"{glyph:04X}" for glyph in _glyphs(visual_order(line), facts)) + "> Tj")
     out.append("ET Q EMC")
     return "\n".join(out).encode("ascii")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import pikepdf
 
@@ -41,7 +42,8 @@ def _widgets(field: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
     return list(field.get("/Kids", [])) or [field]
 
 
-def _inherited(field: pikepdf.Dictionary, key: str, default=None):
+def _inherited(field: pikepdf.Dictionary, key: str, default: object = None) -> Any:
+    """``key`` from the field or the nearest parent that has it (PDF fields inherit /FT, /Ff, /V, /DA)."""
     node = field
     while node is not None:
         if key in node:

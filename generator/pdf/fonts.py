@@ -28,6 +28,7 @@ from pathlib import Path
 import pikepdf
 from fontTools.ttLib import TTFont
 
+from .cmap import to_unicode_cmap
 from .encoding import differences, field_encoding, win_ansi
 
 __all__ = [
@@ -45,7 +46,6 @@ DEJAVU_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONT_RESOURCE = "DejaVu"
 #: The resource name of the Type0 font that draws every character the font has.
 UNICODE_FONT_RESOURCE = "DejaVuUni"
-_CMAP_BLOCK = 100  # entries per bfrange block: the CMap format's limit
 
 
 @dataclass(frozen=True)
@@ -87,37 +87,6 @@ def font_facts(data: bytes) -> FontFacts:
     )
 
 
-def _utf16_hex(code: int) -> str:
-    return chr(code).encode("utf-16-be").hex().upper()
-
-
-def _to_unicode_cmap(to_unicode: dict[int, int]) -> bytes:
-    """A ToUnicode CMap from two-byte glyph ids to characters, as ranges of consecutive ids."""
-    ranges: list[tuple[int, int, int]] = []
-    for glyph, code in sorted(to_unicode.items()):
-        if ranges:
-            first, last, start = ranges[-1]
-            follows = glyph == last + 1 and code == start + glyph - first and code <= 0xFFFF
-            if follows and glyph >> 8 == first >> 8:
-                ranges[-1] = (first, glyph, start)
-                continue
-        ranges.append((glyph, glyph, code))
-    body = []
-    for index in range(0, len(ranges), _CMAP_BLOCK):
-        block = ranges[index : index + _CMAP_BLOCK]
-        body.append(f"{len(block)} beginbfrange")
-        body.extend(f"<{first:04X}> <{last:04X}> <{_utf16_hex(code)}>" for first, last, code in block)
-        body.append("endbfrange")
-    return (
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
-        + "\n".join(body)
-        + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
-    ).encode("ascii")
-
-
 def _descriptor(pdf: pikepdf.Pdf, facts: FontFacts, base: pikepdf.Name, data: bytes) -> pikepdf.Object:
     return pdf.make_indirect(
         pikepdf.Dictionary(
@@ -136,7 +105,12 @@ def _descriptor(pdf: pikepdf.Pdf, facts: FontFacts, base: pikepdf.Name, data: by
 
 
 def _simple_font(
-    pdf: pikepdf.Pdf, facts: FontFacts, base: pikepdf.Name, descriptor: pikepdf.Object, table: dict[int, str], encoding
+    pdf: pikepdf.Pdf,
+    facts: FontFacts,
+    base: pikepdf.Name,
+    descriptor: pikepdf.Object,
+    table: dict[int, str],
+    encoding: pikepdf.Object,
 ) -> pikepdf.Object:
     widths = [facts.widths[facts.glyphs.get(ord(table[code]), 0)] if code in table else 0 for code in range(256)]
     return pdf.make_indirect(
@@ -153,7 +127,9 @@ def _simple_font(
     )
 
 
-def _composite_font(pdf: pikepdf.Pdf, facts: FontFacts, base: pikepdf.Name, descriptor: pikepdf.Object):
+def _composite_font(
+    pdf: pikepdf.Pdf, facts: FontFacts, base: pikepdf.Name, descriptor: pikepdf.Object
+) -> pikepdf.Object:
     cid_font = pikepdf.Dictionary(
         Type=pikepdf.Name.Font,
         Subtype=pikepdf.Name.CIDFontType2,
@@ -173,7 +149,7 @@ def _composite_font(pdf: pikepdf.Pdf, facts: FontFacts, base: pikepdf.Name, desc
             BaseFont=base,
             Encoding=pikepdf.Name("/Identity-H"),
             DescendantFonts=[pdf.make_indirect(cid_font)],
-            ToUnicode=pdf.make_stream(_to_unicode_cmap(facts.to_unicode())),
+            ToUnicode=pdf.make_stream(to_unicode_cmap(facts.to_unicode())),
         )
     )
 

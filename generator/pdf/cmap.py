@@ -1,0 +1,45 @@
+"""ToUnicode CMaps (PDF 32000-1, 9.10.3): which character each two-byte code of a Type0 font draws.
+
+Text extraction uses the map to read drawn text back; fillers that work from
+characters (pdftk's iText, poppler) use it the other way, to find a code for a
+character. Consecutive codes for consecutive characters are written as one
+``bfrange``, each range within one high byte, at most 100 to a block, as the
+CMap format requires.
+"""
+
+from __future__ import annotations
+
+__all__ = ["to_unicode_cmap"]
+
+_BLOCK = 100
+
+
+def _utf16_hex(code: int) -> str:
+    return chr(code).encode("utf-16-be").hex().upper()
+
+
+def to_unicode_cmap(to_unicode: dict[int, int]) -> bytes:
+    """A ToUnicode CMap from two-byte glyph ids to characters, as ranges of consecutive ids."""
+    ranges: list[tuple[int, int, int]] = []
+    for glyph, code in sorted(to_unicode.items()):
+        if ranges:
+            first, last, start = ranges[-1]
+            follows = glyph == last + 1 and code == start + glyph - first and code <= 0xFFFF
+            if follows and glyph >> 8 == first >> 8:
+                ranges[-1] = (first, glyph, start)
+                continue
+        ranges.append((glyph, glyph, code))
+    body = []
+    for index in range(0, len(ranges), _BLOCK):
+        block = ranges[index : index + _BLOCK]
+        body.append(f"{len(block)} beginbfrange")
+        body.extend(f"<{first:04X}> <{last:04X}> <{_utf16_hex(code)}>" for first, last, code in block)
+        body.append("endbfrange")
+    return (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        + "\n".join(body)
+        + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    ).encode("ascii")
