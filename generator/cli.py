@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -24,14 +25,40 @@ from .validation import validate_record
 
 __all__ = ["main"]
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def _date_option(value: str | None) -> dt.date | None:
+
+def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+def date_option(flag: str, help_text: str, *, required: bool = False) -> Callable[[F], F]:
+    """A ``YYYY-MM-DD`` option, handed to the command as a date (None when left out)."""
+    return click.option(
+        flag,
+        metavar="YYYY-MM-DD",
+        required=required,
+        callback=lambda _ctx, _param, value: _parse_date(value),
+        help=help_text,
+    )
+
+
+def today_option(help_text: str = "The date to treat as today (for date rules).") -> Callable[[F], F]:
+    """``--today``: lets a run be repeated exactly as it was on another day."""
+    return date_option("--today", help_text)
+
+
+def folder_option(help_text: str, default: Path | None = None, *, required: bool = False) -> Callable[[F], F]:
+    """``--out FOLDER``: where a command writes what it makes."""
+    settings: dict[str, Any] = {"required": True} if required else {}
+    if default is not None:
+        settings.update(default=default, show_default=True)
+    return click.option("--out", type=click.Path(path_type=Path, file_okay=False), help=help_text, **settings)
 
 
 class _KindChoice(click.Choice):
@@ -68,11 +95,11 @@ def cli() -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--kind", "kind", required=True, type=_KindChoice(), help="The document kind to check against.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
-def validate(file: Path, kind: str, as_json: bool, today: str | None) -> int:
+@today_option()
+def validate(file: Path, kind: str, as_json: bool, today: dt.date | None) -> int:
     """Check a record (JSON or YAML) against its schema and business rules."""
     record = load_data_file(file)
-    issues = validate_record(record, kind, today=_date_option(today))
+    issues = validate_record(record, kind, today=today)
     if as_json:
         payload = {"file": str(file), "kind": kind, "valid": not issues, "errors": [i.to_dict() for i in issues]}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -84,19 +111,13 @@ def validate(file: Path, kind: str, as_json: bool, today: str | None) -> int:
 
 
 @cli.command()
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build/demo"),
-    show_default=True,
-    help="Folder for everything the demo makes.",
-)
-@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
-def demo(out: Path, today: str | None) -> int:
+@folder_option("Folder for everything the demo makes.", Path("build/demo"))
+@today_option()
+def demo(out: Path, today: dt.date | None) -> int:
     """Run the main job on the built-in examples."""
     from .demo import run_demo
 
-    return run_demo(out, _date_option(today))
+    return run_demo(out, today)
 
 
 @cli.command("render")
@@ -104,12 +125,12 @@ def demo(out: Path, today: str | None) -> int:
 @click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The .docx file to write.")
 @click.option("--kind", type=_KindChoice(), help="The document kind, for a template that does not say.")
-@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (date rules, date of issue).")
-def render_command(template: str, data: Path, out: Path, kind: str | None, today: str | None) -> int:
+@today_option("The date to treat as today (date rules, date of issue).")
+def render_command(template: str, data: Path, out: Path, kind: str | None, today: dt.date | None) -> int:
     """Fill a Word TEMPLATE (a shipped name or a .docx path) from DATA (JSON or YAML)."""
     from .render import render_file
 
-    outcome = render_file(template, data, out, kind=kind, today=_date_option(today))
+    outcome = render_file(template, data, out, kind=kind, today=today)
     if outcome.issues:
         print_issues(str(data), outcome.issues)
         return EXIT_INVALID
@@ -141,19 +162,14 @@ def templates_check(template: tuple[str, ...], kind: str | None) -> int:
 
 
 @templates.command("build")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("templates"),
-    show_default=True,
-    help="Folder to write the templates into.",
-)
+@folder_option("Folder to write the templates into.", Path("templates"))
 def templates_build(out: Path) -> int:
     """Build the shipped Word templates from generator/template_builder.py."""
     from .template_builder import build_all
 
     for path in build_all(out):
         click.echo(f"  wrote {path}")
+    return 0
 
 
 @cli.group()
@@ -162,15 +178,9 @@ def forms() -> None:
 
 
 @forms.command("build")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("forms"),
-    show_default=True,
-    help="Folder to write the blank forms to.",
-)
+@folder_option("Folder to write the blank forms to.", Path("forms"))
 def forms_build(out: Path) -> int:
-    """Write a blank Word form for every document kind."""
+    """Write a blank Word form and a fillable PDF for every document kind."""
     from .forms import build_forms
 
     for path in build_forms(out):
@@ -180,31 +190,27 @@ def forms_build(out: Path) -> int:
 
 @cli.command()
 @click.argument("round_file", metavar="ROUND.yaml", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder for round-summary.json and the workings [default: build/<round file name>].",
-)
-@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
-def evaluate(round_file: Path, out: Path | None, today: str | None) -> int:
+@folder_option("Folder for round-summary.json and the workings [default: build/<round file name>].")
+@today_option()
+def evaluate(round_file: Path, out: Path | None, today: dt.date | None) -> int:
     """Rank a round's bids, fund them within the money available and name the reserve."""
     from .rounds import format_round, run_round
 
-    run = run_round(round_file, out or Path("build") / round_file.stem, _date_option(today))
+    run = run_round(round_file, out or Path("build") / round_file.stem, today)
     click.echo(format_round(run))
     return 0
 
 
 @cli.command()
-@click.option("--start", metavar="YYYY-MM-DD", required=True, help="The day the round opens.")
+@date_option("--start", "The day the round opens.", required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the dates as JSON.")
-def timetable(start: str, as_json: bool) -> int:
+def timetable(start: dt.date, as_json: bool) -> int:
     """Print the dates of each step of a growth-bid round (the Kent timetable)."""
     from .timetable import format_schedule, schedule
     from .timetable import timetable as kent_timetable
 
     table = kent_timetable()
-    dated = schedule(table, _date_option(start) or dt.date.today())
+    dated = schedule(table, start)
     if as_json:
         click.echo(json.dumps({"timetable": table.title, "steps": [d.to_dict() for d in dated]}, indent=2))
     else:
@@ -215,12 +221,12 @@ def timetable(start: str, as_json: bool) -> int:
 @cli.command()
 @click.argument("return_file", metavar="RETURN", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the envelope JSON to this file.")
-@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
-def parse(return_file: Path, out: Path | None, today: str | None) -> int:
+@today_option()
+def parse(return_file: Path, out: Path | None, today: dt.date | None) -> int:
     """Read a returned form; print its envelope (exit 0 valid, 1 invalid, 3 unreadable)."""
     from .returns import parse_return
 
-    envelope = parse_return(return_file, today=_date_option(today))
+    envelope = parse_return(return_file, today=today)
     text = json.dumps(envelope.to_dict(), indent=2, ensure_ascii=False)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -231,13 +237,7 @@ def parse(return_file: Path, out: Path | None, today: str | None) -> int:
 
 @cli.command()
 @click.argument("returns_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@click.option(
-    "--out",
-    "out",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder for the register and exports.",
-)
+@folder_option("Folder for the register and exports.", required=True)
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds one file may take."
@@ -245,8 +245,8 @@ def parse(return_file: Path, out: Path | None, today: str | None) -> int:
 @click.option(
     "--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True, help="Memory one worker may use."
 )
-@click.option("--today", metavar="YYYY-MM-DD", help="The date to treat as today (for date rules).")
-def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory_mb: int, today: str | None) -> int:
+@today_option()
+def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory_mb: int, today: dt.date | None) -> int:
     """Read every return in a folder into a register, spreadsheets and an error report."""
     import os
 
@@ -257,7 +257,7 @@ def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory
         out,
         jobs=jobs or os.cpu_count() or 1,
         limits=Limits(seconds=timeout, memory_mb=memory_mb),
-        today=_date_option(today),
+        today=today,
     )
     click.echo(f"{result.summary()}")
     click.echo(f"Spreadsheet: {(out / 'returns.xlsx').resolve()}")
@@ -272,13 +272,7 @@ def site() -> None:
 
 
 @site.command("build")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build/site"),
-    show_default=True,
-    help="Folder for the built site (site/ is its source, never the output).",
-)
+@folder_option("Folder for the built site (site/ is its source, never the output).", Path("build/site"))
 def site_build(out: Path) -> int:
     """Generate the pages from data, then run mkdocs build --strict."""
     from .site import build_site

@@ -125,6 +125,18 @@ def _tag_row(table: Table, widths: Sequence[float], tag: str) -> None:
     _para(_row(table, widths)[0], tag)
 
 
+def _repeating_table(
+    doc: DocumentObject, widths: Sequence[float], headings: Sequence[str], loop: str
+) -> tuple[Table, list[_Cell]]:
+    """A table whose one body row docxtpl repeats (``{%tr for <loop> %}``); returns the table and that row's cells."""
+    table = _table(doc, widths)
+    _header_row(table, widths, headings)
+    _tag_row(table, widths, f"{{%tr for {loop} %}}")
+    cells = _row(table, widths)
+    _tag_row(table, widths, "{%tr endfor %}")
+    return table, cells
+
+
 def _label_row(table: Table, widths: Sequence[float], label: str, fill: Callable[[_Cell], object]) -> None:
     label_cell, value_cell = _row(table, widths)
     _runs(label_cell, label, strong=[0])
@@ -246,13 +258,10 @@ def service_specification() -> DocumentObject:
 
     doc.add_heading(_title(kind, "/outcomes"), 1)
     widths = (10.0, 7.0)
-    outcomes = _table(doc, widths)
-    _header_row(outcomes, widths, [_title(kind, "/outcomes/*/description"), _title(kind, "/outcomes/*/indicator")])
-    _tag_row(outcomes, widths, "{%tr for outcome in outcomes %}")
-    outcome, indicator = _row(outcomes, widths)
+    headings = [_title(kind, "/outcomes/*/description"), _title(kind, "/outcomes/*/indicator")]
+    _, (outcome, indicator) = _repeating_table(doc, widths, headings, "outcome in outcomes")
     _text(outcome, "outcome.description")
     _para(indicator, "{{ outcome.indicator or '' }}")
-    _tag_row(outcomes, widths, "{%tr endfor %}")
 
     _section(doc, _title(kind, "/location"), "location")
 
@@ -272,18 +281,11 @@ def service_specification() -> DocumentObject:
 
     doc.add_heading(_title(kind, "/performance_measures"), 1)
     widths = (8.0, 5.5, 3.5)
-    measures = _table(doc, widths)
-    _header_row(
-        measures,
-        widths,
-        [_title(kind, f"/performance_measures/*/{name}") for name in ("measure", "target", "frequency")],
-    )
-    _tag_row(measures, widths, "{%tr for measure in performance_measures %}")
-    cells = _row(measures, widths)
+    headings = [_title(kind, f"/performance_measures/*/{name}") for name in ("measure", "target", "frequency")]
+    _, cells = _repeating_table(doc, widths, headings, "measure in performance_measures")
     _para(cells[0], "{{ measure.measure }}")
     _para(cells[1], "{{ measure.target }}")
     _para(cells[2], "{{ measure.frequency or '' }}")
-    _tag_row(measures, widths, "{%tr endfor %}")
 
     _section(doc, _title(kind, "/performance_monitoring"), "performance_monitoring")
 
@@ -349,15 +351,13 @@ def evaluation_report() -> DocumentObject:
 
     doc.add_heading(_title(kind, "/kent_criteria"), 1)
     widths = (5.5, 2.5, 9.0)
-    criteria = _table(doc, widths)
-    _header_row(criteria, widths, ["Criterion", "Answer", "Evidence"])
-    _tag_row(criteria, widths, "{%tr for criterion in criteria %}")
-    title, answer, evidence = _row(criteria, widths)
+    _, (title, answer, evidence) = _repeating_table(
+        doc, widths, ["Criterion", "Answer", "Evidence"], "criterion in criteria"
+    )
     _runs(title, "(", "{{ criterion.id }}", ") ", "{{ criterion.title }}", strong=[0, 1, 2, 3])
     _para(title, "{{ criterion.question }}")
     _para(answer, "{{ criterion.answer|capitalize }}")
     _text(evidence, "criterion.evidence")
-    _tag_row(criteria, widths, "{%tr endfor %}")
 
     doc.add_heading("Counts", 1)
     counts = _table(doc, _LABEL)
@@ -380,16 +380,13 @@ def evaluation_report() -> DocumentObject:
         " is multiplied by its weight; the weighted score is out of 100.",
     )
     widths = (6.0, 1.8, 1.8, 2.0, 5.4)
-    scores = _table(doc, widths)
-    _header_row(scores, widths, ["Criterion", "Weight", "Score", "Points", "Justification"])
-    _tag_row(scores, widths, "{%tr for row in weighted.rows %}")
-    cells = _row(scores, widths)
+    headings = ["Criterion", "Weight", "Score", "Points", "Justification"]
+    scores, cells = _repeating_table(doc, widths, headings, "row in weighted.rows")
     _runs(cells[0], "{{ row.criterion }}", ". ", "{{ row.title }}")
     _runs(cells[1], "{{ row.weight|percent }}")
     _runs(cells[2], "{{ row.score|number }}", " of ", "{{ row.scale_max|number }}")
     _runs(cells[3], "{{ row.points|number(2) }}")
     _text(cells[4], "row.justification")
-    _tag_row(scores, widths, "{%tr endfor %}")
     total = _row(scores, widths)
     _runs(total[0], "Weighted score", strong=[0])
     _runs(total[3], "{{ weighted.total|number(2) }}", strong=[0])
@@ -435,10 +432,8 @@ def round_summary() -> DocumentObject:
 
     doc.add_heading(_title(kind, "/bids"), 1)
     widths = (1.5, 6.1, 2.7, 1.9, 2.2, 2.6)
-    ranked = _table(doc, widths)
-    _header_row(ranked, widths, ["Rank", "Bid", "Annual amount", "Criteria met", "Weighted score", "Decision"])
-    _tag_row(ranked, widths, "{%tr for bid in bids %}")
-    cells = _row(ranked, widths)
+    headings = ["Rank", "Bid", "Annual amount", "Criteria met", "Weighted score", "Decision"]
+    _, cells = _repeating_table(doc, widths, headings, "bid in bids")
     _para(cells[0], "{{ bid.rank }}")
     _runs(cells[1], "{{ bid.reference }}", strong=[0])
     _para(cells[1], "{{ bid.organisation }}")
@@ -447,7 +442,6 @@ def round_summary() -> DocumentObject:
     _runs(cells[3], "{{ bid.criteria_met }}", " of 7")
     _para(cells[4], "{{ bid.weighted_score|number if bid.weighted_score is not none else '–' }}")
     _para(cells[5], "{{ bid.decision|capitalize }}")
-    _tag_row(ranked, widths, "{%tr endfor %}")
 
     def decided(heading: str, group: str, *, empty: str | None = None, level: int = 1, intro: str = "") -> None:
         """The bids given one decision; with no ``empty`` text the section goes when there are none."""
@@ -459,15 +453,12 @@ def round_summary() -> DocumentObject:
         if empty is not None:
             _tag(doc, f"{{%p if {group} %}}")
         widths = (2.8, 4.5, 2.7, 7.0)
-        table = _table(doc, widths)
-        _header_row(table, widths, ["Reference", "Organisation", "Annual amount", "Reason"])
-        _tag_row(table, widths, f"{{%tr for bid in {group} %}}")
-        cells = _row(table, widths)
+        headings = ["Reference", "Organisation", "Annual amount", "Reason"]
+        _, cells = _repeating_table(doc, widths, headings, f"bid in {group}")
         _para(cells[0], "{{ bid.reference }}")
         _para(cells[1], "{{ bid.organisation }}")
         _para(cells[2], "{{ bid.annual_amount|money }}")
         _text(cells[3], "bid.reason")
-        _tag_row(table, widths, "{%tr endfor %}")
         if empty is not None:
             _tag(doc, "{%p else %}")
             _para(doc, empty)
@@ -487,14 +478,10 @@ def round_summary() -> DocumentObject:
     _tag(doc, "{%p if unevaluated %}")
     doc.add_heading(_title(kind, "/unevaluated"), 1)
     widths = (4.5, 4.5, 8.0)
-    table = _table(doc, widths)
-    _header_row(table, widths, ["Reference", "Organisation", "Reason"])
-    _tag_row(table, widths, "{%tr for bid in unevaluated %}")
-    cells = _row(table, widths)
+    _, cells = _repeating_table(doc, widths, ["Reference", "Organisation", "Reason"], "bid in unevaluated")
     _para(cells[0], "{{ bid.reference }}")
     _para(cells[1], "{{ bid.organisation }}")
     _text(cells[2], "bid.reason")
-    _tag_row(table, widths, "{%tr endfor %}")
     _tag(doc, "{%p endif %}")
 
     doc.add_heading(_title(kind, "/totals"), 1)

@@ -74,6 +74,7 @@ def test_mangled_returns_still_read_and_say_what_happened(name: str, flag: str) 
     assert envelope.status == "valid", envelope.errors
     assert envelope.flags[flag]
     assert envelope.warnings
+    assert "lines_run_together" not in envelope.flags  # the line breaks are still inside the answers
     expected = _dartford()
     if name == "tracked-changes.docx":
         expected["proposal_title"] += " and care"

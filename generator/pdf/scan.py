@@ -7,6 +7,7 @@ its name trees and the fields' own actions are looked at.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -20,9 +21,13 @@ def _resolve(obj: Any) -> Any:
     return obj.get_object() if isinstance(obj, IndirectObject) else obj
 
 
-def _actions(obj: Any, where: str, found: dict[str, list[str]], seen: set[int]) -> None:
-    """Record JavaScript and launch actions in an action (or action dictionary) and its /Next chain."""
-    stack = [obj]
+def _walk(start: Any, children: Callable[[Any], Iterable[Any]], seen: set[int]) -> Iterator[Any]:
+    """Every object reachable from ``start`` through ``children``, resolved, each indirect one once.
+
+    ``seen`` bounds the walk (at most ``_LIMIT`` indirect objects), so a loop
+    of references or a huge graph ends it early instead of hanging.
+    """
+    stack = [start]
     while stack and len(seen) < _LIMIT:
         item = stack.pop()
         if isinstance(item, IndirectObject):
@@ -30,18 +35,31 @@ def _actions(obj: Any, where: str, found: dict[str, list[str]], seen: set[int]) 
                 continue
             seen.add(item.idnum)
         item = _resolve(item)
-        if isinstance(item, ArrayObject):
-            stack.extend(item)
-        elif isinstance(item, DictionaryObject):
+        yield item
+        stack.extend(children(item))
+
+
+def _action_links(item: Any) -> list[Any]:
+    """What an action leads to: its /Next chain, or every action of an additional-actions dictionary."""
+    if isinstance(item, ArrayObject):
+        return list(item)
+    if not isinstance(item, DictionaryObject):
+        return []
+    links = [item["/Next"]] if "/Next" in item else []
+    if "/S" not in item:  # an additional-actions dictionary: every value is an action
+        links.extend(item.values())
+    return links
+
+
+def _actions(obj: Any, where: str, found: dict[str, list[str]], seen: set[int]) -> None:
+    """Record JavaScript and launch actions in an action (or action dictionary) and its /Next chain."""
+    for item in _walk(obj, _action_links, seen):
+        if isinstance(item, DictionaryObject):
             kind = item.get("/S")
             if kind == "/JavaScript":
                 found.setdefault("javascript", []).append(where)
             elif kind == "/Launch":
                 found.setdefault("launch_actions", []).append(where)
-            if "/Next" in item:
-                stack.append(item["/Next"])
-            if "/S" not in item:  # an additional-actions dictionary: every value is an action
-                stack.extend(item.values())
 
 
 def _names(tree: Any) -> int:
@@ -55,19 +73,16 @@ def _names(tree: Any) -> int:
     return count
 
 
+def _field_links(node: Any) -> list[Any]:
+    """A field's kids (or the members of the /Fields array); anything malformed leads nowhere."""
+    if isinstance(node, DictionaryObject):
+        node = _resolve(node.get("/Kids"))
+    return list(node) if isinstance(node, ArrayObject) else []
+
+
 def _field_nodes(acroform: DictionaryObject) -> list[DictionaryObject]:
-    nodes, stack, seen = [], list(_resolve(acroform.get("/Fields", ArrayObject()))), set()
-    while stack and len(seen) < _LIMIT:
-        ref = stack.pop()
-        if isinstance(ref, IndirectObject):
-            if ref.idnum in seen:
-                continue
-            seen.add(ref.idnum)
-        node = _resolve(ref)
-        if isinstance(node, DictionaryObject):
-            nodes.append(node)
-            stack.extend(_resolve(node.get("/Kids", ArrayObject())))
-    return nodes
+    nodes = _walk(acroform.get("/Fields"), _field_links, set())
+    return [node for node in nodes if isinstance(node, DictionaryObject)]
 
 
 def risky_content(root: DictionaryObject, acroform: DictionaryObject) -> dict[str, Any]:
