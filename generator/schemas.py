@@ -135,8 +135,16 @@ def kinds() -> list[str]:
 
 def versions(kind: str) -> list[str]:
     """Every released version of a kind, oldest first."""
+    return list(_versions(kind))
+
+
+@cache
+def _versions(kind: str) -> tuple[str, ...]:
+    """Sorted once per kind (the catalogue never changes), since every parsed return asks."""
     schema_info(kind)
-    return sorted((v for k, v in _catalogue()[1] if k == kind), key=lambda v: tuple(int(p) for p in v.split(".")))
+    return tuple(
+        sorted((v for k, v in _catalogue()[1] if k == kind), key=lambda v: tuple(int(p) for p in v.split(".")))
+    )
 
 
 def schema_info(kind: str, version: str | None = None) -> SchemaInfo:

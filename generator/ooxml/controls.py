@@ -128,20 +128,32 @@ class Control:
     placeholder: bool
 
 
+def _parts(sdt: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
+    """``w:sdtPr`` and ``w:sdtContent``: the only two children as Word writes them, else looked for."""
+    if len(sdt) == 2 and sdt[0].tag == _SDT_PR and sdt[-1].tag == _SDT_CONTENT:
+        return sdt[0], sdt[-1]
+    props = content = None
+    for child in sdt:
+        if child.tag == _SDT_PR:
+            props = child
+        elif child.tag == _SDT_CONTENT:
+            content = child
+    return props, content
+
+
 def read_control(sdt: etree._Element) -> Control:
     """A control's tag, kind and raw value; a showing placeholder reads as empty."""
-    parts = {child.tag: child for child in sdt}
-    props, content = parts.get(_SDT_PR), parts.get(_SDT_CONTENT)
+    props, content = _parts(sdt)
     found = {child.tag: child for child in props} if props is not None else {}
     tag_el = found.get(_TAG)
     tag = tag_el.get(_VAL) if tag_el is not None else None
-    placeholder = _SHOWING_PLACEHOLDER in found
-    text = "" if content is None or placeholder else text_of(content)
     box = found.get(_CHECKBOX)
-    if box is not None:
+    if box is not None:  # w14:checked is the truth; the glyph shown may be stale
         checked = box.find(_CHECKED)
         value = checked is not None and checked.get(_W14_VAL, "0") in ("1", "true", "on")
         return Control(sdt, tag, "checkbox", value, False)
+    placeholder = _SHOWING_PLACEHOLDER in found
+    text = "" if content is None or placeholder else text_of(content)
     date = found.get(_DATE)
     if date is not None:
         if not text.strip() and not placeholder and date.get(_FULL_DATE):
