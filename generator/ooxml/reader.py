@@ -36,6 +36,7 @@ _STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationshi
 _PARSED_PARTS = frozenset({"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "word/document.xml"})
 _TEXT_WIDGETS = {"text", "textarea", "money", "number"}
 _TRACKED = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
+_DELETIONS = frozenset({qn("w:del"), qn("w:moveFrom")})
 _ALT_CHUNK = qn("w:altChunk")
 _SDT, _SDT_CONTENT, _P, _TC, _TR, _TBL = (qn(n) for n in ("w:sdt", "w:sdtContent", "w:p", "w:tc", "w:tr", "w:tbl"))
 #: What a paragraph or cell may hold beside its control and still say nothing more than the control.
@@ -148,7 +149,7 @@ def _leaf_controls(body: etree._Element) -> list[etree._Element]:
 
 
 def _says_nothing_beside(parent: etree._Element, child: etree._Element) -> bool:
-    return all(other is child or other.tag in _TEXTLESS for other in parent)
+    return len(parent) == 1 or all(other is child or other.tag in _TEXTLESS for other in parent)
 
 
 def _alone_in_cell(sdt: etree._Element) -> bool:
@@ -160,12 +161,32 @@ def _alone_in_cell(sdt: etree._Element) -> bool:
     """
     inner, parent = sdt, sdt.getparent()
     if parent is not None and parent.tag == _P:
-        if len(parent) > 1 and not _says_nothing_beside(parent, sdt):
+        if not _says_nothing_beside(parent, sdt):
             return False
         if next(sdt.iter(_P), None) is not None:
             return False
         inner, parent = parent, parent.getparent()
     return parent is not None and parent.tag == _TC and _says_nothing_beside(parent, inner)
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """Tracked changes and embedded chunks in a body, found in one walk (a filled form usually has neither)."""
+
+    tracked: bool
+    deletions: bool
+    chunks: list[etree._Element]
+
+    @classmethod
+    def of(cls, body: etree._Element) -> _Marks:
+        tracked, deletions, chunks = False, False, []
+        for element in body.iter(*_TRACKED, _ALT_CHUNK):
+            if element.tag == _ALT_CHUNK:
+                chunks.append(element)
+            else:
+                tracked = True
+                deletions = deletions or element.tag in _DELETIONS
+        return cls(tracked, deletions, chunks)
 
 
 @dataclass(frozen=True)
@@ -207,6 +228,7 @@ class _Reader:
         self.columns = self.lookup.columns
         self.tables = self.lookup.tables
         self.by_label = self.lookup.by_label
+        self.marks = _Marks.of(self.body)
 
     def warn(self, pointer: str, label: str, message: str) -> None:
         self.warnings.append(Issue(path=pointer, field=label, message=message, rule="docx", severity="warning"))
@@ -289,7 +311,7 @@ class _Reader:
         rows: dict[str, dict[Any, dict[str, Any]]] = defaultdict(dict)
         untagged = 0
         for sdt in _leaf_controls(self.body):
-            control = read_control(sdt)
+            control = read_control(sdt, deletions=self.marks.deletions)
             found = self._identify(control)
             if found is None:
                 if control.tag:
@@ -344,20 +366,13 @@ class _Reader:
             self.flags["recovered"] = recovered
 
     def _flag(self, untagged: int) -> None:
-        """One walk of the body finds tracked changes and embedded chunks (usually neither)."""
-        tracked, chunks = False, []
-        for element in self.body.iter(*_TRACKED, _ALT_CHUNK):
-            if element.tag == _ALT_CHUNK:
-                chunks.append(element)
-            else:
-                tracked = True
-        if tracked:
+        if self.marks.tracked:
             self.flags["tracked_changes"] = True
             self.warn("", "Document", "it has tracked changes; they were read as if accepted. Check them in Word.")
         if untagged:
             self.flags["untagged_controls"] = untagged
             self.warn("", "Document", f"{untagged} answer boxes had lost their names; they were matched by label")
-        for chunk in chunks:
+        for chunk in self.marks.chunks:
             cell = _ancestor(chunk, _TC)
             question = self._question_of_row(_ancestor(cell, _TR)) if cell is not None else None
             pointer, label = (question.pointer, question.label) if question else ("", "Document")

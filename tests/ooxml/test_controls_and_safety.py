@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from lxml import etree
 
-from generator.ooxml.controls import CHECKED, make_control, read_control
-from generator.ooxml.namespaces import qn
+from generator.ooxml.controls import CHECKED, make_control, read_control, text_of
+from generator.ooxml.namespaces import NS, qn
 from generator.ooxml.safety import MAX_ENTRIES, PackageError, open_package, parse_xml
 
 
@@ -134,3 +134,20 @@ def test_an_encrypted_entry_is_not_read() -> None:
         data[data.index(signature) + offset] |= 1  # general purpose flag bit 0: encrypted
     with pytest.raises(PackageError, match=r"cannot be unpacked.*encrypted"):
         open_package(bytes(data)).read("word/document.xml")
+
+
+_RUNS = {
+    "plain": '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Twelve </w:t></w:r><w:r><w:t>pounds</w:t></w:r>',
+    "breaks and tabs": '<w:r><w:t>a</w:t><w:br/><w:t>b</w:t><w:br w:type="page"/><w:tab/><w:cr/><w:t>c</w:t></w:r>',
+    "hyperlink": "<w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink><w:r><w:t> text</w:t></w:r>",
+    "paragraphs": "<w:p><w:r><w:t>one</w:t></w:r></w:p><w:p><w:r><w:t>two</w:t></w:r></w:p>",
+    "field": '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DATE</w:instrText></w:r><w:r><w:t>x</w:t></w:r>',
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_RUNS))
+def test_plain_runs_read_the_same_by_either_path(shape: str) -> None:
+    """Told there are no deletions, text_of reads plain runs directly; the text must not change."""
+    content = etree.fromstring(f'<w:sdtContent xmlns:w="{NS["w"]}">{_RUNS[shape]}</w:sdtContent>')
+    assert text_of(content, deletions=False) == text_of(content)
