@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 __all__ = [
@@ -160,8 +161,13 @@ def to_choice(value: Any, options: Sequence[Any]) -> Any:
     text = _clean(value)
     if text is None:
         return None
-    by_key = {_key(str(option)): option for option in options}
-    return by_key.get(_key(text), text)
+    return _options_by_key(tuple(options)).get(_key(text), text)
+
+
+@lru_cache(maxsize=256)
+def _options_by_key(options: tuple[Any, ...]) -> dict[str, Any]:
+    """Worked out once per list of options (they come from the schemas), not once per answer."""
+    return {_key(str(option)): option for option in options}
 
 
 def to_choices(values: Iterable[Any] | str | None, options: Sequence[Any]) -> list[Any]:

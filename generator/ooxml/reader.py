@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from lxml import etree
@@ -124,7 +124,6 @@ def _tagged_answers(body: etree._Element) -> dict[str, Any]:
     return answers
 
 
-@lru_cache(maxsize=4096)
 def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", unicodedata.normalize("NFKD", text).lower()).strip()
 
@@ -286,9 +285,9 @@ class _Reader:
     def _option_beside(self, control: Control, question: Question, index: int) -> Any:
         paragraph = _ancestor(control.element, _P)
         text = text_of(paragraph).replace(CHECKED, "").replace(UNCHECKED, "").strip() if paragraph is not None else ""
-        by_key = self.lookup.options.get(question.pointer, {})
-        if _key(text) in by_key:
-            return by_key[_key(text)]
+        by_key, key = self.lookup.options.get(question.pointer, {}), _key(text)
+        if key in by_key:
+            return by_key[key]
         return question.options[index] if index < len(question.options) else text
 
     def _value(self, question: Question, control: Control) -> Any:
