@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -174,7 +175,7 @@ class _Marks:
 
     tracked: bool
     deletions: bool
-    chunks: list[etree._Element]
+    chunks: tuple[etree._Element, ...]
 
     @classmethod
     def of(cls, body: etree._Element) -> _Marks:
@@ -185,19 +186,19 @@ class _Marks:
             else:
                 tracked = True
                 deletions = deletions or element.tag in _DELETIONS
-        return cls(tracked, deletions, chunks)
+        return cls(tracked, deletions, tuple(chunks))
 
 
 @dataclass(frozen=True)
 class _Lookup:
-    """What matching controls to one layout needs, worked out once per layout."""
+    """What matching controls to one layout needs, worked out once per layout and shared: never changed."""
 
-    boxes: dict[str, Question]
-    columns: dict[str, tuple[Question, Question]]
-    tables: dict[str, Question]
-    by_label: dict[str, Question]
-    headers: dict[str, list[str]]
-    options: dict[str, dict[str, Any]]
+    boxes: Mapping[str, Question]
+    columns: Mapping[str, tuple[Question, Question]]
+    tables: Mapping[str, Question]
+    by_label: Mapping[str, Question]
+    headers: Mapping[str, list[str]]
+    options: Mapping[str, Mapping[str, Any]]
 
 
 @cache
