@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 __all__ = [
@@ -160,8 +161,19 @@ def to_choice(value: Any, options: Sequence[Any]) -> Any:
     text = _clean(value)
     if text is None:
         return None
-    by_key = {_key(str(option)): option for option in options}
+    try:
+        by_key = _options_by_key_once(tuple(options))
+    except TypeError:  # options that cannot be hashed (objects, lists) are not cached
+        by_key = _options_by_key(options)
     return by_key.get(_key(text), text)
+
+
+def _options_by_key(options: Iterable[Any]) -> dict[str, Any]:
+    return {_key(str(option)): option for option in options}
+
+
+#: Worked out once per list of options (they come from the schemas), not once per answer.
+_options_by_key_once = lru_cache(maxsize=256)(_options_by_key)
 
 
 def to_choices(values: Iterable[Any] | str | None, options: Sequence[Any]) -> list[Any]:

@@ -212,4 +212,10 @@ def load_layout(kind: str) -> FormLayout:
 
 def layout_kinds() -> list[str]:
     """Kinds that have a form."""
-    return sorted(path.stem for path in resource_dir("forms").glob("*.yaml"))
+    return list(_layout_kinds())
+
+
+@cache
+def _layout_kinds() -> tuple[str, ...]:
+    """Looked up once, as each layout is loaded once: every parsed return asks."""
+    return tuple(sorted(path.stem for path in resource_dir("forms").glob("*.yaml")))

@@ -156,18 +156,15 @@ def _reader_for(data: bytes, name: str) -> Reader:
     )
 
 
-def _is_empty(value: Any, question: Question) -> bool:
-    if value is None or value is False or value == []:
-        return True
-    text = coerce.to_text(value) if isinstance(value, str) else "x"
-    return text is None or text == question.placeholder
-
-
 def _typed(value: Any, question: Question) -> Any:
+    """The answer as the schema wants it; None for an empty box or one still showing its grey prompt."""
     widget, spec = question.widget, question.field
     if widget == "checkbox":
         return coerce.to_boolean(value)
-    if _is_empty(value, question):
+    if value is None or value is False or value == []:
+        return None
+    text = coerce.to_text(value) if isinstance(value, str) else None  # cleaned once, for both uses below
+    if isinstance(value, str) and (text is None or text == question.placeholder):
         return None
     if widget == "money":
         return coerce.to_money(value)
@@ -179,7 +176,7 @@ def _typed(value: Any, question: Question) -> Any:
         return coerce.to_choice(value, question.options)
     if widget == "checkboxes":
         return coerce.to_choices(value, question.options) or None
-    return coerce.to_text(value)
+    return text if text is not None else coerce.to_text(value)
 
 
 def _put(record: dict[str, Any], pointer: str, value: Any) -> None:

@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .dereference import dereferenced
 from .errors import CommissionError, UnknownKindError
 from .resources import resource_dir
 
@@ -135,8 +136,16 @@ def kinds() -> list[str]:
 
 def versions(kind: str) -> list[str]:
     """Every released version of a kind, oldest first."""
+    return list(_versions(kind))
+
+
+@cache
+def _versions(kind: str) -> tuple[str, ...]:
+    """Sorted once per kind (the catalogue never changes), since every parsed return asks."""
     schema_info(kind)
-    return sorted((v for k, v in _catalogue()[1] if k == kind), key=lambda v: tuple(int(p) for p in v.split(".")))
+    return tuple(
+        sorted((v for k, v in _catalogue()[1] if k == kind), key=lambda v: tuple(int(p) for p in v.split(".")))
+    )
 
 
 def schema_info(kind: str, version: str | None = None) -> SchemaInfo:
@@ -159,9 +168,15 @@ def schema_info(kind: str, version: str | None = None) -> SchemaInfo:
 
 @cache
 def validator(kind: str, version: str | None = None) -> Draft202012Validator:
-    """One compiled validator per kind and version, reused for every record."""
+    """One compiled validator per kind and version, reused for every record.
+
+    It checks the schema with its references written out in place, so no
+    record's validation looks a ``$ref`` up; the registry still answers any
+    reference that could not be written out.
+    """
     info = schema_info(kind, version)
-    return Draft202012Validator(info.contents, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    contents = dereferenced(info.contents, registry().resolver(base_uri=info.id))
+    return Draft202012Validator(contents, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def pattern_of(pointer: str) -> str:

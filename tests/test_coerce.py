@@ -84,3 +84,9 @@ def test_choices_match_despite_case_and_spacing():
     assert coerce.to_choice("Croydon", DISTRICTS) == "Croydon"
     assert coerce.to_choices("gravesham, Dartford", DISTRICTS) == ["Dartford", "Gravesham"]
     assert coerce.to_choices(["Ashford"], DISTRICTS) == ["Ashford"]
+
+
+def test_choices_read_alike_whatever_sequence_holds_the_options() -> None:
+    """Option keys are cached per list of options; a list, a tuple or unhashable options read the same."""
+    assert coerce.to_choice("dartford", list(DISTRICTS)) == coerce.to_choice("dartford", tuple(DISTRICTS)) == "Dartford"
+    assert coerce.to_choice("other", [{"not": "hashable"}, "Other"]) == "Other"

@@ -88,14 +88,20 @@ _TEXT_NODES = etree.XPath(
     "(.//w:p | .//w:t | .//w:br | .//w:cr | .//w:tab)[not(ancestor::w:del or ancestor::w:moveFrom)]",
     namespaces={"w": NS["w"]},
 )
-_P, _T, _TAB, _R = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:r")
+_P, _T, _TAB, _R, _RPR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:r"), qn("w:rPr")
+_BR, _CR = qn("w:br"), qn("w:cr")
 
 
-def text_of(element: etree._Element) -> str:
+def text_of(element: etree._Element, *, deletions: bool = True) -> str:
     """Visible text as if tracked changes were accepted: insertions kept, deletions dropped.
 
     Paragraphs become line breaks, as do ``w:br`` and ``w:cr``; tabs stay tabs.
+    ``deletions=False`` is the caller's word that the document has no deleted
+    text (no ``w:del`` or ``w:moveFrom``), so content of plain runs, the usual
+    answer, is read straight off its runs.
     """
+    if not deletions and (plain := _plain_runs_text(element)) is not None:
+        return plain
     parts: list[str] = []
     first = True
     for node in _TEXT_NODES(element):
@@ -114,6 +120,26 @@ def text_of(element: etree._Element) -> str:
     return "".join(parts)
 
 
+def _plain_runs_text(element: etree._Element) -> str | None:
+    """The text of content made only of runs holding text, breaks and tabs; None for anything else."""
+    parts: list[str] = []
+    for run in element:
+        if run.tag != _R:
+            return None
+        for child in run:
+            tag = child.tag
+            if tag == _T:
+                parts.append(child.text or "")
+            elif tag in (_BR, _CR):
+                if child.get(_TYPE) in (None, "textWrapping"):
+                    parts.append("\n")
+            elif tag == _TAB:
+                parts.append("\t")
+            elif tag != _RPR:
+                return None
+    return "".join(parts)
+
+
 _TYPE = qn("w:type")
 
 
@@ -128,20 +154,35 @@ class Control:
     placeholder: bool
 
 
-def read_control(sdt: etree._Element) -> Control:
-    """A control's tag, kind and raw value; a showing placeholder reads as empty."""
-    parts = {child.tag: child for child in sdt}
-    props, content = parts.get(_SDT_PR), parts.get(_SDT_CONTENT)
+def _parts(sdt: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
+    """``w:sdtPr`` and ``w:sdtContent``: the only two children as Word writes them, else looked for."""
+    if len(sdt) == 2 and sdt[0].tag == _SDT_PR and sdt[-1].tag == _SDT_CONTENT:
+        return sdt[0], sdt[-1]
+    props = content = None
+    for child in sdt:
+        if child.tag == _SDT_PR:
+            props = child
+        elif child.tag == _SDT_CONTENT:
+            content = child
+    return props, content
+
+
+def read_control(sdt: etree._Element, *, deletions: bool = True) -> Control:
+    """A control's tag, kind and raw value; a showing placeholder reads as empty.
+
+    ``deletions`` is passed on to :func:`text_of`.
+    """
+    props, content = _parts(sdt)
     found = {child.tag: child for child in props} if props is not None else {}
     tag_el = found.get(_TAG)
     tag = tag_el.get(_VAL) if tag_el is not None else None
-    placeholder = _SHOWING_PLACEHOLDER in found
-    text = "" if content is None or placeholder else text_of(content)
     box = found.get(_CHECKBOX)
-    if box is not None:
-        checked = box.find(_CHECKED)
+    if box is not None:  # w14:checked is the truth; the glyph shown may be stale
+        checked = next((child for child in box if child.tag == _CHECKED), None)
         value = checked is not None and checked.get(_W14_VAL, "0") in ("1", "true", "on")
         return Control(sdt, tag, "checkbox", value, False)
+    placeholder = _SHOWING_PLACEHOLDER in found
+    text = "" if content is None or placeholder else text_of(content, deletions=deletions)
     date = found.get(_DATE)
     if date is not None:
         if not text.strip() and not placeholder and date.get(_FULL_DATE):

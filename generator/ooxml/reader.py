@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from lxml import etree
 
 from ..issues import Issue
-from ..layout import FormLayout, Question, layout_kinds, load_layout
+from ..layout import Question, layout_kinds, load_layout
 from ..returns import Extraction, UnreadableReturn
 from ..schemas import versions
 from .controls import CHECKED, UNCHECKED, Control, read_control, text_of
@@ -34,7 +36,12 @@ _STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationshi
 #: Parts every read parses in full (so ``parse_xml`` checks them for a DOCTYPE anyway).
 _PARSED_PARTS = frozenset({"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "word/document.xml"})
 _TEXT_WIDGETS = {"text", "textarea", "money", "number"}
-_TRACKED = [qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo")]
+_TRACKED = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
+_DELETIONS = frozenset({qn("w:del"), qn("w:moveFrom")})
+_ALT_CHUNK = qn("w:altChunk")
+_SDT, _SDT_CONTENT, _P, _TC, _TR, _TBL = (qn(n) for n in ("w:sdt", "w:sdtContent", "w:p", "w:tc", "w:tr", "w:tbl"))
+#: What a paragraph or cell may hold beside its control and still say nothing more than the control.
+_TEXTLESS = frozenset(qn(n) for n in ("w:pPr", "w:tcPr", "w:bookmarkStart", "w:bookmarkEnd", "w:proofErr"))
 
 
 def read_docx(data: bytes, name: str) -> Extraction:
@@ -54,7 +61,7 @@ def read_docx(data: bytes, name: str) -> Extraction:
         raise UnreadableReturn(name, "it has no document body; it is not a Word form")
     if kind not in layout_kinds() or version not in versions(kind):
         return Extraction(kind, version, _tagged_answers(body))
-    return _Reader(load_layout(kind), body).extract(kind, version)
+    return _Reader(_lookup(kind), body).extract(kind, version)
 
 
 _STRICT = (
@@ -111,7 +118,7 @@ def _identity(package: Package) -> tuple[str | None, str | None]:
 def _tagged_answers(body: etree._Element) -> dict[str, Any]:
     """Every tagged control's raw value, for a document we cannot match to a layout."""
     answers: dict[str, Any] = {}
-    for sdt in body.iter(qn("w:sdt")):
+    for sdt in body.iter(_SDT):
         control = read_control(sdt)
         if control.tag:
             answers.setdefault(control.tag, control.value)
@@ -122,34 +129,106 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", unicodedata.normalize("NFKD", text).lower()).strip()
 
 
-def _ancestor(element: etree._Element, name: str) -> etree._Element | None:
-    tag = qn(name)
-    return next((a for a in element.iterancestors() if a.tag == tag), None)
+def _ancestor(element: etree._Element, tag: str) -> etree._Element | None:
+    parent = element.getparent()
+    while parent is not None and parent.tag != tag:
+        parent = parent.getparent()
+    return parent
 
 
 def _cells(row: etree._Element) -> list[etree._Element]:
-    return [c for c in row.iter(qn("w:tc")) if _ancestor(c, "w:tr") is row]
+    return [c for c in row.iter(_TC) if _ancestor(c, _TR) is row]
 
 
-@dataclass
-class _Found:
-    question: Question
-    control: Control
-    row: etree._Element | None = None
+def _leaf_controls(body: etree._Element) -> list[etree._Element]:
+    """Every control in document order, less those whose content is another control (the inner one is read)."""
+    controls = list(body.iter(_SDT))
+    # The set holds the wrappers' proxies, so lxml hands back these same objects for them.
+    wrappers = {parent.getparent() for sdt in controls if (parent := sdt.getparent()).tag == _SDT_CONTENT}
+    return [sdt for sdt in controls if sdt not in wrappers] if wrappers else controls
+
+
+def _says_nothing_beside(parent: etree._Element, child: etree._Element) -> bool:
+    return len(parent) == 1 or all(other is child or other.tag in _TEXTLESS for other in parent)
+
+
+def _alone_in_cell(sdt: etree._Element) -> bool:
+    """The control is all its answer cell says, so the cell's text is the control's text.
+
+    True for the cells our forms are made of (one paragraph holding one
+    control); a cell with more in it (a control LibreOffice split across
+    paragraphs, text typed beside the control) answers False and is read whole.
+    """
+    inner, parent = sdt, sdt.getparent()
+    if parent is not None and parent.tag == _P:
+        if not _says_nothing_beside(parent, sdt):
+            return False
+        if next(sdt.iter(_P), None) is not None:
+            return False
+        inner, parent = parent, parent.getparent()
+    return parent is not None and parent.tag == _TC and _says_nothing_beside(parent, inner)
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """Tracked changes and embedded chunks in a body, found in one walk (a filled form usually has neither)."""
+
+    tracked: bool
+    deletions: bool
+    chunks: tuple[etree._Element, ...]
+
+    @classmethod
+    def of(cls, body: etree._Element) -> _Marks:
+        tracked, deletions, chunks = False, False, []
+        for element in body.iter(*_TRACKED, _ALT_CHUNK):
+            if element.tag == _ALT_CHUNK:
+                chunks.append(element)
+            else:
+                tracked = True
+                deletions = deletions or element.tag in _DELETIONS
+        return cls(tracked, deletions, tuple(chunks))
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """What matching controls to one layout needs, worked out once per layout and shared: never changed."""
+
+    boxes: Mapping[str, Question]
+    columns: Mapping[str, tuple[Question, Question]]
+    tables: Mapping[str, Question]
+    by_label: Mapping[str, Question]
+    headers: Mapping[str, list[str]]
+    options: Mapping[str, Mapping[str, Any]]
+
+
+@cache
+def _lookup(kind: str) -> _Lookup:
+    layout = load_layout(kind)
+    boxes = {q.pointer: q for q in layout.questions() if not q.columns}
+    tables = {t.pointer: t for t in layout.questions() if t.columns}
+    return _Lookup(
+        boxes=boxes,
+        columns={c.pointer: (t, c) for t in tables.values() for c in t.columns},
+        tables=tables,
+        by_label={_key(f"{q.number} {q.label}"): q for q in boxes.values()},
+        headers={t.pointer: [_key(c.label) for c in t.columns] for t in tables.values()},
+        options={q.pointer: {_key(str(o)): o for o in q.options} for q in boxes.values() if q.options},
+    )
 
 
 @dataclass
 class _Reader:
-    layout: FormLayout
+    lookup: _Lookup
     body: etree._Element
     warnings: list[Issue] = field(default_factory=list)
     flags: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.boxes = {q.pointer: q for q in self.layout.questions() if not q.columns}
-        self.columns = {c.pointer: (t, c) for t in self.layout.questions() for c in t.columns}
-        self.tables = {t.pointer: t for t in self.layout.questions() if t.columns}
-        self.by_label = {_key(f"{q.number} {q.label}"): q for q in self.boxes.values()}
+        self.boxes = self.lookup.boxes
+        self.columns = self.lookup.columns
+        self.tables = self.lookup.tables
+        self.by_label = self.lookup.by_label
+        self.marks = _Marks.of(self.body)
 
     def warn(self, pointer: str, label: str, message: str) -> None:
         self.warnings.append(Issue(path=pointer, field=label, message=message, rule="docx", severity="warning"))
@@ -165,13 +244,13 @@ class _Reader:
         return next((q for key, q in self.by_label.items() if label.startswith(key)), None)
 
     def _column_of_cell(self, cell: etree._Element) -> tuple[Question, Question] | None:
-        table, row = _ancestor(cell, "w:tbl"), _ancestor(cell, "w:tr")
+        table, row = _ancestor(cell, _TBL), _ancestor(cell, _TR)
         if table is None or row is None:
             return None
-        rows = [r for r in table.iter(qn("w:tr")) if _ancestor(r, "w:tbl") is table]
+        rows = [r for r in table.iter(_TR) if _ancestor(r, _TBL) is table]
         header = [_key(text_of(c)) for c in _cells(rows[0])]
         for question in self.tables.values():
-            if header == [_key(c.label) for c in question.columns] and row is not rows[0]:
+            if header == self.lookup.headers[question.pointer] and row is not rows[0]:
                 index = _cells(row).index(cell)
                 return question, question.columns[index]
         return None
@@ -181,10 +260,10 @@ class _Reader:
             return "box", self.boxes[control.tag]
         if control.tag in self.columns:
             return "column", self.columns[control.tag][1]
-        cell = _ancestor(control.element, "w:tc")
+        cell = _ancestor(control.element, _TC)
         if cell is None:
             return None
-        if question := self._question_of_row(_ancestor(cell, "w:tr")):
+        if question := self._question_of_row(_ancestor(cell, _TR)):
             return "box", question
         if found := self._column_of_cell(cell):
             return "column", found[1]
@@ -205,18 +284,20 @@ class _Reader:
         return self._value(question, controls[0])
 
     def _option_beside(self, control: Control, question: Question, index: int) -> Any:
-        paragraph = _ancestor(control.element, "w:p")
+        paragraph = _ancestor(control.element, _P)
         text = text_of(paragraph).replace(CHECKED, "").replace(UNCHECKED, "").strip() if paragraph is not None else ""
-        by_key = {_key(str(o)): o for o in question.options}
-        if _key(text) in by_key:
-            return by_key[_key(text)]
+        by_key, key = self.lookup.options.get(question.pointer, {}), _key(text)
+        if key in by_key:
+            return by_key[key]
         return question.options[index] if index < len(question.options) else text
 
     def _value(self, question: Question, control: Control) -> Any:
-        if control.kind == "checkbox" or control.placeholder:
+        if control.kind == "checkbox" or control.placeholder or question.widget not in _TEXT_WIDGETS:
             return control.value
-        cell = _ancestor(control.element, "w:tc")
-        if question.widget in _TEXT_WIDGETS and cell is not None and len(list(cell.iter(qn("w:sdt")))) == 1:
+        if _alone_in_cell(control.element):
+            return control.value
+        cell = _ancestor(control.element, _TC)
+        if cell is not None and len(list(cell.iter(_SDT))) == 1:
             return text_of(cell)
         return control.value
 
@@ -229,11 +310,8 @@ class _Reader:
         boxes: dict[str, list[Control]] = defaultdict(list)
         rows: dict[str, dict[Any, dict[str, Any]]] = defaultdict(dict)
         untagged = 0
-        for sdt in self.body.iter(qn("w:sdt")):
-            content = sdt.find(qn("w:sdtContent"))
-            if content is not None and content.find(qn("w:sdt")) is not None:
-                continue
-            control = read_control(sdt)
+        for sdt in _leaf_controls(self.body):
+            control = read_control(sdt, deletions=self.marks.deletions)
             found = self._identify(control)
             if found is None:
                 if control.tag:
@@ -246,7 +324,7 @@ class _Reader:
                 boxes[question.pointer].append(control)
                 continue
             table, _ = self.columns[question.pointer]
-            row = _ancestor(control.element, "w:tr")
+            row = _ancestor(control.element, _TR)
             rows[table.pointer].setdefault(row, {})[question.field.name] = self._value(question, control)
         for pointer, controls in boxes.items():
             answers[pointer] = self._box_value(self.boxes[pointer], controls)
@@ -264,7 +342,7 @@ class _Reader:
         if not missing:
             return
         rows = {}
-        for row in self.body.iter(qn("w:tr")):
+        for row in self.body.iter(_TR):
             question = self._question_of_row(row)
             if question is not None:
                 rows.setdefault(question.pointer, row)
@@ -288,15 +366,15 @@ class _Reader:
             self.flags["recovered"] = recovered
 
     def _flag(self, untagged: int) -> None:
-        if any(next(self.body.iter(tag), None) is not None for tag in _TRACKED):
+        if self.marks.tracked:
             self.flags["tracked_changes"] = True
             self.warn("", "Document", "it has tracked changes; they were read as if accepted. Check them in Word.")
         if untagged:
             self.flags["untagged_controls"] = untagged
             self.warn("", "Document", f"{untagged} answer boxes had lost their names; they were matched by label")
-        for chunk in self.body.iter(qn("w:altChunk")):
-            cell = _ancestor(chunk, "w:tc")
-            question = self._question_of_row(_ancestor(cell, "w:tr")) if cell is not None else None
+        for chunk in self.marks.chunks:
+            cell = _ancestor(chunk, _TC)
+            question = self._question_of_row(_ancestor(cell, _TR)) if cell is not None else None
             pointer, label = (question.pointer, question.label) if question else ("", "Document")
             self._review(
                 pointer, label, "it holds embedded content (altChunk) that cannot be read automatically; check by hand"

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from lxml import etree
+
+from .prolog import declares_doctype, mentions_doctype
+from .zipread import entry_span, inflate
 
 __all__ = ["MAX_ENTRIES", "MAX_PART_BYTES", "MAX_RATIO", "Package", "PackageError", "open_package", "parse_xml"]
 
@@ -23,7 +27,8 @@ MAX_TOTAL_BYTES = 128 * 1024 * 1024
 #: XML compresses well, but not this well unless it was made to.
 MAX_RATIO = 200
 _RATIO_FLOOR = 1024 * 1024
-_HEAD = 4096
+#: Enough of a part to hold its prolog: the XML declaration, and the DOCTYPE if any.
+_HEAD = 256
 
 
 class PackageError(Exception):
@@ -46,26 +51,38 @@ def _parser() -> etree.XMLParser:
 
 
 _PARSER = _parser()
+#: What unpacking a damaged, truncated or encrypted entry raises, in zipfile or zlib.
+_UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError)
+
+
+def _doctype_refusal(part: str) -> str:
+    return f"its part {part} declares a DOCTYPE, which Word files never need, so it was not read"
 
 
 def parse_xml(data: bytes, part: str) -> etree._Element:
-    """Parse one part with the hardened parser; refuse any DOCTYPE."""
-    if b"<!DOCTYPE" in data or b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in data:
-        raise PackageError(f"its part {part} declares a DOCTYPE, which Word files never need, so it was not read")
+    """Parse one part with the hardened parser; refuse any DOCTYPE.
+
+    The prolog is checked before parsing (the whole part when the prolog
+    cannot tell), and the parser's own record of a DOCTYPE after.
+    """
+    found = declares_doctype(data[:_HEAD])
+    if found or (found is None and mentions_doctype(data)):
+        raise PackageError(_doctype_refusal(part))
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise PackageError(f"its part {part} is damaged XML ({exc.msg})") from None
     if root.getroottree().docinfo.doctype:
-        raise PackageError(f"its part {part} declares a DOCTYPE, which Word files never need, so it was not read")
+        raise PackageError(_doctype_refusal(part))
     return root
 
 
 class Package:
     """Parts of a zip read on demand, each bounded by declared and actual size."""
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: zipfile.ZipFile, data: bytes) -> None:
         self._archive = archive
+        self._data = memoryview(data)
         self._infos = {info.filename: info for info in archive.infolist()}
         self._read_total = 0
 
@@ -76,39 +93,49 @@ class Package:
     def has(self, name: str) -> bool:
         return name in self._infos
 
+    def _unpack(self, info: zipfile.ZipInfo, limit: int) -> bytes:
+        """At most ``limit`` bytes of a part: inflated here for plain entries, else by ``zipfile``."""
+        try:
+            span = entry_span(self._data, info)
+            if span is not None:
+                return inflate(span, info, limit)
+            with self._archive.open(info) as stream:
+                return stream.read(limit)
+        except _UNPACK_ERRORS as exc:
+            raise PackageError(f"its part {info.filename} cannot be unpacked ({exc})") from None
+
     def read(self, name: str) -> bytes:
         info = self._infos[name]
         if info.file_size > MAX_PART_BYTES:
             raise PackageError(f"its part {name} claims {info.file_size:,} bytes uncompressed, too large for a form")
         budget = min(MAX_PART_BYTES, MAX_TOTAL_BYTES - self._read_total)
-        try:
-            with self._archive.open(info) as stream:
-                data = stream.read(budget + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-            raise PackageError(f"its part {name} cannot be unpacked ({exc})") from None
+        data = self._unpack(info, min(budget, info.file_size) + 1)
         if len(data) > budget:
             raise PackageError(f"its part {name} unpacks to more than {budget:,} bytes, too large for a form")
+        if len(data) != info.file_size:
+            raise PackageError(
+                f"its part {name} cannot be unpacked (it holds {'more' if len(data) > info.file_size else 'less'} "
+                f"than the {info.file_size:,} bytes its zip entry declares)"
+            )
+        if zlib.crc32(data) != info.CRC:
+            raise PackageError(f"its part {name} cannot be unpacked (Bad CRC-32: the part is damaged)")
         self._read_total += len(data)
         return data
 
     def refuse_doctypes(self, parsed: frozenset[str] = frozenset()) -> None:
         """OOXML never needs a DOCTYPE: refuse a package where any XML part has one.
 
-        A DOCTYPE can only stand before the root element, so the head of each
-        part is enough; the ``parsed`` parts are checked in full by ``parse_xml``.
+        A DOCTYPE can only stand in the prolog, before the root element, so
+        only the prolog of each part is inflated (the whole part only when its
+        prolog runs past the head); the ``parsed`` parts are checked in full by
+        ``parse_xml``.
         """
         for name, info in self._infos.items():
             if name in parsed or not name.endswith((".xml", ".rels")):
                 continue
-            try:
-                with self._archive.open(info) as stream:
-                    head = stream.read(_HEAD)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-                raise PackageError(f"its part {name} cannot be unpacked ({exc})") from None
-            if b"<!DOCTYPE" in head or b"<\x00!\x00D\x00O\x00C" in head:
-                raise PackageError(
-                    f"its part {name} declares a DOCTYPE, which Word files never need, so it was not read"
-                )
+            found = declares_doctype(self._unpack(info, _HEAD))
+            if found or (found is None and mentions_doctype(self.read(name))):
+                raise PackageError(_doctype_refusal(name))
 
     def xml(self, name: str) -> etree._Element:
         return parse_xml(self.read(name), name)
@@ -137,4 +164,4 @@ def open_package(data: bytes) -> Package:
             )
     if total > MAX_TOTAL_BYTES:
         raise PackageError(f"it would unpack to {total:,} bytes in all, far more than any form, so it was not read")
-    return Package(archive)
+    return Package(archive, data)

@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from lxml import etree
 
-from generator.ooxml.controls import CHECKED, make_control, read_control
-from generator.ooxml.namespaces import qn
+from generator.ooxml.controls import CHECKED, make_control, read_control, text_of
+from generator.ooxml.namespaces import NS, qn
 from generator.ooxml.safety import MAX_ENTRIES, PackageError, open_package, parse_xml
 
 
@@ -83,3 +83,71 @@ def test_a_part_bigger_than_it_declares_is_caught() -> None:
     package = open_package(bytes(data))
     with pytest.raises(PackageError, match="cannot be unpacked"):
         package.read("word/document.xml")
+
+
+def test_a_doctype_after_a_long_comment_is_still_refused() -> None:
+    """The prolog is read to its end, however long, not just a fixed head of the part."""
+    styles = b'<?xml version="1.0"?>\n<!--' + b"x" * 5000 + b'-->\n<!DOCTYPE a SYSTEM "x"><a/>'
+    with pytest.raises(PackageError, match=r"word/styles\.xml declares a DOCTYPE"):
+        open_package(_zip({"word/styles.xml": styles})).refuse_doctypes()
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_doctype_in_a_wide_encoding_is_refused(codec: str) -> None:
+    part = f'<?xml version="1.0" encoding="{codec}"?><!DOCTYPE a SYSTEM "x"><a/>'.encode(codec)
+    with pytest.raises(PackageError, match="DOCTYPE"):
+        open_package(_zip({"word/styles.xml": part})).refuse_doctypes()
+    with pytest.raises(PackageError, match="DOCTYPE"):
+        parse_xml(part, "word/document.xml")
+
+
+def test_a_part_whose_checksum_does_not_match_is_caught() -> None:
+    data = bytearray(_zip({"word/document.xml": b"<a>" + b"x" * 500 + b"</a>"}))
+    for signature, offset in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        at = data.index(signature) + offset
+        data[at : at + 4] = (1234).to_bytes(4, "little")
+    with pytest.raises(PackageError, match="cannot be unpacked"):
+        open_package(bytes(data)).read("word/document.xml")
+
+
+def test_a_local_header_naming_another_part_is_caught() -> None:
+    data = bytearray(_zip({"word/document.xml": b"<a/>"}))
+    at = data.index(b"PK\x03\x04") + 30
+    data[at : at + len(b"word/document.xml")] = b"word/documenX.xml"
+    with pytest.raises(PackageError, match="cannot be unpacked"):
+        open_package(bytes(data)).read("word/document.xml")
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_parts_read_the_same_whatever_the_compression(method: int) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as archive:
+        archive.writestr("word/document.xml", b"<a>" + "£".encode() * 300 + b"</a>")
+    package = open_package(out.getvalue())
+    package.refuse_doctypes()
+    assert package.read("word/document.xml") == b"<a>" + "£".encode() * 300 + b"</a>"
+
+
+def test_an_encrypted_entry_is_not_read() -> None:
+    data = bytearray(_zip({"word/document.xml": b"<a/>"}))
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        data[data.index(signature) + offset] |= 1  # general purpose flag bit 0: encrypted
+    with pytest.raises(PackageError, match=r"cannot be unpacked.*encrypted"):
+        open_package(bytes(data)).read("word/document.xml")
+
+
+_RUNS = {
+    "plain": '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Twelve </w:t></w:r><w:r><w:t>pounds</w:t></w:r>',
+    "breaks and tabs": '<w:r><w:t>a</w:t><w:br/><w:t>b</w:t><w:br w:type="page"/><w:tab/><w:cr/><w:t>c</w:t></w:r>',
+    "hyperlink": "<w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink><w:r><w:t> text</w:t></w:r>",
+    "paragraphs": "<w:p><w:r><w:t>one</w:t></w:r></w:p><w:p><w:r><w:t>two</w:t></w:r></w:p>",
+    "field": '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DATE</w:instrText></w:r><w:r><w:t>x</w:t></w:r>',
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_RUNS))
+def test_plain_runs_read_the_same_by_either_path(shape: str) -> None:
+    """Told there are no deletions, text_of reads plain runs directly; the text must not change."""
+    content = etree.fromstring(f'<w:sdtContent xmlns:w="{NS["w"]}">{_RUNS[shape]}</w:sdtContent>')
+    assert text_of(content, deletions=False) == text_of(content)
