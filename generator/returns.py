@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,48 +254,6 @@ def _review_issues(extraction: Extraction) -> list[Issue]:
     ]
 
 
-_RUN_TOGETHER = (
-    "its line breaks were found in front of the answer, not in it, as LibreOffice 7.4 saves them, "
-    "so its lines have run together; check the answer in the form"
-)
-_ROW = re.compile(r"/(\d+)/")
-
-
-def _text_boxes(layout: FormLayout) -> dict[str, tuple[Question, str | None]]:
-    """Text boxes by pointer (a table's as ``/table/*/column``), with their table's label."""
-    boxes: dict[str, tuple[Question, str | None]] = {}
-    for question in layout.questions():
-        if question.widget in ("text", "textarea"):
-            boxes[question.pointer] = (question, None)
-        for column in question.columns:
-            if column.widget in ("text", "textarea"):
-                boxes[f"{question.pointer}/*/{column.field.name}"] = (column, question.label)
-    return boxes
-
-
-def _lines_run_together(layout: FormLayout, extraction: Extraction) -> list[Issue]:
-    """Text answers whose line breaks a re-save moved out in front of them, as LibreOffice 7.4 does.
-
-    Looked for only in a return whose boxes lost their names (the same re-save
-    drops them): the answer starts with line breaks and has none left inside, so
-    its lines have run together. The answer is kept as it is; an officer checks it.
-    """
-    if not extraction.flags.get("untagged_controls"):
-        return []
-    boxes = _text_boxes(layout)
-    issues = []
-    for pointer, value in extraction.answers.items():
-        question, table = boxes.get(_ROW.sub("/*/", pointer, count=1), (None, None))
-        text = coerce.to_text(value) if isinstance(value, str) else None
-        if question is None or text is None or text == question.placeholder or "\n" in text:
-            continue
-        if value.replace("\r", "\n").startswith("\n"):
-            row = _ROW.search(pointer)
-            label = f"{table}, row {int(row.group(1)) + 1}: {question.label}" if table and row else question.label
-            issues.append(Issue(path=pointer, field=label, message=_RUN_TOGETHER, rule="docx", severity="warning"))
-    return issues
-
-
 def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Envelope:
     """Parse a return already in memory; never raises for a bad file."""
     envelope = Envelope(file=name, sha256=hashlib.sha256(data).hexdigest())
@@ -318,9 +275,6 @@ def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Enve
     layout = load_layout(extraction.kind)
     record = record_from_answers(layout, extraction.answers)
     envelope.record = record
-    if run_together := _lines_run_together(layout, extraction):
-        envelope.warnings += run_together
-        envelope.flags["lines_run_together"] = [issue.path for issue in run_together]
     envelope.errors = validate_record(record, extraction.kind, version=extraction.version, today=today)
     envelope.errors += _review_issues(extraction)
     envelope.status = "invalid" if envelope.errors else "valid"

@@ -36,6 +36,10 @@ _STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationshi
 #: Parts every read parses in full (so ``parse_xml`` checks them for a DOCTYPE anyway).
 _PARSED_PARTS = frozenset({"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "word/document.xml"})
 _TEXT_WIDGETS = {"text", "textarea", "money", "number"}
+_RUN_TOGETHER = (
+    "its line breaks were found in front of the answer, not in it, as LibreOffice 7.4 saves them, "
+    "so its lines have run together; check the answer in the form"
+)
 _TRACKED = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
 _DELETIONS = frozenset({qn("w:del"), qn("w:moveFrom")})
 _ALT_CHUNK = qn("w:altChunk")
@@ -169,6 +173,16 @@ def _alone_in_cell(sdt: etree._Element) -> bool:
     return parent is not None and parent.tag == _TC and _says_nothing_beside(parent, inner)
 
 
+def _breaks_moved_in_front(control: Control, cell_text: str) -> bool:
+    """LibreOffice 7.4's re-save: an untagged control without a line break, its cell's breaks all before it.
+
+    Where the breaks stood inside the answer is lost, so its lines run
+    together; the answer is kept as read and an officer is told to check it.
+    """
+    answer = cell_text.replace("\r", "\n").lstrip("\n")
+    return control.tag is None and len(answer) < len(cell_text) and "\n" not in answer
+
+
 @dataclass(frozen=True)
 class _Marks:
     """Tracked changes and embedded chunks in a body, found in one walk (a filled form usually has neither)."""
@@ -222,6 +236,8 @@ class _Reader:
     body: etree._Element
     warnings: list[Issue] = field(default_factory=list)
     flags: dict[str, Any] = field(default_factory=dict)
+    #: Controls whose line breaks a re-save moved out in front of them (LibreOffice 7.4).
+    run_together: set[etree._Element] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.boxes = self.lookup.boxes
@@ -298,7 +314,10 @@ class _Reader:
             return control.value
         cell = _ancestor(control.element, _TC)
         if cell is not None and len(list(cell.iter(_SDT))) == 1:
-            return text_of(cell)
+            text = text_of(cell)
+            if _breaks_moved_in_front(control, text):
+                self.run_together.add(control.element)
+            return text
         return control.value
 
     def _review(self, pointer: str, label: str, reason: str) -> None:
@@ -308,7 +327,7 @@ class _Reader:
     def extract(self, kind: str, version: str) -> Extraction:
         answers: dict[str, Any] = {}
         boxes: dict[str, list[Control]] = defaultdict(list)
-        rows: dict[str, dict[Any, dict[str, Any]]] = defaultdict(dict)
+        rows: dict[str, dict[Any, dict[str, tuple[Any, Control]]]] = defaultdict(dict)
         untagged = 0
         for sdt in _leaf_controls(self.body):
             control = read_control(sdt, deletions=self.marks.deletions)
@@ -325,16 +344,26 @@ class _Reader:
                 continue
             table, _ = self.columns[question.pointer]
             row = _ancestor(control.element, _TR)
-            rows[table.pointer].setdefault(row, {})[question.field.name] = self._value(question, control)
+            rows[table.pointer].setdefault(row, {})[question.field.name] = (self._value(question, control), control)
+        self._flag(untagged)  # what concerns the whole document comes first
         for pointer, controls in boxes.items():
             answers[pointer] = self._box_value(self.boxes[pointer], controls)
+            if self.run_together.intersection(c.element for c in controls):
+                self._ran_together(pointer, self.boxes[pointer].label)
         for pointer, table_rows in rows.items():
+            table = self.tables[pointer]
             for index, values in enumerate(table_rows.values()):
-                for name, value in values.items():
+                for name, (value, control) in values.items():
                     answers[f"{pointer}/{index}/{name}"] = value
+                    if control.element in self.run_together:
+                        label = self.columns[f"{pointer}/*/{name}"][1].label
+                        self._ran_together(f"{pointer}/{index}/{name}", f"{table.label}, row {index + 1}: {label}")
         self._recover(answers)
-        self._flag(untagged)
         return Extraction(kind, version, answers, warnings=self.warnings, flags=self.flags)
+
+    def _ran_together(self, pointer: str, label: str) -> None:
+        self.warn(pointer, label, _RUN_TOGETHER)
+        self.flags.setdefault("lines_run_together", []).append(pointer)
 
     def _recover(self, answers: dict[str, Any]) -> None:
         """A control deleted: take its answer cell's text if there is any, else say it is missing."""
