@@ -64,7 +64,7 @@ def _dartford() -> dict:
 @pytest.mark.parametrize(
     ("name", "flag"),
     [
-        ("tags-lost-lo74-style.docx", "untagged_controls"),
+        ("tags-stripped.docx", "untagged_controls"),
         ("tracked-changes.docx", "tracked_changes"),
         ("control-deleted-answer-kept.docx", "recovered"),
     ],
