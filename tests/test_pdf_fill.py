@@ -105,3 +105,20 @@ def test_redrawing_makes_another_fillers_values_visible(tmp_path: Path) -> None:
 )
 def test_right_to_left_runs_are_stored_back_to_front(typed: str, drawn: str) -> None:
     assert visual_order(typed) == drawn
+
+
+def test_looping_field_trees_end_with_a_refusal_or_a_redraw(tmp_path: Path) -> None:
+    """A crafted return whose /Parent chain or /Kids loop back must not hang the redraw."""
+    with pikepdf.open(BLANK) as pdf:
+        first = pdf.Root.AcroForm.Fields[0]
+        first.Parent = first  # a field that is its own parent
+        pdf.save(tmp_path / "parent-loop.pdf")
+    assert read_pdf(fill_pdf((tmp_path / "parent-loop.pdf").read_bytes(), {}), "redrawn.pdf").kind == "growth-bid"
+
+    with pikepdf.open(BLANK) as pdf:
+        first = pdf.Root.AcroForm.Fields[0]
+        kid = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String("x"), Kids=pikepdf.Array([first])))
+        first.Kids = pikepdf.Array([kid])  # a kid whose kid is its own parent
+        pdf.save(tmp_path / "kids-loop.pdf")
+    with pikepdf.open(io.BytesIO(fill_pdf((tmp_path / "kids-loop.pdf").read_bytes(), {}))) as pdf:
+        assert len(pdf.Root.AcroForm.Fields) > 1  # the loop was walked once and the rest redrawn

@@ -27,13 +27,26 @@ _MULTILINE = 1 << 12
 _DEFAULT_SIZE = 9.0
 
 
-def _fields(nodes: pikepdf.Array, prefix: str = "") -> Iterator[tuple[str, pikepdf.Dictionary]]:
-    """(full name, field dictionary) of every terminal field."""
+#: How deep a field tree may go; ours are three levels, so deeper means a crafted or looping tree.
+_MAX_DEPTH = 32
+
+
+def _fields(
+    nodes: pikepdf.Array, prefix: str = "", seen: set[tuple[int, int]] | None = None, depth: int = 0
+) -> Iterator[tuple[str, pikepdf.Dictionary]]:
+    """(full name, field dictionary) of every terminal field, each once, however the tree loops."""
+    seen = set() if seen is None else seen
+    if depth > _MAX_DEPTH:
+        raise CommissionError(f"this PDF's fields are nested more than {_MAX_DEPTH} deep: it is not one of our forms")
     for node in nodes:
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
         name = f"{prefix}.{node.T}" if prefix and "/T" in node else str(node.get("/T", prefix))
         kids = [kid for kid in node.get("/Kids", []) if "/T" in kid]
         if kids:
-            yield from _fields(pikepdf.Array(kids), name)
+            yield from _fields(pikepdf.Array(kids), name, seen, depth + 1)
         else:
             yield name, node
 
@@ -45,7 +58,9 @@ def _widgets(field: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
 def _inherited(field: pikepdf.Dictionary, key: str, default: object = None) -> Any:
     """``key`` from the field or the nearest parent that has it (PDF fields inherit /FT, /Ff, /V, /DA)."""
     node = field
-    while node is not None:
+    for _ in range(_MAX_DEPTH):  # a /Parent chain that loops ends here
+        if node is None:
+            break
         if key in node:
             return node[key]
         node = node.get("/Parent")
