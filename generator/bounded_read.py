@@ -7,6 +7,7 @@ same way (no such file, a folder, too big, unreadable).
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from .errors import UnreadableFileError
@@ -25,10 +26,22 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
     size message.
     """
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise FileTooLargeError(path, f"the file is {size:,} bytes; {what} larger than {limit:,} bytes are refused")
-        return path.read_bytes()
+        facts = path.stat()
+        if stat.S_ISDIR(facts.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(facts.st_mode):  # a pipe or a device could feed us bytes for ever
+            raise UnreadableFileError(
+                path, "this is not an ordinary file (a pipe, socket or device), so it was not read"
+            )
+        if facts.st_size > limit:
+            raise FileTooLargeError(
+                path, f"the file is {facts.st_size:,} bytes; {what} larger than {limit:,} bytes are refused"
+            )
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)  # the file may have grown since stat()
+        if len(data) > limit:
+            raise FileTooLargeError(path, f"the file grew past {limit:,} bytes while it was read, so it was refused")
+        return data
     except FileNotFoundError:
         raise UnreadableFileError(path, "there is no such file") from None
     except IsADirectoryError:

@@ -162,7 +162,8 @@ def to_choice(value: Any, options: Sequence[Any]) -> Any:
     if text is None:
         return None
     try:
-        by_key = _options_by_key_once(tuple(options))
+        # Typed, so options that compare equal (1, True, 1.0) never share an entry.
+        by_key = _options_by_key_once(tuple((type(option), option) for option in options))
     except TypeError:  # options that cannot be hashed (objects, lists) are not cached
         by_key = _options_by_key(options)
     return by_key.get(_key(text), text)
@@ -172,8 +173,10 @@ def _options_by_key(options: Iterable[Any]) -> dict[str, Any]:
     return {_key(str(option)): option for option in options}
 
 
-#: Worked out once per list of options (they come from the schemas), not once per answer.
-_options_by_key_once = lru_cache(maxsize=256)(_options_by_key)
+@lru_cache(maxsize=256)
+def _options_by_key_once(typed_options: tuple[tuple[type, Any], ...]) -> dict[str, Any]:
+    """Worked out once per list of options (they come from the schemas), not once per answer."""
+    return _options_by_key(option for _, option in typed_options)
 
 
 def to_choices(values: Iterable[Any] | str | None, options: Sequence[Any]) -> list[Any]:

@@ -90,3 +90,9 @@ def test_choices_read_alike_whatever_sequence_holds_the_options() -> None:
     """Option keys are cached per list of options; a list, a tuple or unhashable options read the same."""
     assert coerce.to_choice("dartford", list(DISTRICTS)) == coerce.to_choice("dartford", tuple(DISTRICTS)) == "Dartford"
     assert coerce.to_choice("other", [{"not": "hashable"}, "Other"]) == "Other"
+
+
+def test_option_lists_that_compare_equal_but_differ_in_type_are_kept_apart() -> None:
+    assert coerce.to_choice("1", [1, 2]) == 1
+    assert coerce.to_choice("true", [True, 2]) is True  # not the cached list [1, 2]
+    assert coerce.to_choice("1.0", [1.0, 2]) == 1.0 and isinstance(coerce.to_choice("1.0", [1.0, 2]), float)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 
 import pikepdf
@@ -122,3 +123,34 @@ def test_looping_field_trees_end_with_a_refusal_or_a_redraw(tmp_path: Path) -> N
         pdf.save(tmp_path / "kids-loop.pdf")
     with pikepdf.open(io.BytesIO(fill_pdf((tmp_path / "kids-loop.pdf").read_bytes(), {}))) as pdf:
         assert len(pdf.Root.AcroForm.Fields) > 1  # the loop was walked once and the rest redrawn
+
+
+@pytest.mark.parametrize("size", ["nan", "inf", "1e9", "-4"])
+def test_a_crafted_font_size_is_drawn_at_a_sane_size_quickly(tmp_path: Path, size: str) -> None:
+    with pikepdf.open(BLANK) as pdf:
+        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.get("/T")) == "proposal_title")
+        field.DA = pikepdf.String(f"/DejaVu {size} Tf 0 g")
+        field.V = pikepdf.String("A title long enough to need shrinking if the size were huge " * 3)
+        pdf.save(tmp_path / "crafted.pdf")
+    started = time.monotonic()
+    redrawn = fill_pdf((tmp_path / "crafted.pdf").read_bytes(), {})
+    assert time.monotonic() - started < 10
+    with pikepdf.open(io.BytesIO(redrawn)) as pdf:
+        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.get("/T")) == "proposal_title")
+        drawn = float(re.search(rb" ([\d.]+) Tf", field.AP.N.read_bytes()).group(1))
+    assert 5 <= drawn <= 72
+
+
+def test_damaged_fonts_and_fields_end_in_a_plain_refusal(tmp_path: Path) -> None:
+    with pikepdf.open(BLANK) as pdf:
+        font = pdf.Root.AcroForm.DR.Font["/" + UNICODE_FONT_RESOURCE]
+        font.DescendantFonts[0].FontDescriptor.FontFile2.write(b"not a font")
+        pdf.save(tmp_path / "bad-font.pdf")
+    with pytest.raises(CommissionError, match="font is damaged"):
+        fill_pdf((tmp_path / "bad-font.pdf").read_bytes(), {})
+    with pikepdf.open(BLANK) as pdf:
+        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.get("/T")) == "proposal_title")
+        del field.Rect
+        pdf.save(tmp_path / "no-rect.pdf")
+    with pytest.raises(CommissionError, match="form is damaged"):
+        fill_pdf((tmp_path / "no-rect.pdf").read_bytes(), {})

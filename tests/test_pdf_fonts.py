@@ -50,6 +50,9 @@ def test_the_type0_font_maps_every_glyph_to_its_character_and_width() -> None:
     assert mapped == facts.to_unicode()
     assert set(facts.to_unicode().values()) == set(facts.glyphs)  # no two characters share a glyph in DejaVu Sans
     assert all(count <= 100 for count in map(int, re.findall(r"(\d+) beginbfrange", cmap)))
+    for first, last, target in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]{4})> <([0-9A-F]{4})>", cmap):
+        span = int(last, 16) - int(first, 16)  # PDF 32000-1 9.10.3: only the last byte varies, on both sides
+        assert first[:2] == last[:2] and int(target[2:], 16) + span <= 0xFF, (first, last, target)
     pdf = pikepdf.open(ROOT / "forms" / "growth-bid.pdf")
     widths = pdf.Root.AcroForm.DR.Font["/" + UNICODE_FONT_RESOURCE].DescendantFonts[0].W
     assert [int(w) for w in widths[1]] == list(facts.widths)

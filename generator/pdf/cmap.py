@@ -3,7 +3,7 @@
 Text extraction uses the map to read drawn text back; fillers that work from
 characters (pdftk's iText, poppler) use it the other way, to find a code for a
 character. Consecutive codes for consecutive characters are written as one
-``bfrange``, each range within one high byte, at most 100 to a block, as the
+``bfrange``, each range within one high byte of ids and of characters, at most 100 to a block, as the
 CMap format requires.
 """
 
@@ -25,7 +25,8 @@ def to_unicode_cmap(to_unicode: dict[int, int]) -> bytes:
         if ranges:
             first, last, start = ranges[-1]
             follows = glyph == last + 1 and code == start + glyph - first and code <= 0xFFFF
-            if follows and glyph >> 8 == first >> 8:
+            # The spec lets only the last byte vary within a range, of the glyph ids and the characters alike.
+            if follows and glyph >> 8 == first >> 8 and code >> 8 == start >> 8:
                 ranges[-1] = (first, glyph, start)
                 continue
         ranges.append((glyph, glyph, code))

@@ -12,6 +12,8 @@ not in ``values`` keep their value and are redrawn too, so
 from __future__ import annotations
 
 import io
+import math
+import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -25,6 +27,9 @@ __all__ = ["fill_pdf"]
 
 _MULTILINE = 1 << 12
 _DEFAULT_SIZE = 9.0
+_MAX_SIZE = 72.0
+#: DejaVu Sans is about 740 KB; a font program larger than this is not one we embedded.
+_MAX_FONT_BYTES = 4 * 1024 * 1024
 
 
 #: How deep a field tree may go; ours are three levels, so deeper means a crafted or looping tree.
@@ -72,9 +77,11 @@ def _font_size(field: pikepdf.Dictionary) -> float:
     parts = str(_inherited(field, "/DA", "")).split()
     if "Tf" in parts and (index := parts.index("Tf")) >= 1:
         try:
-            return float(parts[index - 1]) or _DEFAULT_SIZE
+            size = float(parts[index - 1])
         except ValueError:
-            pass
+            return _DEFAULT_SIZE
+        # A crafted size (nan, inf, a billion) must not send the shrink-to-fit loop on forever.
+        return min(size, _MAX_SIZE) if math.isfinite(size) and size > 0 else _DEFAULT_SIZE
     return _DEFAULT_SIZE
 
 
@@ -86,8 +93,29 @@ def _unicode_font(pdf: pikepdf.Pdf) -> tuple[pikepdf.Object, FontFacts]:
             "(or was built before they carried one); build the form again with 'commission forms build'"
         )
     font = fonts["/" + UNICODE_FONT_RESOURCE]
-    descriptor = font.DescendantFonts[0].FontDescriptor
-    return font, font_facts(descriptor.FontFile2.read_bytes())
+    data = _font_file(font.DescendantFonts[0].FontDescriptor.FontFile2)
+    try:
+        return font, font_facts(data)
+    except Exception as exc:  # fontTools raises many kinds of error for a damaged font
+        raise CommissionError(f"this PDF's /{UNICODE_FONT_RESOURCE} font is damaged ({exc})") from None
+
+
+def _font_file(stream: pikepdf.Stream) -> bytes:
+    """The embedded font program, inflated no further than any real font needs."""
+    raw = stream.read_raw_bytes()
+    compression = stream.get("/Filter")
+    if compression is None:
+        data = raw[: _MAX_FONT_BYTES + 1]
+    elif compression in (pikepdf.Name.FlateDecode, pikepdf.Array([pikepdf.Name.FlateDecode])):
+        try:
+            data = zlib.decompressobj().decompress(raw, _MAX_FONT_BYTES + 1)
+        except zlib.error as exc:
+            raise CommissionError(f"this PDF's /{UNICODE_FONT_RESOURCE} font is damaged ({exc})") from None
+    else:
+        raise CommissionError(f"this PDF's /{UNICODE_FONT_RESOURCE} font is stored in a way our forms never use")
+    if len(data) > _MAX_FONT_BYTES:
+        raise CommissionError(f"this PDF's /{UNICODE_FONT_RESOURCE} font is far larger than any real font")
+    return data
 
 
 def _set_value(name: str, field: pikepdf.Dictionary, value: str | bool) -> None:
@@ -124,7 +152,18 @@ def _draw(pdf: pikepdf.Pdf, field: pikepdf.Dictionary, font: pikepdf.Object, fac
 
 
 def fill_pdf(data: bytes, values: Mapping[str, str | bool]) -> bytes:
-    """A filled copy of ``data``: ``values`` by field name, True/False for check boxes."""
+    """A filled copy of ``data``: ``values`` by field name, True/False for check boxes.
+
+    Also used on returns, which anyone may have edited: a damaged field tree or
+    font ends in a :class:`CommissionError`, never a hang or a stray exception.
+    """
+    try:
+        return _fill(data, values)
+    except (pikepdf.PdfError, AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
+        raise CommissionError(f"this PDF's form is damaged, so it cannot be filled or redrawn ({exc})") from None
+
+
+def _fill(data: bytes, values: Mapping[str, str | bool]) -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         font, facts = _unicode_font(pdf)
         fields = dict(_fields(pdf.Root.AcroForm.Fields))

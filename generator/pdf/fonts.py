@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import pikepdf
@@ -68,9 +68,9 @@ class FontFacts:
         return out
 
 
-@cache
+@lru_cache(maxsize=4)
 def font_facts(data: bytes) -> FontFacts:
-    """Read the facts once per font file."""
+    """Read the facts once per font file (a few kept: forms built with different copies of the font)."""
     font = TTFont(io.BytesIO(data))
     scale = 1000 / font["head"].unitsPerEm
     order = font.getGlyphOrder()
