@@ -44,3 +44,26 @@ def test_malformed_field_lists_are_ignored_not_fatal() -> None:
     root = DictionaryObject()
     for fields in (NameObject("/Oops"), ArrayObject([NameObject("/NotAField")]), TextStringObject("x")):
         assert risky_content(root, DictionaryObject({NameObject("/Fields"): fields})) == {}
+
+
+def test_a_chain_too_long_to_check_in_full_is_flagged_not_passed_as_clean() -> None:
+    writer = PdfWriter()
+    following = writer._add_object(DictionaryObject({NameObject("/S"): NameObject("/JavaScript")}))
+    for _ in range(6_000):  # JavaScript hidden at the end of a long chain of harmless actions
+        following = writer._add_object(
+            DictionaryObject({NameObject("/S"): NameObject("/URI"), NameObject("/Next"): following})
+        )
+    found = risky_content(DictionaryObject({NameObject("/OpenAction"): following}), DictionaryObject())
+    assert "javascript" not in found
+    assert found["scan_incomplete"] == ["more than 5,000 objects in its actions; not all were checked"]
+
+
+def test_an_action_whose_next_is_itself_ends() -> None:
+    writer = PdfWriter()
+    action = DictionaryObject({NameObject("/S"): NameObject("/Launch")})
+    reference = writer._add_object(action)
+    action[NameObject("/Next")] = reference.indirect_reference  # the chain's only link points back at its start
+    found = risky_content(
+        DictionaryObject({NameObject("/OpenAction"): reference.indirect_reference}), DictionaryObject()
+    )
+    assert found == {"launch_actions": ["document open action"]}

@@ -45,7 +45,7 @@ def _action_links(item: Any) -> list[Any]:
         return list(item)
     if not isinstance(item, DictionaryObject):
         return []
-    links = [item["/Next"]] if "/Next" in item else []
+    links = [item.raw_get("/Next")] if "/Next" in item else []  # raw: a resolved link escapes the seen set
     if "/S" not in item:  # an additional-actions dictionary: every value is an action
         links.extend(item.values())
     return links
@@ -62,14 +62,17 @@ def _actions(obj: Any, where: str, found: dict[str, list[str]], seen: set[int]) 
                 found.setdefault("launch_actions", []).append(where)
 
 
-def _names(tree: Any) -> int:
+def _name_tree_links(node: Any) -> list[Any]:
+    kids = _resolve(node.get("/Kids")) if isinstance(node, DictionaryObject) else None
+    return list(kids) if isinstance(kids, ArrayObject) else []
+
+
+def _names(tree: Any, seen: set[int]) -> int:
     """How many entries a name tree holds (bounded)."""
-    count, stack, seen = 0, [tree], 0
-    while stack and seen < _LIMIT:
-        node, seen = _resolve(stack.pop()), seen + 1
-        if isinstance(node, DictionaryObject):
-            count += len(_resolve(node.get("/Names", ArrayObject()))) // 2
-            stack.extend(_resolve(node.get("/Kids", ArrayObject())))
+    count = 0
+    for node in _walk(tree, _name_tree_links, seen):
+        entries = _resolve(node.get("/Names")) if isinstance(node, DictionaryObject) else None
+        count += len(entries) // 2 if isinstance(entries, ArrayObject) else 0
     return count
 
 
@@ -80,27 +83,38 @@ def _field_links(node: Any) -> list[Any]:
     return list(node) if isinstance(node, ArrayObject) else []
 
 
-def _field_nodes(acroform: DictionaryObject) -> list[DictionaryObject]:
-    nodes = _walk(acroform.get("/Fields"), _field_links, set())
+def _field_nodes(acroform: DictionaryObject, seen: set[int]) -> list[DictionaryObject]:
+    nodes = _walk(acroform.get("/Fields"), _field_links, seen)
     return [node for node in nodes if isinstance(node, DictionaryObject)]
 
 
 def risky_content(root: DictionaryObject, acroform: DictionaryObject) -> dict[str, Any]:
-    """Flags for the envelope, e.g. ``{"javascript": ["document open action"]}``."""
+    """Flags for the envelope, e.g. ``{"javascript": ["document open action"]}``.
+
+    Each walk is bounded; one that reaches its bound adds ``scan_incomplete``,
+    so an officer knows the file was too tangled to check in full.
+    """
     found: dict[str, list[str]] = {}
-    seen: set[int] = set()
-    _actions(root.get("/OpenAction"), "document open action", found, seen)
-    _actions(root.get("/AA"), "document actions", found, seen)
+    actions: set[int] = set()
+    walks = {"actions": actions}
+    _actions(root.get("/OpenAction"), "document open action", found, actions)
+    _actions(root.get("/AA"), "document actions", found, actions)
     names = _resolve(root.get("/Names"))
     if isinstance(names, DictionaryObject):
-        if "/JavaScript" in names and _names(names["/JavaScript"]):
+        if "/JavaScript" in names and _names(names.raw_get("/JavaScript"), walks.setdefault("scripts", set())):
             found.setdefault("javascript", []).append("document scripts")
-        if "/EmbeddedFiles" in names and (count := _names(names["/EmbeddedFiles"])):
+        if "/EmbeddedFiles" in names and (
+            count := _names(names.raw_get("/EmbeddedFiles"), walks.setdefault("files", set()))
+        ):
             found.setdefault("attachments", []).append(f"{count} embedded file(s)")
-    for node in _field_nodes(acroform):
+    for node in _field_nodes(acroform, walks.setdefault("fields", set())):
         where = f"field {node.get('/T', '(widget)')}"
-        _actions(node.get("/A"), where, found, seen)
-        _actions(node.get("/AA"), where, found, seen)
+        _actions(node.get("/A"), where, found, actions)
+        _actions(node.get("/AA"), where, found, actions)
         if node.get("/Subtype") == "/FileAttachment":
             found.setdefault("attachments", []).append(where)
+    if cut_short := [name for name, seen in walks.items() if len(seen) >= _LIMIT]:
+        found["scan_incomplete"] = [
+            f"more than {_LIMIT:,} objects in its {name}; not all were checked" for name in cut_short
+        ]
     return dict(found)
