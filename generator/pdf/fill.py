@@ -22,6 +22,7 @@ import pikepdf
 from ..errors import CommissionError
 from .appearance import TextBox, text_appearance
 from .fonts import UNICODE_FONT_RESOURCE, FontFacts, font_facts
+from .names import MAX_FIELD_DEPTH
 
 __all__ = ["fill_pdf"]
 
@@ -32,17 +33,15 @@ _MAX_SIZE = 72.0
 _MAX_FONT_BYTES = 4 * 1024 * 1024
 
 
-#: How deep a field tree may go; ours are three levels, so deeper means a crafted or looping tree.
-_MAX_DEPTH = 32
-
-
 def _fields(
     nodes: pikepdf.Array, prefix: str = "", seen: set[tuple[int, int]] | None = None, depth: int = 0
 ) -> Iterator[tuple[str, pikepdf.Dictionary]]:
     """(full name, field dictionary) of every terminal field, each once, however the tree loops."""
     seen = set() if seen is None else seen
-    if depth > _MAX_DEPTH:
-        raise CommissionError(f"this PDF's fields are nested more than {_MAX_DEPTH} deep: it is not one of our forms")
+    if depth > MAX_FIELD_DEPTH:
+        raise CommissionError(
+            f"this PDF's fields are nested more than {MAX_FIELD_DEPTH} deep: it is not one of our forms"
+        )
     for node in nodes:
         if node.is_indirect:
             if node.objgen in seen:
@@ -63,7 +62,7 @@ def _widgets(field: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
 def _inherited(field: pikepdf.Dictionary, key: str, default: object = None) -> Any:
     """``key`` from the field or the nearest parent that has it (PDF fields inherit /FT, /Ff, /V, /DA)."""
     node = field
-    for _ in range(_MAX_DEPTH):  # a /Parent chain that loops ends here
+    for _ in range(MAX_FIELD_DEPTH):  # a /Parent chain that loops ends here
         if node is None:
             break
         if key in node:

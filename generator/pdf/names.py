@@ -13,10 +13,12 @@ field, ``#form``, repeats the form's kind and version, because some fillers
 
 from __future__ import annotations
 
-__all__ = ["IDENTITY_FIELD", "OPTION_MARK", "field_name", "option_field_name", "split_field_name"]
+__all__ = ["IDENTITY_FIELD", "MAX_FIELD_DEPTH", "OPTION_MARK", "field_name", "option_field_name", "split_field_name"]
 
 OPTION_MARK = "#"
 IDENTITY_FIELD = "#form"
+#: How deep a field tree may nest; ours are flat, so a deeper tree is crafted or looping and is not followed.
+MAX_FIELD_DEPTH = 20
 
 
 def field_name(pointer: str) -> str:

@@ -20,7 +20,7 @@ from ..layout import layout_kinds, load_layout
 from ..returns import Extraction, UnreadableReturn
 from .guard import ReadTimeout, bounded
 from .metadata import KIND_KEY, VERSION_KEY, parse_identity
-from .names import IDENTITY_FIELD, split_field_name
+from .names import IDENTITY_FIELD, MAX_FIELD_DEPTH, split_field_name
 from .scan import risky_content
 
 __all__ = ["NO_FIELDS", "read_pdf"]
@@ -45,7 +45,6 @@ _BOMB = (
 )
 _TIMEOUT = "this PDF took too long to read and may be damaged or crafted; please save the form again and resend it"
 _MAX_FIELDS = 5_000
-_MAX_DEPTH = 20
 
 
 def _resolve(obj: Any) -> Any:
@@ -92,7 +91,7 @@ def _walk_fields(roots: ArrayObject) -> dict[str, Any]:
                 continue
             seen.add(ref.idnum)
         node = _resolve(ref)
-        if not isinstance(node, DictionaryObject) or depth > _MAX_DEPTH or len(seen) > _MAX_FIELDS:
+        if not isinstance(node, DictionaryObject) or depth > MAX_FIELD_DEPTH or len(seen) > _MAX_FIELDS:
             continue
         name = prefix
         if "/T" in node:
