@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 import pytest
 from lxml import etree
@@ -134,6 +135,68 @@ def test_an_encrypted_entry_is_not_read() -> None:
         data[data.index(signature) + offset] |= 1  # general purpose flag bit 0: encrypted
     with pytest.raises(PackageError, match=r"cannot be unpacked.*encrypted"):
         open_package(bytes(data)).read("word/document.xml")
+
+
+def _central_records(data: bytes) -> list[int]:
+    """Where each central directory record starts."""
+    found, at = [], data.find(b"PK\x01\x02")
+    while at != -1:
+        found.append(at)
+        at = data.find(b"PK\x01\x02", at + 1)
+    return found
+
+
+def test_two_parts_at_one_offset_are_refused_before_any_is_read() -> None:
+    data = bytearray(_zip({"word/document.xml": b"<a/>", "word/styles.xml": b"<b/>"}))
+    at = _central_records(bytes(data))[1] + 42  # the second part's local header offset
+    data[at : at + 4] = (0).to_bytes(4, "little")
+    with pytest.raises(PackageError, match=r"overlap inside the zip \(a 'zip bomb' trick: part word/"):
+        open_package(bytes(data))
+
+
+def test_a_part_running_into_the_zip_index_is_refused() -> None:
+    data = bytearray(_zip({"word/document.xml": b"<a/>"}))
+    for signature, offset in ((b"PK\x03\x04", 18), (b"PK\x01\x02", 20)):  # compressed size, in both headers
+        at = data.index(signature) + offset
+        data[at : at + 4] = (int.from_bytes(data[at : at + 4], "little") + 1).to_bytes(4, "little")
+    with pytest.raises(PackageError, match=r"part word/document\.xml runs into the zip's index"):
+        open_package(bytes(data))
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek back in, so it writes each part's sizes after its data (flag bit 3)."""
+
+    def __init__(self) -> None:
+        self.written = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.written += data
+        return len(data)
+
+
+def _streamed(entries: dict[str, bytes]) -> bytes:
+    out = _Unseekable()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return bytes(out.written)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        pytest.param(lambda parts: _zip(parts), id="plain"),
+        pytest.param(lambda parts: _streamed(parts), id="sizes after the data"),
+        pytest.param(lambda parts: b"MZ" + b"\0" * 100 + _zip(parts), id="bytes in front"),
+    ],
+)
+def test_parts_laid_end_to_end_are_not_taken_for_overlaps(layout: Callable[[dict[str, bytes]], bytes]) -> None:
+    parts = {"word/document.xml": b"<a>" + b"x" * 5000 + b"</a>", "word/styles.xml": b"<b/>", "empty.xml": b""}
+    package = open_package(layout(parts))
+    assert {name: package.read(name) for name in parts} == parts
 
 
 _RUNS = {
