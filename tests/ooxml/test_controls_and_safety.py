@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from lxml import etree
 
-from generator.ooxml.controls import CHECKED, make_control, read_control, text_of
+from generator.ooxml.controls import CHECKED, _plain_runs_text, make_control, read_control, text_of
 from generator.ooxml.namespaces import NS, qn
 from generator.ooxml.safety import MAX_ENTRIES, PackageError, open_package, parse_xml
 
@@ -199,18 +199,45 @@ def test_parts_laid_end_to_end_are_not_taken_for_overlaps(layout: Callable[[dict
     assert {name: package.read(name) for name in parts} == parts
 
 
-_RUNS = {
-    "plain": '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Twelve </w:t></w:r><w:r><w:t>pounds</w:t></w:r>',
-    "breaks and tabs": '<w:r><w:t>a</w:t><w:br/><w:t>b</w:t><w:br w:type="page"/><w:tab/><w:cr/><w:t>c</w:t></w:r>',
-    "hyperlink": "<w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink><w:r><w:t> text</w:t></w:r>",
-    "paragraphs": "<w:p><w:r><w:t>one</w:t></w:r></w:p><w:p><w:r><w:t>two</w:t></w:r></w:p>",
-    "field": '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DATE</w:instrText></w:r><w:r><w:t>x</w:t></w:r>',
-    "empty": "",
+#: shape -> (content, its text); the first group is plain runs, read straight off the runs.
+_PLAIN_RUNS = {
+    "plain": (
+        '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Twelve </w:t></w:r><w:r><w:t>pounds</w:t></w:r>',
+        "Twelve pounds",
+    ),
+    "breaks and tabs": (
+        '<w:r><w:t>a</w:t><w:br/><w:t>b</w:t><w:br w:type="page"/><w:tab/><w:cr/><w:t>c</w:t></w:r>',
+        "a\nb\t\nc",
+    ),
+    "text inside run properties": ("<w:r><w:rPr><w:b/><w:t>hidden</w:t><w:br/></w:rPr><w:t>shown</w:t></w:r>", "shown"),
+    "empty": ("", ""),
+}
+_OTHER_RUNS = {
+    "hyperlink": ("<w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink><w:r><w:t> text</w:t></w:r>", "link text"),
+    "paragraphs": ("<w:p><w:r><w:t>one</w:t></w:r></w:p><w:p><w:r><w:t>two</w:t></w:r></w:p>", "one\ntwo"),
+    "field": (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DATE</w:instrText></w:r><w:r><w:t>x</w:t></w:r>',
+        "x",
+    ),
 }
 
 
-@pytest.mark.parametrize("shape", sorted(_RUNS))
-def test_plain_runs_read_the_same_by_either_path(shape: str) -> None:
+def _content(runs: str) -> etree._Element:
+    return etree.fromstring(f'<w:sdtContent xmlns:w="{NS["w"]}">{runs}</w:sdtContent>')
+
+
+@pytest.mark.parametrize("shape", sorted(_PLAIN_RUNS))
+def test_plain_runs_are_read_straight_off_the_runs_and_read_the_same_by_either_path(shape: str) -> None:
     """Told there are no deletions, text_of reads plain runs directly; the text must not change."""
-    content = etree.fromstring(f'<w:sdtContent xmlns:w="{NS["w"]}">{_RUNS[shape]}</w:sdtContent>')
-    assert text_of(content, deletions=False) == text_of(content)
+    runs, text = _PLAIN_RUNS[shape]
+    content = _content(runs)
+    assert _plain_runs_text(content) == text
+    assert text_of(content, deletions=False) == text_of(content) == text
+
+
+@pytest.mark.parametrize("shape", sorted(_OTHER_RUNS))
+def test_other_content_is_read_by_the_full_path(shape: str) -> None:
+    runs, text = _OTHER_RUNS[shape]
+    content = _content(runs)
+    assert _plain_runs_text(content) is None
+    assert text_of(content, deletions=False) == text_of(content) == text
