@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from generator.cli import main
 from generator.loading import load_data_file
+from generator.ooxml.safety import PackageError, open_package
 from generator.returns import parse_return
 
 from .conftest import EXAMPLES, FIXTURES, TODAY
@@ -34,6 +37,7 @@ REFUSED = {
     "newer-version.docx": (3, "version 9.0.0, which this toolkit does not know"),
     "strict-ooxml.docx": (3, "Strict Open XML"),
     "thousands-of-entries.docx": (3, "3,018 parts"),
+    "overlapping-parts.docx": (3, "its parts overlap inside the zip (a 'zip bomb' trick"),
     "duplicated-controls.docx": (1, "more than one box with different answers"),
     "altchunk.docx": (1, "embedded content (altChunk)"),
     "control-deleted-answer-lost.docx": (1, "must be filled in"),
@@ -55,6 +59,15 @@ def test_refused_or_flagged_with_message_and_exit_code(name: str, capsys: pytest
     assert envelope["status"] == {1: "invalid", 3: "unreadable"}[code_wanted]
     assert any(words in error["message"] for error in envelope["errors"]), envelope["errors"]
     assert envelope["file"].endswith(name)
+
+
+def test_overlapping_parts_are_refused_before_any_part_is_read() -> None:
+    """Its 400 parts share one run of bytes: read, they would feed zlib hundreds of times the file's size."""
+    data = (RETURNS / "overlapping-parts.docx").read_bytes()
+    declared = sum(info.compress_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    assert declared > 300 * len(data)
+    with pytest.raises(PackageError, match="zip bomb"):
+        open_package(data)
 
 
 def _dartford() -> dict:

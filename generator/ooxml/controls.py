@@ -84,8 +84,9 @@ def make_control(
     return sdt
 
 
+#: Text, breaks and paragraphs, except those deleted, or inside run properties (where Word shows nothing).
 _TEXT_NODES = etree.XPath(
-    "(.//w:p | .//w:t | .//w:br | .//w:cr | .//w:tab)[not(ancestor::w:del or ancestor::w:moveFrom)]",
+    "(.//w:p | .//w:t | .//w:br | .//w:cr | .//w:tab)[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:rPr)]",
     namespaces={"w": NS["w"]},
 )
 _P, _T, _TAB, _R, _RPR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:r"), qn("w:rPr")

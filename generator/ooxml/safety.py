@@ -14,7 +14,7 @@ import zlib
 from lxml import etree
 
 from .prolog import declares_doctype, mentions_doctype
-from .zipread import entry_span, inflate
+from .zipread import entry_span, first_overlap, inflate
 
 __all__ = ["MAX_ENTRIES", "MAX_PART_BYTES", "MAX_RATIO", "Package", "PackageError", "open_package", "parse_xml"]
 
@@ -146,7 +146,7 @@ def _too_compressed(info: zipfile.ZipInfo) -> bool:
 
 
 def open_package(data: bytes) -> Package:
-    """A zip checked for entry count, declared sizes and compression ratio before any part is read."""
+    """A zip checked for entry count, declared sizes, compression ratio and overlapping parts before any part is read."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -164,4 +164,18 @@ def open_package(data: bytes) -> Package:
             )
     if total > MAX_TOTAL_BYTES:
         raise PackageError(f"it would unpack to {total:,} bytes in all, far more than any form, so it was not read")
+    _refuse_overlaps(archive, data)
     return Package(archive, data)
+
+
+def _refuse_overlaps(archive: zipfile.ZipFile, data: bytes) -> None:
+    """Refuse, before any part is read, parts that share bytes: a zip bomb whichever path would read them."""
+    found = first_overlap(memoryview(data), archive.infolist(), archive.start_dir)
+    if found is None:
+        return
+    part, following = found
+    other = f"part {following.filename}" if following is not None else "the zip's index"
+    raise PackageError(
+        f"its parts overlap inside the zip (a 'zip bomb' trick: part {part.filename} runs into {other}), "
+        "so it was not read"
+    )

@@ -2,10 +2,18 @@
 
 A return is already in memory, and opening an entry through ``zipfile`` costs
 more than inflating a small part. For the plain entries every office program
-writes (stored or deflated, no encryption, a local header that agrees with the
-central directory) we slice and inflate the bytes ourselves; for anything else
-``entry_span`` answers None and the caller falls back to ``zipfile``, whose
-checks (and refusals) then apply unchanged.
+writes (stored or deflated, no encryption, a local header with the right
+signature and the same name as the central directory) we slice and inflate the
+bytes ourselves; for anything else ``entry_span`` answers None and the caller
+falls back to ``zipfile``, whose checks (and refusals) then apply unchanged.
+Those are the checks ``zipfile`` makes too: like it, we take the compression
+method, sizes and CRC from the central directory and never from the local
+header.
+
+Entries whose bytes overlap are a zip bomb ("quoted overlap"). ``zipfile``
+refuses them only where it has the gh-109858 fix (not in the 3.11.7 we run),
+and only when an entry is opened through it, which our own path skips; so the
+caller looks for them once, with ``first_overlap``, before reading anything.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import struct
 import zipfile
 import zlib
 
-__all__ = ["entry_span", "inflate"]
+__all__ = ["entry_span", "first_overlap", "inflate"]
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _LOCAL_SIGNATURE = b"PK\x03\x04"
@@ -31,17 +39,52 @@ def _name_bytes(info: zipfile.ZipInfo) -> bytes | None:
         return None
 
 
+def _local_header(data: memoryview, start: int) -> tuple[int, int] | None:
+    """The name and extra-field lengths of the local header at ``start``, or None when there is none."""
+    if start < 0 or start + _LOCAL_HEADER.size > len(data):
+        return None
+    header = _LOCAL_HEADER.unpack_from(data, start)
+    if header[0] != _LOCAL_SIGNATURE:
+        return None
+    return header[10], header[11]
+
+
+def _data_end(data: memoryview, info: zipfile.ZipInfo) -> int:
+    """Where the entry's stored bytes end, as any reader would find them (header lengths from the local header)."""
+    lengths = _local_header(data, info.header_offset)
+    name_length, extra_length = lengths if lengths is not None else (0, 0)
+    return info.header_offset + _LOCAL_HEADER.size + name_length + extra_length + info.compress_size
+
+
+def first_overlap(
+    data: memoryview, infos: list[zipfile.ZipInfo], end: int
+) -> tuple[zipfile.ZipInfo, zipfile.ZipInfo | None] | None:
+    """The first entry whose header and data run into the next entry (None: into the central directory at ``end``).
+
+    Genuine archives lay their entries one after another. Overlapping ones let
+    a small file make every entry read the same long run of bytes, so the work
+    grows with entries times size. Two entries at one offset always overlap.
+    One sort and one header per entry: cheap beside reading any part.
+    """
+    ordered = sorted(infos, key=lambda info: info.header_offset)
+    for index, info in enumerate(ordered):
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        if _data_end(data, info) > (end if following is None else following.header_offset):
+            return info, following
+    return None
+
+
 def entry_span(data: memoryview, info: zipfile.ZipInfo) -> memoryview | None:
     """The entry's stored (compressed) bytes, or None when ``zipfile`` must read this entry itself."""
     if info.compress_type not in _PLAIN_METHODS or info.flag_bits & _NEEDS_ZIPFILE:
         return None
     start = info.header_offset
-    if start < 0 or start + _LOCAL_HEADER.size > len(data):
+    lengths = _local_header(data, start)
+    if lengths is None:
         return None
-    header = _LOCAL_HEADER.unpack_from(data, start)
-    name_length, extra_length = header[10], header[11]
+    name_length, extra_length = lengths
     name_start = start + _LOCAL_HEADER.size
-    if header[0] != _LOCAL_SIGNATURE or bytes(data[name_start : name_start + name_length]) != _name_bytes(info):
+    if bytes(data[name_start : name_start + name_length]) != _name_bytes(info):
         return None
     begin = name_start + name_length + extra_length
     end = begin + info.compress_size

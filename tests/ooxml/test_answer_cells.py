@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import io
+import zipfile
 from collections.abc import Callable
 
 from lxml import etree
 
 from generator.ooxml.namespaces import qn
-from generator.ooxml.reader import read_docx
+from generator.ooxml.reader import _alone_in_cell, read_docx
 
 from ..fixtures.make_returns import edit_body, filled, sdt_tagged
 
@@ -17,6 +19,13 @@ TITLE = "/proposal_title"
 
 def _title_after(edit: Callable[[etree._Element], None]) -> str:
     return read_docx(edit_body(filled(), edit), "edited.docx").answers[TITLE]
+
+
+def _alone_after(edit: Callable[[etree._Element], None]) -> bool:
+    """Whether the title's control is alone in its cell once ``edit`` is made: its text is then read directly."""
+    with zipfile.ZipFile(io.BytesIO(edit_body(filled(), edit))) as archive:
+        body = etree.fromstring(archive.read("word/document.xml")).find(qn("w:body"))
+    return _alone_in_cell(sdt_tagged(body, TITLE))
 
 
 def _paragraph(text: str) -> etree._Element:
@@ -32,6 +41,7 @@ def _typed_title(body: etree._Element) -> str:
 def test_a_control_alone_in_its_cell_reads_as_its_own_text() -> None:
     seen: list[str] = []
     assert _title_after(lambda b: seen.append(_typed_title(b))) == seen[0]
+    assert _alone_after(lambda b: None) is True
 
 
 def test_bookmarks_beside_a_control_add_nothing() -> None:
@@ -42,6 +52,7 @@ def test_bookmarks_beside_a_control_add_nothing() -> None:
 
     seen: list[str] = []
     assert _title_after(lambda b: (seen.append(_typed_title(b)), bookmark(b))) == seen[0]
+    assert _alone_after(bookmark) is True
 
 
 def test_a_paragraph_typed_below_the_control_is_part_of_the_answer() -> None:
@@ -54,6 +65,7 @@ def test_a_paragraph_typed_below_the_control_is_part_of_the_answer() -> None:
     assert _title_after(lambda b: (seen.append(_typed_title(b)), second_paragraph(b))) == (
         f"{seen[0]}\nand a second paragraph"
     )
+    assert _alone_after(second_paragraph) is False
 
 
 def test_text_typed_beside_the_control_in_its_paragraph_is_part_of_the_answer() -> None:
@@ -64,6 +76,7 @@ def test_text_typed_beside_the_control_in_its_paragraph_is_part_of_the_answer() 
 
     seen: list[str] = []
     assert _title_after(lambda b: (seen.append(_typed_title(b)), beside(b))) == f"{seen[0]} (working title)"
+    assert _alone_after(beside) is False
 
 
 def test_a_control_wrapped_in_another_is_read_once_by_its_own_tag() -> None:

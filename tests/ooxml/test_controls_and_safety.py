@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 import pytest
 from lxml import etree
 
-from generator.ooxml.controls import CHECKED, make_control, read_control, text_of
+from generator.ooxml.controls import CHECKED, _plain_runs_text, make_control, read_control, text_of
 from generator.ooxml.namespaces import NS, qn
 from generator.ooxml.safety import MAX_ENTRIES, PackageError, open_package, parse_xml
 
@@ -136,18 +137,107 @@ def test_an_encrypted_entry_is_not_read() -> None:
         open_package(bytes(data)).read("word/document.xml")
 
 
-_RUNS = {
-    "plain": '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Twelve </w:t></w:r><w:r><w:t>pounds</w:t></w:r>',
-    "breaks and tabs": '<w:r><w:t>a</w:t><w:br/><w:t>b</w:t><w:br w:type="page"/><w:tab/><w:cr/><w:t>c</w:t></w:r>',
-    "hyperlink": "<w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink><w:r><w:t> text</w:t></w:r>",
-    "paragraphs": "<w:p><w:r><w:t>one</w:t></w:r></w:p><w:p><w:r><w:t>two</w:t></w:r></w:p>",
-    "field": '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DATE</w:instrText></w:r><w:r><w:t>x</w:t></w:r>',
-    "empty": "",
+def _central_records(data: bytes) -> list[int]:
+    """Where each central directory record starts."""
+    found, at = [], data.find(b"PK\x01\x02")
+    while at != -1:
+        found.append(at)
+        at = data.find(b"PK\x01\x02", at + 1)
+    return found
+
+
+def test_two_parts_at_one_offset_are_refused_before_any_is_read() -> None:
+    data = bytearray(_zip({"word/document.xml": b"<a/>", "word/styles.xml": b"<b/>"}))
+    at = _central_records(bytes(data))[1] + 42  # the second part's local header offset
+    data[at : at + 4] = (0).to_bytes(4, "little")
+    with pytest.raises(PackageError, match=r"overlap inside the zip \(a 'zip bomb' trick: part word/"):
+        open_package(bytes(data))
+
+
+def test_a_part_running_into_the_zip_index_is_refused() -> None:
+    data = bytearray(_zip({"word/document.xml": b"<a/>"}))
+    for signature, offset in ((b"PK\x03\x04", 18), (b"PK\x01\x02", 20)):  # compressed size, in both headers
+        at = data.index(signature) + offset
+        data[at : at + 4] = (int.from_bytes(data[at : at + 4], "little") + 1).to_bytes(4, "little")
+    with pytest.raises(PackageError, match=r"part word/document\.xml runs into the zip's index"):
+        open_package(bytes(data))
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek back in, so it writes each part's sizes after its data (flag bit 3)."""
+
+    def __init__(self) -> None:
+        self.written = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.written += data
+        return len(data)
+
+
+def _streamed(entries: dict[str, bytes]) -> bytes:
+    out = _Unseekable()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return bytes(out.written)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        pytest.param(lambda parts: _zip(parts), id="plain"),
+        pytest.param(lambda parts: _streamed(parts), id="sizes after the data"),
+        pytest.param(lambda parts: b"MZ" + b"\0" * 100 + _zip(parts), id="bytes in front"),
+    ],
+)
+def test_parts_laid_end_to_end_are_not_taken_for_overlaps(layout: Callable[[dict[str, bytes]], bytes]) -> None:
+    parts = {"word/document.xml": b"<a>" + b"x" * 5000 + b"</a>", "word/styles.xml": b"<b/>", "empty.xml": b""}
+    package = open_package(layout(parts))
+    assert {name: package.read(name) for name in parts} == parts
+
+
+#: shape -> (content, its text); the first group is plain runs, read straight off the runs.
+_PLAIN_RUNS = {
+    "plain": (
+        '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Twelve </w:t></w:r><w:r><w:t>pounds</w:t></w:r>',
+        "Twelve pounds",
+    ),
+    "breaks and tabs": (
+        '<w:r><w:t>a</w:t><w:br/><w:t>b</w:t><w:br w:type="page"/><w:tab/><w:cr/><w:t>c</w:t></w:r>',
+        "a\nb\t\nc",
+    ),
+    "text inside run properties": ("<w:r><w:rPr><w:b/><w:t>hidden</w:t><w:br/></w:rPr><w:t>shown</w:t></w:r>", "shown"),
+    "empty": ("", ""),
+}
+_OTHER_RUNS = {
+    "hyperlink": ("<w:hyperlink><w:r><w:t>link</w:t></w:r></w:hyperlink><w:r><w:t> text</w:t></w:r>", "link text"),
+    "paragraphs": ("<w:p><w:r><w:t>one</w:t></w:r></w:p><w:p><w:r><w:t>two</w:t></w:r></w:p>", "one\ntwo"),
+    "field": (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DATE</w:instrText></w:r><w:r><w:t>x</w:t></w:r>',
+        "x",
+    ),
 }
 
 
-@pytest.mark.parametrize("shape", sorted(_RUNS))
-def test_plain_runs_read_the_same_by_either_path(shape: str) -> None:
+def _content(runs: str) -> etree._Element:
+    return etree.fromstring(f'<w:sdtContent xmlns:w="{NS["w"]}">{runs}</w:sdtContent>')
+
+
+@pytest.mark.parametrize("shape", sorted(_PLAIN_RUNS))
+def test_plain_runs_are_read_straight_off_the_runs_and_read_the_same_by_either_path(shape: str) -> None:
     """Told there are no deletions, text_of reads plain runs directly; the text must not change."""
-    content = etree.fromstring(f'<w:sdtContent xmlns:w="{NS["w"]}">{_RUNS[shape]}</w:sdtContent>')
-    assert text_of(content, deletions=False) == text_of(content)
+    runs, text = _PLAIN_RUNS[shape]
+    content = _content(runs)
+    assert _plain_runs_text(content) == text
+    assert text_of(content, deletions=False) == text_of(content) == text
+
+
+@pytest.mark.parametrize("shape", sorted(_OTHER_RUNS))
+def test_other_content_is_read_by_the_full_path(shape: str) -> None:
+    runs, text = _OTHER_RUNS[shape]
+    content = _content(runs)
+    assert _plain_runs_text(content) is None
+    assert text_of(content, deletions=False) == text_of(content) == text
