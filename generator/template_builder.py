@@ -209,6 +209,7 @@ def _new_document(kind: str, title: str, subject: str) -> DocumentObject:
     properties.modified = _BUILT
     _header(doc, title)
     _footer(doc)
+    doc.add_heading(title, 0)  # the visible title is the document's title property, written once
     return doc
 
 
@@ -220,7 +221,6 @@ def service_specification() -> DocumentObject:
     """The standardised service specification: the Wolverhampton Appendix 1 sections, in order."""
     kind = "service-specification"
     doc = _new_document(kind, "Service specification", "Standardised service specification")
-    doc.add_heading("Service specification", 0)
     doc.add_heading(_title(kind, "/service_name"), 1)
     _para(doc, "{{ service_name }}", "Subtitle")
 
@@ -336,7 +336,6 @@ def evaluation_report() -> DocumentObject:
     """One bid's evaluation: each Kent criterion with its answer and evidence, counts, score, recommendation."""
     kind = "evaluation-report"
     doc = _new_document(kind, "Evaluation report", "Evaluation of a growth bid")
-    doc.add_heading("Evaluation report", 0)
     _para(doc, "{{ bid.proposal_title or bid.reference }}", "Subtitle")
 
     about = _table(doc, _LABEL)
@@ -405,7 +404,6 @@ def round_summary() -> DocumentObject:
     """A funding round: money available, bids ranked, funded, reserve, not funded, totals."""
     kind = "round-summary"
     doc = _new_document(kind, "Round summary", "Summary of a growth-bid funding round")
-    doc.add_heading("Round summary", 0)
     _para(doc, "{{ round.name }}", "Subtitle")
 
     doc.add_heading("Money available", 1)
