@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .criteria import criteria_set
-from .errors import CommissionError
+from .errors import CommissionError, entry_named
 from .resources import resource_dir
 from .schemas import fields
 
@@ -147,10 +147,4 @@ def checklist_names() -> list[str]:
 
 def checklist(name: str) -> Checklist:
     """``planning-questions``, ``brief-challenge``, ``compact-proofing``, ``equality-and-diversity``."""
-    try:
-        return _all()[name]
-    except KeyError:
-        known = ", ".join(_all())
-        raise CommissionError(
-            f"There is no checklist called '{name}' in data/checklists.yaml (known: {known})."
-        ) from None
+    return entry_named(_all(), name, "checklist", "data/checklists.yaml")

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import CommissionError
+from .errors import CommissionError, entry_named
 from .resources import resource_dir
 
 __all__ = ["CriteriaSet", "Criterion", "Scale", "ScalePoint", "criteria_set", "criteria_sets", "scale", "scales"]
@@ -142,10 +142,7 @@ def _all() -> dict[str, CriteriaSet]:
 
 def criteria_set(name: str) -> CriteriaSet:
     """``kent``, ``herefordshire``..."""
-    try:
-        return _all()[name]
-    except KeyError:
-        raise CommissionError(f"There is no criteria set called '{name}' in data/criteria.yaml.") from None
+    return entry_named(_all(), name, "criteria set", "data/criteria.yaml")
 
 
 def criteria_sets() -> list[str]:
@@ -160,10 +157,4 @@ def scales() -> list[str]:
 
 def scale(name: str) -> Scale:
     """``herefordshire-0-4``, ``strong-poor-1-5``..."""
-    try:
-        return _scales()[name]
-    except KeyError:
-        known = ", ".join(_scales())
-        raise CommissionError(
-            f"There is no scoring scale called '{name}' in data/criteria.yaml (known: {known})."
-        ) from None
+    return entry_named(_scales(), name, "scoring scale", "data/criteria.yaml")

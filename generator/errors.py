@@ -8,7 +8,9 @@ kind nobody knows, a template that will not render.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
 __all__ = [
     "EXIT_INVALID",
@@ -18,7 +20,10 @@ __all__ = [
     "TemplateFaultError",
     "UnknownKindError",
     "UnreadableFileError",
+    "entry_named",
 ]
+
+T = TypeVar("T")
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -40,6 +45,15 @@ class UnknownKindError(CommissionError):
         hint = get_close_matches(name, known, n=1)
         suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
         super().__init__(f"'{name}' is not a document kind we know.{suggestion} Known kinds: {', '.join(known)}.")
+
+
+def entry_named(entries: Mapping[str, T], name: str, what: str, source: str) -> T:
+    """``entries[name]``, or an error naming the data file and the names it does have."""
+    try:
+        return entries[name]
+    except KeyError:
+        known = ", ".join(entries)
+        raise CommissionError(f"There is no {what} called '{name}' in {source} (known: {known}).") from None
 
 
 class UnreadableFileError(CommissionError):

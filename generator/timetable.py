@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .errors import CommissionError
+from .errors import CommissionError, entry_named
 from .resources import resource_dir
 
 __all__ = ["DatedStep", "Step", "Timetable", "format_schedule", "schedule", "timetable"]
@@ -121,13 +121,7 @@ def _all() -> dict[str, Timetable]:
 
 def timetable(name: str = "kent") -> Timetable:
     """A timetable from ``data/timetable.yaml`` by name."""
-    try:
-        return _all()[name]
-    except KeyError:
-        known = ", ".join(_all())
-        raise CommissionError(
-            f"There is no timetable called '{name}' in data/timetable.yaml (known: {known})."
-        ) from None
+    return entry_named(_all(), name, "timetable", "data/timetable.yaml")
 
 
 def _first_of(start: dt.date, months_on: int) -> dt.date:
