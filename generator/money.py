@@ -7,8 +7,10 @@ penny. Only on the way out (JSON) does an amount become a number again.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from .display import decimal
 
 __all__ = ["PENNY", "MoneyError", "as_json_number", "parse_money", "pounds", "to_penny"]
 
@@ -21,14 +23,10 @@ class MoneyError(ValueError):
 
 def parse_money(value: Any) -> Decimal:
     """A JSON or YAML number (or a plain numeric string) as pounds and pence."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise MoneyError(f"expected an amount in pounds, such as 12500.00, not {value!r}")
     try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
+        amount = decimal(value)
+    except ValueError:
         raise MoneyError(f"expected an amount in pounds, such as 12500.00, not {value!r}") from None
-    if not amount.is_finite():
-        raise MoneyError(f"expected an amount in pounds, such as 12500.00, not {value!r}")
     if amount < 0:
         raise MoneyError(f"expected an amount of 0 or more, not {value!r}")
     if amount != amount.quantize(PENNY, rounding=ROUND_HALF_UP):
