@@ -28,9 +28,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.layout import load_layout  # noqa: E402
-from generator.loading import load_data_file  # noqa: E402
+from generator.forms.layout import load_layout  # noqa: E402
 from generator.ooxml.fill import fill_form  # noqa: E402
+from generator.records.loading import load_data_file  # noqa: E402
 from tests.pdf_clients import field_values, fill_pypdf  # noqa: E402
 
 _VARIANTS = 4
@@ -135,7 +135,7 @@ def _worker_figures(out: Path) -> tuple[int, float]:
 
 def measure(folder: Path, out: Path, jobs: int) -> dict[str, Any]:
     """One fresh batch in this process; prints its figures as JSON."""
-    from generator.batch import run_batch
+    from generator.batch.run import run_batch
 
     files = sum(1 for p in folder.rglob("*") if p.is_file())
     before = resource.getrusage(resource.RUSAGE_SELF)

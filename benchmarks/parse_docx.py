@@ -20,11 +20,11 @@ sys.path.insert(0, str(ROOT))
 
 from lxml import etree  # noqa: E402
 
-from generator.layout import layout_kinds, load_layout  # noqa: E402
-from generator.loading import load_data_file  # noqa: E402
+from generator.forms.layout import layout_kinds, load_layout  # noqa: E402
 from generator.ooxml.fill import fill_form  # noqa: E402
 from generator.ooxml.reader import read_docx  # noqa: E402
-from generator.returns import parse_bytes  # noqa: E402
+from generator.records.loading import load_data_file  # noqa: E402
+from generator.returns.parse import parse_bytes  # noqa: E402
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import yaml
 from pypdf import PdfReader
 
-from generator.layout import load_layout
-from generator.returns import parse_bytes
+from generator.forms.layout import load_layout
+from generator.returns.parse import parse_bytes
 from tests.pdf_clients import field_values, fill_pypdf
 
 ROOT = Path(__file__).resolve().parents[1]

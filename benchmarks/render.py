@@ -33,10 +33,10 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.loading import load_data_file  # noqa: E402
-from generator.render import render_record, resolve_template  # noqa: E402
-from generator.render_context import build_context  # noqa: E402
-from generator.template_engine import compile_template, environment, forget_compiled, sanitise  # noqa: E402
+from generator.documents.render import render_record, resolve_template  # noqa: E402
+from generator.documents.render_context import build_context  # noqa: E402
+from generator.documents.template_engine import compile_template, environment, forget_compiled, sanitise  # noqa: E402
+from generator.records.loading import load_data_file  # noqa: E402
 
 EXAMPLES = {
     "service-specification": "floating-support-young-people.yaml",

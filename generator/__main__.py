@@ -1,3 +1,5 @@
+"""`python -m generator`: the `commission` command."""
+
 import sys
 
 from .cli import main

@@ -17,11 +17,11 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import EXIT_INVALID, CommissionError
-from .issues import Issue
-from .loading import load_data_file
-from .schemas import kinds
-from .validation import validate_record
+from .records.errors import EXIT_INVALID, CommissionError
+from .records.issues import Issue
+from .records.loading import load_data_file
+from .records.schemas import kinds
+from .records.validation import validate_record
 
 __all__ = ["main"]
 
@@ -128,7 +128,7 @@ def demo(out: Path, today: dt.date | None) -> int:
 @today_option("The date to treat as today (date rules, date of issue).")
 def render_command(template: str, data: Path, out: Path, kind: str | None, today: dt.date | None) -> int:
     """Fill a Word TEMPLATE (a shipped name or a .docx path) from DATA (JSON or YAML)."""
-    from .render import render_file
+    from .documents.render import render_file
 
     outcome = render_file(template, data, out, kind=kind, today=today)
     if outcome.issues:
@@ -148,7 +148,7 @@ def templates() -> None:
 @click.option("--kind", type=_KindChoice(), help="The document kind, for a template that does not say.")
 def templates_check(template: tuple[str, ...], kind: str | None) -> int:
     """Check templates (default: every shipped one) for names not in the schema and split tags."""
-    from .template_check import check_shipped, check_template
+    from .documents.template_check import check_shipped, check_template
 
     reports = [check_template(name, kind) for name in template] if template else check_shipped()
     for report in reports:
@@ -164,8 +164,8 @@ def templates_check(template: tuple[str, ...], kind: str | None) -> int:
 @templates.command("build")
 @folder_option("Folder to write the templates into.", Path("templates"))
 def templates_build(out: Path) -> int:
-    """Build the shipped Word templates from generator/template_builder.py."""
-    from .template_builder import build_all
+    """Build the shipped Word templates from generator/documents/template_builder.py."""
+    from .documents.template_builder import build_all
 
     for path in build_all(out):
         click.echo(f"  wrote {path}")
@@ -181,7 +181,7 @@ def forms() -> None:
 @folder_option("Folder to write the blank forms to.", Path("forms"))
 def forms_build(out: Path) -> int:
     """Write a blank Word form and a fillable PDF for every document kind."""
-    from .forms import build_forms
+    from .forms.build import build_forms
 
     for path in build_forms(out):
         click.echo(f"wrote {path}")
@@ -194,7 +194,7 @@ def forms_build(out: Path) -> int:
 @today_option()
 def evaluate(round_file: Path, out: Path | None, today: dt.date | None) -> int:
     """Rank a round's bids, fund them within the money available and name the reserve."""
-    from .rounds import format_round, run_round
+    from .rounds.run import format_round, run_round
 
     run = run_round(round_file, out or Path("build") / round_file.stem, today)
     click.echo(format_round(run))
@@ -206,8 +206,8 @@ def evaluate(round_file: Path, out: Path | None, today: dt.date | None) -> int:
 @click.option("--json", "as_json", is_flag=True, help="Print the dates as JSON.")
 def timetable(start: dt.date, as_json: bool) -> int:
     """Print the dates of each step of a growth-bid round (the Kent timetable)."""
-    from .timetable import format_schedule, schedule
-    from .timetable import timetable as kent_timetable
+    from .rounds.timetable import format_schedule, schedule
+    from .rounds.timetable import timetable as kent_timetable
 
     table = kent_timetable()
     dated = schedule(table, start)
@@ -224,7 +224,7 @@ def timetable(start: dt.date, as_json: bool) -> int:
 @today_option()
 def parse(return_file: Path, out: Path | None, today: dt.date | None) -> int:
     """Read a returned form; print its envelope (exit 0 valid, 1 invalid, 3 unreadable)."""
-    from .returns import parse_return
+    from .returns.parse import parse_return
 
     envelope = parse_return(return_file, today=today)
     text = json.dumps(envelope.to_dict(), indent=2, ensure_ascii=False)
@@ -250,7 +250,8 @@ def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory
     """Read every return in a folder into a register, spreadsheets and an error report."""
     import os
 
-    from .batch import Limits, run_batch
+    from .batch.run import run_batch
+    from .batch.worker import Limits
 
     result = run_batch(
         returns_dir,
@@ -275,7 +276,7 @@ def site() -> None:
 @folder_option("Folder for the built site (site/ is its source, never the output).", Path("build/site"))
 def site_build(out: Path) -> int:
     """Generate the pages from data, then run mkdocs build --strict."""
-    from .site import build_site
+    from .site.build import build_site
 
     result = build_site(out)
     click.echo(f"Built {len(result.pages)} pages and {len(result.downloads)} downloads into {result.out}")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-from .loading import load_data_file
-from .resources import resource_dir
-from .schemas import kinds
-from .validation import validate_record
+from .records.loading import load_data_file
+from .records.resources import resource_dir
+from .records.schemas import kinds
+from .records.validation import validate_record
 
 __all__ = ["run_demo"]
 
@@ -37,7 +37,7 @@ def _validate_examples(out: Path, today: dt.date) -> None:
 
 def _decide_example_round(out: Path, today: dt.date) -> None:
     """The example Kent round: ranked, funded within the money, reserve named, documents written."""
-    from .rounds import format_round, run_round
+    from .rounds.run import format_round, run_round
 
     run = run_round(resource_dir("examples") / "rounds" / "kent-2027.yaml", out / "round", today)
     for line in format_round(run).splitlines():
@@ -46,7 +46,7 @@ def _decide_example_round(out: Path, today: dt.date) -> None:
 
 def _render_examples(out: Path, today: dt.date) -> None:
     """Each shipped template filled from the examples of its kind."""
-    from .render import kind_of_template, render_file, shipped_templates
+    from .documents.render import kind_of_template, render_file, shipped_templates
 
     examples = resource_dir("examples")
     for name in shipped_templates():
@@ -61,8 +61,8 @@ def _render_examples(out: Path, today: dt.date) -> None:
 
 
 def _forms_and_returns(out: Path, today: dt.date) -> None:
-    from .forms import build_forms
-    from .returns import parse_return
+    from .forms.build import build_forms
+    from .returns.parse import parse_return
 
     for path in build_forms(out / "forms"):
         click.echo(f"  built    {path}")
@@ -79,7 +79,7 @@ def _forms_and_returns(out: Path, today: dt.date) -> None:
 def _batch_returns(out: Path, today: dt.date) -> None:
     import os
 
-    from .batch import run_batch
+    from .batch.run import run_batch
 
     returns = resource_dir("examples") / "returns"
     if not returns.is_dir():
@@ -92,7 +92,7 @@ def _batch_returns(out: Path, today: dt.date) -> None:
 
 
 def _build_site(out: Path, today: dt.date) -> None:
-    from .site import build_site
+    from .site.build import build_site
 
     result = build_site(out / "site")
     click.echo(f"  built {len(result.pages)} pages and {len(result.downloads)} downloads")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from generator.layout import FormLayout
+from generator.forms.layout import FormLayout
 from generator.pdf.fill import fill_pdf
 from generator.pdf.fonts import DEJAVU_SANS
 from generator.pdf.names import field_name, option_field_name

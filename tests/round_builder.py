@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from generator.criteria import criteria_set
-from generator.loading import load_data_file
-from generator.moderation import Assessment
+from generator.records.criteria import criteria_set
+from generator.records.loading import load_data_file
+from generator.rounds.moderation import Assessment
 from tests.conftest import EXAMPLES
 
 BID_EXAMPLE = EXAMPLES / "growth-bid" / "dartford-young-people-leaving-care.yaml"
@@ -68,7 +68,7 @@ def report_record(reference: str, row: dict[str, Any], number: int, scale_top: i
 
 def build_round(fixture: dict[str, Any], folder: Path) -> Path:
     """Write the fixture's bids, reports and round file under ``folder``; return the round file."""
-    from generator.scale_check import report_scale
+    from generator.rounds.scale_check import report_scale
 
     scale_top = int(report_scale(fixture["round"].get("scale")).top)
     (folder / "bids").mkdir(parents=True)

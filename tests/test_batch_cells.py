@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from generator.batch import run_batch
 from generator.batch.cells import CELL_LIMIT, cell_value
-from generator.layout import load_layout
+from generator.batch.run import run_batch
+from generator.forms.layout import load_layout
 from tests.batch_helpers import scripted_parse, valid_bid, write_script
 
 DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", '=HYPERLINK("http://x.invalid","click")']

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from generator.batch import run_batch
-from generator.layout import load_layout
-from generator.loading import load_data_file
+from generator.batch.run import run_batch
+from generator.forms.layout import load_layout
 from generator.ooxml.fill import fill_form
+from generator.records.loading import load_data_file
 from tests.conftest import EXAMPLES, ROOT
 from tests.pdf_clients import field_values, fill_pypdf
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.batch.register import MIGRATIONS, Register
-from generator.errors import CommissionError
+from generator.records.errors import CommissionError
 from tests.batch_helpers import valid_bid
 
 

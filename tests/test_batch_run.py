@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from generator.batch import run_batch
+from generator.batch.run import run_batch
 from generator.cli import main
 from tests.batch_helpers import invalid_bid, scripted_parse, valid_bid, write_script
 
@@ -140,7 +140,7 @@ def test_a_batch_killed_part_way_then_rerun_matches_an_uninterrupted_run(tmp_pat
     run_batch(inbox, tmp_path / "clean", jobs=1, parse=scripted_parse)
     killed = tmp_path / "killed"
     code = (
-        "from pathlib import Path; from generator.batch import run_batch; from tests.batch_helpers import scripted_parse; "
+        "from pathlib import Path; from generator.batch.run import run_batch; from tests.batch_helpers import scripted_parse; "
         f"run_batch(Path({str(inbox)!r}), Path({str(killed)!r}), jobs=1, parse=scripted_parse)"
     )
     process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.DEVNULL)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.batch import Limits
-from generator.batch.worker import TOOLKIT_ERROR, parse_in_workers
+from generator.batch.worker import TOOLKIT_ERROR, Limits, parse_in_workers
 from tests.batch_helpers import scripted_parse, valid_bid, write_script
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.bounded_read import FileTooLargeError, read_bounded
-from generator.errors import UnreadableFileError
-from generator.returns import parse_return
+from generator.records.bounded_read import FileTooLargeError, read_bounded
+from generator.records.errors import UnreadableFileError
+from generator.returns.parse import parse_return
 
 
 def test_an_ordinary_file_within_the_limit_is_read_whole(tmp_path: Path) -> None:

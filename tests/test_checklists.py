@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from generator import schemas
-from generator.checklists import _checklist, checklist, checklist_names
-from generator.criteria import criteria_set
-from generator.errors import CommissionError
-from generator.procurement import procurement_routes, procurement_steps
-from generator.risk import risk_log
+from generator.records import schemas
+from generator.records.criteria import criteria_set
+from generator.records.errors import CommissionError
+from generator.site.checklists import _checklist, checklist, checklist_names
+from generator.site.procurement import procurement_routes, procurement_steps
+from generator.site.risk import risk_log
 
 
 def test_the_four_checklists_are_there_in_order():

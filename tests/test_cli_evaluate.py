@@ -22,7 +22,7 @@ import json
 import docx
 
 from generator.cli import main
-from generator.validation import validate_record
+from generator.records.validation import validate_record
 from tests.conftest import EXAMPLES
 
 ROUND = EXAMPLES / "rounds" / "kent-2027.yaml"

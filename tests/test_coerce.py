@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import coerce
+from generator.records import coerce
 
 DISTRICTS = ["Ashford", "Dartford", "Gravesham", "Tunbridge Wells"]
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from generator import schemas
-from generator.criteria import criteria_set, criteria_sets, scale, scales
-from generator.errors import CommissionError
+from generator.records import schemas
+from generator.records.criteria import criteria_set, criteria_sets, scale, scales
+from generator.records.errors import CommissionError
 
 
 def test_herefordshire_weights_sum_to_exactly_100():

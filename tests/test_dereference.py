@@ -11,9 +11,9 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from generator import schemas
-from generator.dereference import dereferenced
-from generator.loading import load_data_file
+from generator.records import schemas
+from generator.records.dereference import dereferenced
+from generator.records.loading import load_data_file
 from tests.conftest import EXAMPLES
 
 #: Values of the wrong kind, too long, too small, empty: what a bad record holds.

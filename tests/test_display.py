@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.display import long_date, money, months, number, paragraphs, percent, yes_no
+from generator.documents.display import long_date, money, months, number, paragraphs, percent, yes_no
 
 
 @pytest.mark.parametrize(

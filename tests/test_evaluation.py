@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from generator.criteria import criteria_set
-from generator.evaluation import Bid, Decision, decide, round_money
-from generator.moderation import combine
+from generator.records.criteria import criteria_set
+from generator.rounds.evaluation import Bid, Decision, decide, round_money
+from generator.rounds.moderation import combine
 from tests.round_builder import assessment
 
 KENT = criteria_set("kent")

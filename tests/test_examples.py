@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator.loading import load_data_file
-from generator.validation import validate_record
+from generator.records.loading import load_data_file
+from generator.records.validation import validate_record
 from tests.conftest import EXAMPLES, TODAY
 
 KINDS = ["growth-bid", "service-specification", "evaluation-report", "round-summary"]

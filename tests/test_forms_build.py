@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.forms import build_forms
-from generator.layout import layout_kinds, load_layout
+from generator.forms.build import build_forms
+from generator.forms.layout import layout_kinds, load_layout
 from generator.ooxml.reader import form_signature
-from generator.returns import parse_return
+from generator.returns.parse import parse_return
 
 from .conftest import ROOT
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.layout import WIDGETS, layout_kinds, load_layout
-from generator.returns import record_from_answers
-from generator.schemas import fields
+from generator.forms.layout import WIDGETS, layout_kinds, load_layout
+from generator.records.schemas import fields
+from generator.returns.parse import record_from_answers
 
 KINDS = ["evaluation-report", "growth-bid", "service-specification"]
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from generator.criteria import criteria_set
-from generator.moderation import Thresholds, combine
+from generator.records.criteria import criteria_set
+from generator.rounds.moderation import Thresholds, combine
 from tests.round_builder import assessment
 
 KENT = criteria_set("kent")

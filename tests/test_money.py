@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.money import MoneyError, as_json_number, parse_money, pounds, to_penny
+from generator.records.money import MoneyError, as_json_number, parse_money, pounds, to_penny
 
 
 @pytest.mark.parametrize(

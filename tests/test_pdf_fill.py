@@ -10,12 +10,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from generator.errors import CommissionError
 from generator.pdf.appearance import TextBox, text_appearance
 from generator.pdf.bidi import visual_order
 from generator.pdf.fill import fill_pdf
 from generator.pdf.fonts import DEJAVU_SANS, UNICODE_FONT_RESOURCE, font_facts
 from generator.pdf.reader import read_pdf
+from generator.records.errors import CommissionError
 from tests.conftest import ROOT
 from tests.pdf_clients import fill_pypdfform
 from tests.pdf_seen import seen

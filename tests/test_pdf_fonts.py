@@ -7,7 +7,7 @@ import re
 import pikepdf
 import pytest
 
-from generator.layout import layout_kinds
+from generator.forms.layout import layout_kinds
 from generator.pdf.cmap import to_unicode_cmap
 from generator.pdf.encoding import EXTRA_LETTERS, MISSING, differences, field_encoding, win_ansi
 from generator.pdf.fonts import DEJAVU_SANS, FONT_RESOURCE, UNICODE_FONT_RESOURCE, font_facts

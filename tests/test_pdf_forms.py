@@ -11,10 +11,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from generator.layout import load_layout
+from generator.forms.layout import load_layout
 from generator.pdf.builder import build_pdf_form
 from generator.pdf.names import IDENTITY_FIELD, field_name, option_field_name, split_field_name
-from generator.returns import parse_return
+from generator.returns.parse import parse_return
 from tests.conftest import EXAMPLES, ROOT
 from tests.pdf_clients import field_values, fill_own, fill_pdftk, fill_pypdf, fill_pypdfform, fill_qpdf
 

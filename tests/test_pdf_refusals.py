@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from generator.errors import EXIT_UNREADABLE
 from generator.pdf.reader import NO_FIELDS
-from generator.returns import parse_return
+from generator.records.errors import EXIT_UNREADABLE
+from generator.returns.parse import parse_return
 from tests.conftest import FIXTURES
 
 PDFS = FIXTURES / "returns" / "pdf"

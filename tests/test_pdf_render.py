@@ -10,7 +10,7 @@ import yaml
 from PIL import Image
 from pypdf import PdfReader
 
-from generator.layout import load_layout
+from generator.forms.layout import load_layout
 from tests.conftest import EXAMPLES, ROOT
 from tests.pdf_clients import field_values, fill_own, fill_pdftk, fill_pypdf, fill_pypdfform, fill_qpdf
 

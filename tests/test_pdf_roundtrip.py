@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.layout import layout_kinds, load_layout
-from generator.returns import parse_bytes
+from generator.forms.layout import layout_kinds, load_layout
+from generator.returns.parse import parse_bytes
 from tests.conftest import ROOT, TODAY
 from tests.ooxml.strategies import free_text, records
 from tests.pdf_clients import field_values, fill_own, fill_pypdf

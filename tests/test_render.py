@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from generator.cli import main
-from generator.display import paragraphs
-from generator.errors import TemplateFaultError, UnreadableFileError
-from generator.loading import load_data_file
-from generator.render import render_record, resolve_template
-from generator.render_context import build_context
-from generator.template_engine import compile_template, environment, sanitise
-from generator.validation import validate_record
+from generator.documents.display import paragraphs
+from generator.documents.render import render_record, resolve_template
+from generator.documents.render_context import build_context
+from generator.documents.template_engine import compile_template, environment, sanitise
+from generator.records.errors import TemplateFaultError, UnreadableFileError
+from generator.records.loading import load_data_file
+from generator.records.validation import validate_record
 from tests.conftest import EXAMPLES, TODAY
 from tests.template_factory import make_template
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from generator.criteria import criteria_set
-from generator.loading import load_data_file
-from generator.render_context import ALIASES, DERIVED, build_context
-from generator.schemas import fields
+from generator.documents.render_context import ALIASES, DERIVED, build_context
+from generator.records.criteria import criteria_set
+from generator.records.loading import load_data_file
+from generator.records.schemas import fields
 from tests.conftest import EXAMPLES, TODAY
 
 EXAMPLE = {

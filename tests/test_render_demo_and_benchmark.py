@@ -9,7 +9,7 @@ import sys
 import docx
 
 from generator.demo import STAGES
-from generator.render import shipped_templates
+from generator.documents.render import shipped_templates
 from tests.conftest import EXAMPLES, ROOT, TODAY
 
 

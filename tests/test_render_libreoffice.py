@@ -9,9 +9,9 @@ import zipfile
 
 import pytest
 
-from generator.loading import load_data_file
-from generator.render import render_file, render_record, shipped_templates
-from generator.template_check import check_template
+from generator.documents.render import render_file, render_record, shipped_templates
+from generator.documents.template_check import check_template
+from generator.records.loading import load_data_file
 from tests.conftest import EXAMPLES, TODAY
 from tests.test_render import EXAMPLE, HOSTILE, _texts
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.loading import load_data_file
 from generator.ooxml.safety import PackageError, open_package
-from generator.returns import parse_return
+from generator.records.loading import load_data_file
+from generator.returns.parse import parse_return
 
 from .conftest import EXAMPLES, FIXTURES, TODAY
 

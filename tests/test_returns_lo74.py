@@ -42,9 +42,9 @@ from typing import Any
 
 import pytest
 
-from generator.layout import load_layout
+from generator.forms.layout import load_layout
 from generator.ooxml.reader import form_signature
-from generator.returns import parse_bytes, parse_return
+from generator.returns.parse import parse_bytes, parse_return
 
 from .conftest import FIXTURES, TODAY
 from .fixtures import make_lo74_returns as lo74

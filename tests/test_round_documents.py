@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.round_documents import report_file_names
-from generator.round_file import LoadedReport
+from generator.rounds.round_file import LoadedReport
+from generator.rounds.word_documents import report_file_names
 from tests.round_builder import assessment
 
 

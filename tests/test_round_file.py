@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.round_file import RoundFileError, read_round
+from generator.rounds.round_file import RoundFileError, read_round
 from tests.conftest import EXAMPLES
 
 BID = EXAMPLES / "growth-bid" / "dartford-young-people-leaving-care.yaml"

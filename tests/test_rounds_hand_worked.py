@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.validation import validate_record
+from generator.records.validation import validate_record
 from tests.conftest import FIXTURES
 from tests.round_builder import build_round
 

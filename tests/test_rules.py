@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from generator.loading import load_data_file
-from generator.rules import rules_for
-from generator.validation import validate_record
+from generator.records.loading import load_data_file
+from generator.records.rules import rules_for
+from generator.records.validation import validate_record
 from tests.conftest import EXAMPLES, TODAY
 
 BID = load_data_file(EXAMPLES / "growth-bid" / "dartford-young-people-leaving-care.yaml")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
-from generator.loading import load_data_file
-from generator.scale_check import report_scale, scale_issues
-from generator.scoring import weighted_score
+from generator.records.loading import load_data_file
+from generator.records.scoring import weighted_score
+from generator.rounds.scale_check import report_scale, scale_issues
 from tests.conftest import EXAMPLES
 
 DARTFORD = load_data_file(EXAMPLES / "evaluation-report" / "dartford-young-people-leaving-care.yaml")

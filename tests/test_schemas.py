@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
-from generator import schemas
+from generator.records import schemas
 from tests.conftest import ROOT
 
 SCHEMA_FILES = sorted((ROOT / "schemas").glob("**/*.schema.json"))

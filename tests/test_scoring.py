@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from generator.criteria import criteria_set
-from generator.errors import CommissionError
-from generator.loading import load_data_file
-from generator.scoring import weighted_rows, weighted_score
+from generator.records.criteria import criteria_set
+from generator.records.errors import CommissionError
+from generator.records.loading import load_data_file
+from generator.records.scoring import weighted_rows, weighted_score
 from tests.conftest import EXAMPLES
 
 REPORT = load_data_file(EXAMPLES / "evaluation-report" / "dartford-young-people-leaving-care.yaml")

@@ -7,8 +7,8 @@ import zipfile
 import docx
 import pytest
 
-from generator.schemas import schema_info
-from generator.template_builder import BUILDERS, TEMPLATE_VERSION, build_all
+from generator.documents.template_builder import BUILDERS, TEMPLATE_VERSION, build_all
+from generator.records.schemas import schema_info
 from tests.conftest import ROOT
 
 TEMPLATES = ROOT / "templates"

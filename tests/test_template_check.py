@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from generator.cli import main
-from generator.errors import CommissionError
-from generator.template_check import check_shipped, check_template
+from generator.documents.template_check import check_shipped, check_template
+from generator.records.errors import CommissionError
 from tests.template_factory import make_template
 
 

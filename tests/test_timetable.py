@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from generator.cli import main
-from generator.timetable import Step, Timetable, schedule, timetable
+from generator.rounds.timetable import Step, Timetable, schedule, timetable
 
 D = dt.date
 

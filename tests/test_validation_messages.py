@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from generator.loading import load_data_file
-from generator.validation import validate_record
+from generator.records.loading import load_data_file
+from generator.records.validation import validate_record
 from tests.conftest import EXAMPLES, TODAY
 
 BID = load_data_file(EXAMPLES / "growth-bid" / "dartford-young-people-leaving-care.yaml")

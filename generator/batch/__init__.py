@@ -1,6 +1,8 @@
-"""Many returns at once: parallel, resumable, into a register and exports that lose nothing."""
+"""Many returns at once: parallel, resumable, into a register and exports that lose nothing.
 
-from .run import BatchResult, run_batch
-from .worker import Limits
-
-__all__ = ["BatchResult", "Limits", "run_batch"]
+``run.py`` drives a batch (``run_batch``); ``worker.py`` parses each file in a
+worker process under time and memory limits; ``register.py`` is the SQLite
+register; ``exports.py`` writes the CSV, workbook, JSON lines and error report
+from it. Uses ``returns`` and the form model; must not know rounds, documents or
+the site.
+"""

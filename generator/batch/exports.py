@@ -17,7 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from ..layout import Question, layout_kinds, load_layout
+from ..forms.layout import Question, layout_kinds, load_layout
 from .atomic import atomic_path
 from .cells import cell_value
 from .register import Register, Row

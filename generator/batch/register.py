@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import CommissionError
+from ..records.errors import CommissionError
 
 __all__ = ["MIGRATIONS", "Register", "Row"]
 

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from ..errors import CommissionError
-from ..returns import parse_return
+from ..records.errors import CommissionError
+from ..returns.parse import parse_return
 
 __all__ = ["TOOLKIT_ERROR", "Limits", "Parser", "failure", "parse_file", "parse_in_workers"]
 
 _START_SECONDS = 120
 #: Imported once in the fork server, so each new worker starts with them loaded (missing ones are ignored).
-_PRELOAD = ("generator.returns", "generator.ooxml.reader", "generator.pdf.reader")
+_PRELOAD = ("generator.returns.parse", "generator.ooxml.reader", "generator.pdf.reader")
 Parser = Callable[[str, dt.date | None], dict[str, Any]]
 
 

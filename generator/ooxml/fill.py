@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..layout import FormLayout, Question
+from ..forms.layout import FormLayout, Question
 from .controls import CHECKED, UNCHECKED, _run
 from .namespaces import qn
 from .safety import parse_xml

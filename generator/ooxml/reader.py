@@ -18,10 +18,10 @@ from typing import Any
 
 from lxml import etree
 
-from ..issues import Issue
-from ..layout import Question, layout_kinds, load_layout
-from ..returns import Extraction, UnreadableReturn
-from ..schemas import versions
+from ..forms.layout import Question, layout_kinds, load_layout
+from ..records.issues import Issue
+from ..records.schemas import versions
+from ..returns.extraction import Extraction, UnreadableReturn
 from .controls import CHECKED, UNCHECKED, Control, read_control, text_of
 from .namespaces import NS, STRICT_W, qn
 from .safety import Package, PackageError, open_package

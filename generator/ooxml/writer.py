@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml as docx_parse_xml
 from docx.shared import Mm, Pt, RGBColor
 
-from ..layout import FormLayout, Question
+from ..forms.layout import FormLayout, Question
 from .controls import make_control
 from .namespaces import NS
 

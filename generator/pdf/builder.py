@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from ..layout import FormLayout, Question
+from ..forms.layout import FormLayout, Question
 from .acroform import FieldSpec, add_fields
 from .fonts import DEJAVU_SANS
 from .metadata import KIND_KEY, VERSION_KEY, identity_text

@@ -19,7 +19,7 @@ from typing import Any
 
 import pikepdf
 
-from ..errors import CommissionError
+from ..records.errors import CommissionError
 from .appearance import TextBox, text_appearance
 from .fonts import UNICODE_FONT_RESOURCE, FontFacts, font_facts
 from .names import MAX_FIELD_DEPTH

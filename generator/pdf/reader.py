@@ -3,7 +3,7 @@
 Only the document information, the AcroForm field tree and the few places
 that can hold actions or attachments are read: never page content. Values
 are returned raw, keyed by JSON Pointer (see :mod:`.names`); coercion and
-validation happen in :mod:`generator.returns`, the same as for Word forms.
+validation happen in :mod:`generator.returns.parse`, the same as for Word forms.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
-from ..issues import Issue
-from ..layout import layout_kinds, load_layout
-from ..returns import Extraction, UnreadableReturn
+from ..forms.layout import layout_kinds, load_layout
+from ..records.issues import Issue
+from ..returns.extraction import Extraction, UnreadableReturn
 from .guard import ReadTimeout, bounded
 from .metadata import KIND_KEY, VERSION_KEY, parse_identity
 from .names import IDENTITY_FIELD, MAX_FIELD_DEPTH, split_field_name

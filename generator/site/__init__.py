@@ -1,12 +1,8 @@
 """The guidance site: pages generated from the schemas, layouts, criteria and checklists.
 
-``generate_pages`` writes the generated parts of ``site/`` (checklists, form
-guides, downloads and the tables the guidance notes include); ``build_site``
-does that and then runs ``mkdocs build --strict``.
+``build.generate_pages`` writes the generated parts of ``site/`` (checklists,
+form guides, downloads and the tables the guidance notes include);
+``build.build_site`` does that and then runs ``mkdocs build --strict``. The
+checklists, procurement and risk tables it shows are read from ``data/`` here.
+The top room: nothing but the command line imports it.
 """
-
-from __future__ import annotations
-
-from .build import DEFAULT_OUT, BuildResult, build_site, find_source, generate_pages
-
-__all__ = ["DEFAULT_OUT", "BuildResult", "build_site", "find_source", "generate_pages"]

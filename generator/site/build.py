@@ -14,11 +14,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..checklists import Checklist, checklist, checklist_names
-from ..errors import CommissionError
-from ..layout import layout_kinds, load_layout
-from ..resources import project_root
-from ..rules import rules_for
+from .checklists import Checklist, checklist, checklist_names
+from ..records.errors import CommissionError
+from ..forms.layout import layout_kinds, load_layout
+from ..records.resources import project_root
+from ..records.rules import rules_for
 from .checklist_pages import checklist_page, checklists_index
 from .downloads import Download, copy_downloads, downloads_page
 from .form_guides import form_guide, forms_index

@@ -8,7 +8,7 @@ still tick and print.
 
 from __future__ import annotations
 
-from ..checklists import Checklist, ChecklistItem
+from .checklists import Checklist, ChecklistItem
 from .markdown import GENERATED_NOTE, attr, esc
 
 __all__ = ["checklist_page", "checklists_index"]

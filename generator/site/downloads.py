@@ -10,8 +10,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..resources import resource_dir
-from ..schemas import kinds, schema_info
+from ..records.resources import resource_dir
+from ..records.schemas import kinds, schema_info
 from .markdown import GENERATED_NOTE, cell, esc, table
 
 __all__ = ["FORMATS", "Download", "copy_downloads", "downloads_page", "link"]

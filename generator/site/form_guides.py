@@ -1,6 +1,6 @@
 """Form guides: every question of a form, in form order, with what it accepts.
 
-Built from the form model (``generator.layout``: the layout merged with the
+Built from the form model (``generator.forms.layout``: the layout merged with the
 schema) and the business rules, so a guide cannot disagree with the form or
 with the checks made on a return.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..layout import FormLayout, Question
-from ..rules import BusinessRule
-from ..schemas import field_for_pointer
+from ..forms.layout import FormLayout, Question
+from ..records.rules import BusinessRule
+from ..records.schemas import field_for_pointer
 from .downloads import Download, link
 from .markdown import GENERATED_NOTE, cell, esc, table
 

@@ -11,11 +11,11 @@ import calendar
 from collections.abc import Callable
 from decimal import Decimal
 
-from ..criteria import criteria_set
-from ..procurement import procurement_routes, procurement_steps
-from ..risk import risk_log
-from ..schemas import field_for_pointer
-from ..timetable import timetable
+from ..records.criteria import criteria_set
+from .procurement import procurement_routes, procurement_steps
+from .risk import risk_log
+from ..records.schemas import field_for_pointer
+from ..rounds.timetable import timetable
 from .markdown import cell, esc, table
 
 __all__ = ["INCLUDES"]

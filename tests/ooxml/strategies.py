@@ -8,8 +8,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from generator.coerce import to_text
-from generator.layout import FormLayout, Question
+from generator.forms.layout import FormLayout, Question
+from generator.records.coerce import to_text
 
 _CHARS = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\u00a0\u2028\u2029\ufeff")
 

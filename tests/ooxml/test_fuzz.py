@@ -9,7 +9,7 @@ import zipfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.returns import Envelope, parse_bytes
+from generator.returns.parse import Envelope, parse_bytes
 
 from ..conftest import EXAMPLES, ROOT
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from generator.layout import load_layout
-from generator.loading import load_data_file
+from generator.forms.layout import load_layout
 from generator.ooxml.fill import fill_form
-from generator.returns import parse_return
+from generator.records.loading import load_data_file
+from generator.returns.parse import parse_return
 
 from ..conftest import EXAMPLES, ROOT, TODAY
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from generator.layout import FormLayout, load_layout
-from generator.loading import load_data_file
+from generator.forms.layout import FormLayout, load_layout
 from generator.ooxml.fill import display_text
-from generator.returns import parse_return
+from generator.records.loading import load_data_file
+from generator.returns.parse import parse_return
 
 from ..conftest import EXAMPLES, ROOT, TODAY
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.layout import layout_kinds, load_layout
+from generator.forms.layout import layout_kinds, load_layout
 from generator.ooxml.fill import fill_form
-from generator.returns import parse_bytes
+from generator.returns.parse import parse_bytes
 
 from ..conftest import ROOT
 from .strategies import records

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from generator.site import BuildResult, build_site
+from generator.site.build import BuildResult, build_site
 from generator.site.build import GENERATED
 from tests.conftest import ROOT
 

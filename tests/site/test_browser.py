@@ -12,10 +12,10 @@ import pypdf
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from generator.checklists import checklist
-from generator.layout import layout_kinds
-from generator.schemas import kinds
-from generator.site import BuildResult
+from generator.site.checklists import checklist
+from generator.forms.layout import layout_kinds
+from generator.records.schemas import kinds
+from generator.site.build import BuildResult
 from tests.conftest import ROOT
 
 PHONE = {"width": 375, "height": 740}

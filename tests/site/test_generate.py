@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.checklists import checklist, checklist_names
+from generator.site.checklists import checklist, checklist_names
 from generator.cli import main
-from generator.errors import CommissionError
-from generator.layout import layout_kinds, load_layout
-from generator.rules import rules_for
-from generator.schemas import kinds
-from generator.site import BuildResult, build_site
+from generator.records.errors import CommissionError
+from generator.forms.layout import layout_kinds, load_layout
+from generator.records.rules import rules_for
+from generator.records.schemas import kinds
+from generator.site.build import BuildResult, build_site
 from generator.site.build import SiteBuildError
 from generator.site.form_guides import accepts
 from generator.site.markdown import esc

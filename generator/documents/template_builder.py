@@ -29,7 +29,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from .schemas import field_for_pointer, schema_info
+from ..records.schemas import field_for_pointer, schema_info
 
 __all__ = ["BUILDERS", "TEMPLATE_VERSION", "build_all", "build_template"]
 

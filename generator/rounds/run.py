@@ -1,7 +1,7 @@
 """Run a round from its file: read and check, combine the evaluations, decide, write the results.
 
 This is what ``commission evaluate`` does; each step lives in its own module
-(``round_file``, ``moderation``, ``evaluation``, ``round_summary``) and this
+(``round_file``, ``moderation``, ``evaluation``, ``summary``, ``word_documents``) and this
 one only puts them in order and says what happened.
 """
 
@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .criteria import criteria_set
+from ..records.criteria import criteria_set
+from ..records.money import pounds
 from .evaluation import Decision, RoundResult, decide
 from .moderation import Combined, combine
-from .money import pounds
-from .round_documents import render_round_documents
 from .round_file import RANKING_SET, RoundSpec, read_round
-from .round_summary import round_summary, round_workings, write_json
+from .summary import round_summary, round_workings, write_json
+from .word_documents import render_round_documents
 
 __all__ = ["RoundRun", "combined_views", "decide_round", "format_round", "run_round"]
 
@@ -30,7 +30,7 @@ class RoundRun:
 
 
 def combined_views(spec: RoundSpec) -> dict[str, Combined]:
-    """Each evaluated bid's reports combined into one view (rule in ``generator.moderation``)."""
+    """Each evaluated bid's reports combined into one view (rule in ``generator.rounds.moderation``)."""
     criteria = criteria_set(RANKING_SET)
     return {
         reference: combine([report.assessment for report in reports], criteria, spec.thresholds)
@@ -39,7 +39,7 @@ def combined_views(spec: RoundSpec) -> dict[str, Combined]:
 
 
 def decide_round(spec: RoundSpec) -> RoundResult:
-    """The round's decision (rules in ``generator.evaluation``)."""
+    """The round's decision (rules in ``generator.rounds.evaluation``)."""
     return decide(spec.money, spec.bids, combined_views(spec), criteria_set(RANKING_SET))
 
 

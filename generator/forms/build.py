@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..ooxml.writer import write_form
+from ..pdf.builder import build_pdf_form
 from .layout import FormLayout, layout_kinds, load_layout
-from .ooxml.writer import write_form
-from .pdf.builder import build_pdf_form
 
 __all__ = ["BUILDERS", "build_forms"]
 

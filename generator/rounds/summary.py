@@ -14,9 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..records.money import as_json_number
 from .evaluation import Decision, Outcome, RoundResult
 from .moderation import Assessment
-from .money import as_json_number
 from .round_file import RoundSpec
 
 __all__ = ["round_summary", "round_workings", "write_json"]

@@ -1,6 +1,6 @@
 """The round's Word documents: ``round-summary.docx`` and each bid's evaluation report.
 
-Both are filled from the shipped templates by ``generator.render`` (which
+Both are filled from the shipped templates by ``generator.documents.render`` (which
 validates each record against its schema before rendering). A bid with one
 report gets ``evaluation-reports/<reference>.docx``; a bid with several gets
 one document per evaluator, numbered in the order the round file lists them,
@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import CommissionError
-from .render import render_record
+from ..documents.render import render_record
+from ..records.errors import CommissionError
 from .round_file import LoadedReport
 
 __all__ = ["render_round_documents", "report_file_names"]

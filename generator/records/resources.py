@@ -12,7 +12,7 @@ from pathlib import Path
 
 __all__ = ["project_root", "resource_dir"]
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # generator/, above records/
 
 
 @cache

@@ -3,7 +3,7 @@
 A template is a shipped name (``service-specification``) or a path to any
 docxtpl template. The data is validated against the template's schema first,
 with the same issues ``commission validate`` reports, and nothing is written
-unless it is valid. The filling in is :mod:`generator.template_engine`'s job.
+unless it is valid. The filling in is :mod:`generator.documents.template_engine`'s job.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import CommissionError, UnreadableFileError
-from .issues import Issue
-from .loading import load_data_file
+from ..records.errors import CommissionError, UnreadableFileError
+from ..records.issues import Issue
+from ..records.loading import load_data_file
+from ..records.resources import resource_dir
+from ..records.schemas import kinds, schema_info
+from ..records.validation import validate_record
 from .render_context import build_context
-from .resources import resource_dir
-from .schemas import kinds, schema_info
 from .template_engine import compile_template, sanitise
-from .validation import validate_record
 
 __all__ = [
     "RenderOutcome",

@@ -1,6 +1,6 @@
 """The scale a round's weighted scores are given on, and the check that each report used it.
 
-A weighted score is worked out in one place, ``generator.scoring``
+A weighted score is worked out in one place, ``generator.records.scoring``
 (``score / top of the scale x weight``, unscored criteria adding nothing), from
 the report's own ``scale_max``. A round names its scale (``herefordshire-0-4``,
 ``strong-poor-1-5``...), so before a report's score is used this module checks
@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .criteria import Scale, criteria_set, scale
-from .issues import Issue
-from .messages import field_label
-from .scoring import WEIGHTED_SET
+from ..records.criteria import Scale, criteria_set, scale
+from ..records.issues import Issue
+from ..records.messages import field_label
+from ..records.scoring import WEIGHTED_SET
 
 __all__ = ["report_scale", "scale_issues"]
 

@@ -14,7 +14,7 @@ borrow exactly those steps and do the rest ourselves, so that:
   measures this against the plain docxtpl loop; a test checks both give the
   same XML);
 * **every failure names the template, the part and the paragraph**, as a
-  :class:`~generator.errors.TemplateFaultError`, never a Jinja traceback;
+  :class:`~generator.records.errors.TemplateFaultError`, never a Jinja traceback;
 * the filled-in XML is parsed strictly before it is written, so a template
   mistake cannot produce a document Word refuses to open.
 """
@@ -40,8 +40,8 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from ..records.errors import TemplateFaultError, UnreadableFileError
 from .display import FILTERS
-from .errors import TemplateFaultError, UnreadableFileError
 
 __all__ = [
     "CompiledTemplate",

@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any
 
-from .criteria import criteria_set
-from .schemas import fields, schema_info
-from .scoring import weighted_rows, weighted_score
+from ..records.criteria import criteria_set
+from ..records.schemas import fields, schema_info
+from ..records.scoring import weighted_rows, weighted_score
 
 __all__ = ["ALIASES", "DERIVED", "build_context", "document_title"]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .checklists import raw_data
-from .errors import CommissionError
+from ..records.errors import CommissionError
 
 __all__ = ["RiskBand", "RiskExample", "RiskLog", "risk_log"]
 

@@ -34,18 +34,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .criteria import Scale, criteria_set
-from .errors import UnreadableFileError
+from ..records.criteria import Scale, criteria_set
+from ..records.errors import UnreadableFileError
+from ..records.issues import Issue
+from ..records.loading import load_data_file
+from ..records.money import MoneyError, parse_money
+from ..records.scoring import weighted_score
+from ..records.validation import validate_record
 from .evaluation import Bid, RoundMoney
-from .issues import Issue
-from .loading import load_data_file
 from .moderation import Assessment, Thresholds
-from .money import MoneyError, parse_money
-from .round_problems import Problems, RoundFileError, shown
-from .round_settings import LABELS, read_settings
+from .problems import Problems, RoundFileError, shown
 from .scale_check import scale_issues
-from .scoring import weighted_score
-from .validation import validate_record
+from .settings import LABELS, read_settings
 
 __all__ = ["RANKING_SET", "LoadedReport", "RoundFileError", "RoundSpec", "read_round"]
 

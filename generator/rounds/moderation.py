@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .criteria import CriteriaSet
-from .money import to_penny
+from ..records.criteria import CriteriaSet
+from ..records.money import to_penny
 
 __all__ = ["Assessment", "Combined", "Thresholds", "combine"]
 

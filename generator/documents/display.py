@@ -11,25 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from ..records.money import decimal
 
 __all__ = ["FILTERS", "decimal", "long_date", "money", "months", "number", "paragraphs", "percent", "yes_no"]
 
 _PENNY = Decimal("0.01")
-
-
-def decimal(value: Any) -> Decimal:
-    """A number as an exact decimal (via its text, so 0.1 stays 0.1)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise ValueError(f"{value!r} is not a number")
-    try:
-        result = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a number") from None
-    if not result.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
-    return result
 
 
 def money(value: Any) -> str:

@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .criteria import criteria_set
-from .display import decimal
 from .errors import CommissionError
+from .money import decimal
 
 __all__ = ["WeightedRow", "weighted_rows", "weighted_score"]
 

@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from .criteria import CriteriaSet
+from ..records.criteria import CriteriaSet
+from ..records.money import pounds, to_penny
 from .moderation import Combined
-from .money import pounds, to_penny
 
 __all__ = [
     "Bid",

@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from .errors import CommissionError, entry_named
-from .resources import resource_dir
+from ..records.errors import CommissionError, entry_named
+from ..records.resources import resource_dir
 
 __all__ = ["DatedStep", "Step", "Timetable", "format_schedule", "schedule", "timetable"]
 

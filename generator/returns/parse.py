@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import coerce
-from .bounded_read import FileTooLargeError, read_bounded
-from .errors import EXIT_INVALID, EXIT_UNREADABLE, UnreadableFileError
-from .issues import Issue
-from .layout import FormLayout, Question, layout_kinds, load_layout
-from .schemas import versions
-from .validation import validate_record
+from ..forms.layout import FormLayout, Question, layout_kinds, load_layout
+from ..records import coerce
+from ..records.bounded_read import FileTooLargeError, read_bounded
+from ..records.errors import EXIT_INVALID, EXIT_UNREADABLE, UnreadableFileError
+from ..records.issues import Issue
+from ..records.schemas import versions
+from ..records.validation import validate_record
+from .extraction import Extraction, UnreadableReturn
 
 __all__ = [
     "MAX_RETURN_BYTES",
@@ -36,27 +37,6 @@ __all__ = [
 
 #: No genuine form comes near this; bigger files are refused before any parsing.
 MAX_RETURN_BYTES = 50 * 1024 * 1024
-
-
-class UnreadableReturn(UnreadableFileError):
-    """A reader's refusal: the file is not a form we can read, and why."""
-
-
-@dataclass
-class Extraction:
-    """What a format reader found in a file, before any interpretation.
-
-    ``answers`` maps concrete JSON Pointers (``/outcomes/0/description``) to the
-    raw value: text as typed, ``True``/``False`` for a box, a list of ticked
-    options for a set of check boxes. ``flags`` records facts about the file
-    worth an officer's attention (tracked changes, JavaScript, attachments).
-    """
-
-    kind: str | None
-    version: str | None
-    answers: dict[str, Any]
-    warnings: list[Issue] = field(default_factory=list)
-    flags: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,14 +77,14 @@ Reader = Callable[[bytes, str], Extraction]
 
 
 def _docx_reader() -> Reader:
-    from .ooxml.reader import read_docx
+    from ..ooxml.reader import read_docx
 
     return read_docx
 
 
 def _pdf_reader() -> Reader:
     try:
-        from .pdf.reader import read_pdf
+        from ..pdf.reader import read_pdf
     except ModuleNotFoundError:  # a build without the PDF reader must still answer with an envelope
         return _refuse(
             "this is a PDF, and this installation cannot read PDF returns; please send the Word form (.docx)"

@@ -1,7 +1,7 @@
 """One root for every error the toolkit raises; each says where and what to do.
 
 Content problems in a document (a missing answer, a bad date) are not
-exceptions: they are collected as :class:`generator.issues.Issue` values.
+exceptions: they are collected as :class:`generator.records.issues.Issue` values.
 Exceptions are for things that stop a command: a file that cannot be read, a
 kind nobody knows, a template that will not render.
 """

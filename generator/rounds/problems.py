@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import EXIT_INVALID, CommissionError
-from .issues import Issue
+from ..records.errors import EXIT_INVALID, CommissionError
+from ..records.issues import Issue
 
 __all__ = ["Problems", "RoundFileError", "shown"]
 

@@ -14,11 +14,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .criteria import Scale, scales
+from ..records.criteria import Scale, scales
+from ..records.money import MoneyError, parse_money
 from .evaluation import RoundMoney, round_money
 from .moderation import Thresholds
-from .money import MoneyError, parse_money
-from .round_problems import Problems
+from .problems import Problems
 from .scale_check import report_scale
 
 __all__ = ["LABELS", "RoundSettings", "read_settings"]

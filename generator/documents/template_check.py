@@ -25,9 +25,9 @@ from pathlib import Path
 import jinja2
 from lxml import etree
 
+from ..records.schemas import fields
 from .render import resolve_template, shipped_templates, template_kind
 from .render_context import ALIASES, DERIVED
-from .schemas import fields
 from .template_engine import environment, read_parts
 from .template_names import NameUse, names_used
 

@@ -7,18 +7,29 @@ penny. Only on the way out (JSON) does an amount become a number again.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from .display import decimal
-
-__all__ = ["PENNY", "MoneyError", "as_json_number", "parse_money", "pounds", "to_penny"]
+__all__ = ["PENNY", "MoneyError", "as_json_number", "decimal", "parse_money", "pounds", "to_penny"]
 
 PENNY = Decimal("0.01")
 
 
 class MoneyError(ValueError):
     """An amount that is not a sum of money; the message says what is expected."""
+
+
+def decimal(value: Any) -> Decimal:
+    """A number as an exact decimal (via its text, so 0.1 stays 0.1)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise ValueError(f"{value!r} is not a number")
+    try:
+        result = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a number") from None
+    if not result.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return result
 
 
 def parse_money(value: Any) -> Decimal:

@@ -11,8 +11,8 @@ from functools import cache
 
 import yaml
 
-from .errors import CommissionError
-from .resources import resource_dir
+from ..records.errors import CommissionError
+from ..records.resources import resource_dir
 
 __all__ = ["ProcurementRoute", "procurement_routes", "procurement_steps"]
 

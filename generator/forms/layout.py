@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from .errors import CommissionError
-from .messages import field_label
-from .resources import resource_dir
-from .schemas import FieldSpec, field_for_pointer, fields, schema_info
+from ..records.errors import CommissionError
+from ..records.messages import field_label
+from ..records.resources import resource_dir
+from ..records.schemas import FieldSpec, field_for_pointer, fields, schema_info
 
 __all__ = ["WIDGETS", "FormLayout", "Question", "Section", "layout_kinds", "load_layout"]
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import yaml
 
-from .criteria import criteria_set
-from .errors import CommissionError, entry_named
-from .resources import resource_dir
-from .schemas import fields
+from ..records.criteria import criteria_set
+from ..records.errors import CommissionError, entry_named
+from ..records.resources import resource_dir
+from ..records.schemas import fields
 
 __all__ = ["Checklist", "ChecklistGroup", "ChecklistItem", "checklist", "checklist_names"]
 
