@@ -8,17 +8,14 @@ accepted. Interpretation (coercion, validation) is not done here.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from lxml import etree
 
-from ..forms.layout import Question, layout_kinds, load_layout
+from ..forms.layout import Question, layout_kinds
+from ..forms.matching import FormLookup, form_lookup
 from ..records.issues import Issue
 from ..records.schemas import versions
 from ..returns.extraction import Extraction, UnreadableReturn
@@ -65,7 +62,7 @@ def read_docx(data: bytes, name: str) -> Extraction:
         raise UnreadableReturn(name, "it has no document body; it is not a Word form")
     if kind not in layout_kinds() or version not in versions(kind):
         return Extraction(kind, version, _tagged_answers(body))
-    return _Reader(_lookup(kind), body).extract(kind, version)
+    return _Reader(form_lookup(kind), body).extract(kind, version)
 
 
 _STRICT = (
@@ -127,10 +124,6 @@ def _tagged_answers(body: etree._Element) -> dict[str, Any]:
         if control.tag:
             answers.setdefault(control.tag, control.value)
     return answers
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", unicodedata.normalize("NFKD", text).lower()).strip()
 
 
 def _ancestor(element: etree._Element, tag: str) -> etree._Element | None:
@@ -203,36 +196,9 @@ class _Marks:
         return cls(tracked, deletions, tuple(chunks))
 
 
-@dataclass(frozen=True)
-class _Lookup:
-    """What matching controls to one layout needs, worked out once per layout and shared: never changed."""
-
-    boxes: Mapping[str, Question]
-    columns: Mapping[str, tuple[Question, Question]]
-    tables: Mapping[str, Question]
-    by_label: Mapping[str, Question]
-    headers: Mapping[str, list[str]]
-    options: Mapping[str, Mapping[str, Any]]
-
-
-@cache
-def _lookup(kind: str) -> _Lookup:
-    layout = load_layout(kind)
-    boxes = {q.pointer: q for q in layout.questions() if not q.columns}
-    tables = {t.pointer: t for t in layout.questions() if t.columns}
-    return _Lookup(
-        boxes=boxes,
-        columns={c.pointer: (t, c) for t in tables.values() for c in t.columns},
-        tables=tables,
-        by_label={_key(f"{q.number} {q.label}"): q for q in boxes.values()},
-        headers={t.pointer: [_key(c.label) for c in t.columns] for t in tables.values()},
-        options={q.pointer: {_key(str(o)): o for o in q.options} for q in boxes.values() if q.options},
-    )
-
-
 @dataclass
 class _Reader:
-    lookup: _Lookup
+    lookup: FormLookup
     body: etree._Element
     warnings: list[Issue] = field(default_factory=list)
     flags: dict[str, Any] = field(default_factory=dict)
@@ -243,7 +209,6 @@ class _Reader:
         self.boxes = self.lookup.boxes
         self.columns = self.lookup.columns
         self.tables = self.lookup.tables
-        self.by_label = self.lookup.by_label
         self.marks = _Marks.of(self.body)
 
     def warn(self, pointer: str, label: str, message: str) -> None:
@@ -256,20 +221,17 @@ class _Reader:
         cells = _cells(row)
         if len(cells) < 2:
             return None
-        label = _key(text_of(cells[0]))
-        return next((q for key, q in self.by_label.items() if label.startswith(key)), None)
+        return self.lookup.question_labelled(text_of(cells[0]))
 
     def _column_of_cell(self, cell: etree._Element) -> tuple[Question, Question] | None:
         table, row = _ancestor(cell, _TBL), _ancestor(cell, _TR)
         if table is None or row is None:
             return None
         rows = [r for r in table.iter(_TR) if _ancestor(r, _TBL) is table]
-        header = [_key(text_of(c)) for c in _cells(rows[0])]
-        for question in self.tables.values():
-            if header == self.lookup.headers[question.pointer] and row is not rows[0]:
-                index = _cells(row).index(cell)
-                return question, question.columns[index]
-        return None
+        question = self.lookup.table_headed([text_of(c) for c in _cells(rows[0])])
+        if question is None or row is rows[0]:
+            return None
+        return question, question.columns[_cells(row).index(cell)]
 
     def _identify(self, control: Control) -> tuple[str, Question] | None:
         if control.tag in self.boxes:
@@ -302,9 +264,9 @@ class _Reader:
     def _option_beside(self, control: Control, question: Question, index: int) -> Any:
         paragraph = _ancestor(control.element, _P)
         text = text_of(paragraph).replace(CHECKED, "").replace(UNCHECKED, "").strip() if paragraph is not None else ""
-        by_key, key = self.lookup.options.get(question.pointer, {}), _key(text)
-        if key in by_key:
-            return by_key[key]
+        option = self.lookup.option_named(question, text)
+        if option is not None:
+            return option
         return question.options[index] if index < len(question.options) else text
 
     def _value(self, question: Question, control: Control) -> Any:

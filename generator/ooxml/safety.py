@@ -1,8 +1,10 @@
 """Open untrusted packages safely: one hardened XML parser, and a zip opened with limits.
 
 Returns come from outside. A zip bomb, an entity bomb or an external entity
-must fail fast with a reason, in bounded time and memory. OOXML never needs a
-DOCTYPE, so any part that has one is refused outright.
+must fail fast with a reason, in bounded time and memory. Neither OOXML nor
+ODF ever needs a DOCTYPE, so any part that has one is refused outright. The
+checks are the same for both; ``document`` only names the kind of file in the
+reasons ("Word", or "OpenDocument" for the ODF reader in ``generator.odf``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ MAX_TOTAL_BYTES = 128 * 1024 * 1024
 #: XML compresses well, but not this well unless it was made to.
 MAX_RATIO = 200
 _RATIO_FLOOR = 1024 * 1024
+#: Parts that hold XML: OOXML's parts and relationships, ODF's parts and its RDF metadata (manifest.rdf).
+_XML_SUFFIXES = (".xml", ".rels", ".rdf")
 #: Enough of a part to hold its prolog: the XML declaration, and the DOCTYPE if any.
 _HEAD = 256
 
@@ -55,11 +59,11 @@ _PARSER = _parser()
 _UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError)
 
 
-def _doctype_refusal(part: str) -> str:
-    return f"its part {part} declares a DOCTYPE, which Word files never need, so it was not read"
+def _doctype_refusal(part: str, document: str) -> str:
+    return f"its part {part} declares a DOCTYPE, which {document} files never need, so it was not read"
 
 
-def parse_xml(data: bytes, part: str) -> etree._Element:
+def parse_xml(data: bytes, part: str, document: str = "Word") -> etree._Element:
     """Parse one part with the hardened parser; refuse any DOCTYPE.
 
     The prolog is checked before parsing (the whole part when the prolog
@@ -67,21 +71,22 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
     """
     found = declares_doctype(data[:_HEAD])
     if found or (found is None and mentions_doctype(data)):
-        raise PackageError(_doctype_refusal(part))
+        raise PackageError(_doctype_refusal(part, document))
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise PackageError(f"its part {part} is damaged XML ({exc.msg})") from None
     if root.getroottree().docinfo.doctype:
-        raise PackageError(_doctype_refusal(part))
+        raise PackageError(_doctype_refusal(part, document))
     return root
 
 
 class Package:
     """Parts of a zip read on demand, each bounded by declared and actual size."""
 
-    def __init__(self, archive: zipfile.ZipFile, data: bytes) -> None:
+    def __init__(self, archive: zipfile.ZipFile, data: bytes, document: str = "Word") -> None:
         self._archive = archive
+        self.document = document
         self._data = memoryview(data)
         self._infos = {info.filename: info for info in archive.infolist()}
         self._read_total = 0
@@ -123,7 +128,7 @@ class Package:
         return data
 
     def refuse_doctypes(self, parsed: frozenset[str] = frozenset()) -> None:
-        """OOXML never needs a DOCTYPE: refuse a package where any XML part has one.
+        """OOXML and ODF never need a DOCTYPE: refuse a package where any XML part has one.
 
         A DOCTYPE can only stand in the prolog, before the root element, so
         only the prolog of each part is inflated (the whole part only when its
@@ -131,29 +136,31 @@ class Package:
         ``parse_xml``.
         """
         for name, info in self._infos.items():
-            if name in parsed or not name.endswith((".xml", ".rels")):
+            if name in parsed or not name.endswith(_XML_SUFFIXES):
                 continue
             found = declares_doctype(self._unpack(info, _HEAD))
             if found or (found is None and mentions_doctype(self.read(name))):
-                raise PackageError(_doctype_refusal(name))
+                raise PackageError(_doctype_refusal(name, self.document))
 
     def xml(self, name: str) -> etree._Element:
-        return parse_xml(self.read(name), name)
+        return parse_xml(self.read(name), name, self.document)
 
 
 def _too_compressed(info: zipfile.ZipInfo) -> bool:
     return info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
 
 
-def open_package(data: bytes) -> Package:
+def open_package(data: bytes, document: str = "Word") -> Package:
     """A zip checked for entry count, declared sizes, compression ratio and overlapping parts before any part is read."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise PackageError(f"it is not a complete Word file (the zip is damaged or cut short: {exc})") from None
+        raise PackageError(f"it is not a complete {document} file (the zip is damaged or cut short: {exc})") from None
     if len(infos) > MAX_ENTRIES:
-        raise PackageError(f"it holds {len(infos):,} parts; a Word form has a few dozen at most, so it was not read")
+        raise PackageError(
+            f"it holds {len(infos):,} parts; a {document} form has a few dozen at most, so it was not read"
+        )
     total = 0
     for info in infos:
         total += info.file_size
@@ -165,7 +172,7 @@ def open_package(data: bytes) -> Package:
     if total > MAX_TOTAL_BYTES:
         raise PackageError(f"it would unpack to {total:,} bytes in all, far more than any form, so it was not read")
     _refuse_overlaps(archive, data)
-    return Package(archive, data)
+    return Package(archive, data, document)
 
 
 def _refuse_overlaps(archive: zipfile.ZipFile, data: bytes) -> None:

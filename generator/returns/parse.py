@@ -1,9 +1,9 @@
-"""Parse a returned form (DOCX or PDF) into one envelope: raw answers, typed record, errors.
+"""Parse a returned form (DOCX, ODT or PDF) into one envelope: raw answers, typed record, errors.
 
-The format readers (``generator.ooxml``, ``generator.pdf``) only pull raw
-answers out of a file, keyed by JSON Pointer; everything after that (placeholder
-handling, coercion, building the record, validation) happens here, once, for
-both formats. A content problem never raises: it becomes an error in the
+The format readers (``generator.ooxml``, ``generator.odf``, ``generator.pdf``)
+only pull raw answers out of a file, keyed by JSON Pointer; everything after
+that (placeholder handling, coercion, building the record, validation) happens
+here, once, for every format. A content problem never raises: it becomes an error in the
 envelope. A file that cannot be read at all is ``unreadable``, with the reason.
 """
 
@@ -76,10 +76,16 @@ class Envelope:
 Reader = Callable[[bytes, str], Extraction]
 
 
-def _docx_reader() -> Reader:
+def _zip_reader() -> Reader:
+    """A zip is a Word or an OpenDocument file: which one, the zip's own entries say, never its name."""
+    from ..odf.package import is_opendocument
+    from ..odf.reader import read_odt
     from ..ooxml.reader import read_docx
 
-    return read_docx
+    def read_zip(data: bytes, name: str) -> Extraction:
+        return (read_odt if is_opendocument(data) else read_docx)(data, name)
+
+    return read_zip
 
 
 def _pdf_reader() -> Reader:
@@ -105,7 +111,7 @@ def _refuse(reason: str) -> Callable[[], Reader]:
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: Readers chosen by what a file starts with, never by its extension.
 _SIGNATURES: list[tuple[bytes, Callable[[], Reader]]] = [
-    (b"PK\x03\x04", _docx_reader),
+    (b"PK\x03\x04", _zip_reader),
     (b"%PDF-", _pdf_reader),
     (
         _OLE,
@@ -130,6 +136,10 @@ def _reader_for(data: bytes, name: str) -> Reader:
             return reader()
     if not data:
         raise UnreadableReturn(name, "the file is empty (0 bytes); please send the completed form again")
+    from ..odf.package import flat_media_type, flat_refusal
+
+    if media_type := flat_media_type(head):
+        raise UnreadableReturn(name, flat_refusal(media_type))
     raise UnreadableReturn(
         name, "this is not a Word (.docx) or PDF form; please send the completed form as a .docx or .pdf"
     )

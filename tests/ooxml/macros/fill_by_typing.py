@@ -4,8 +4,10 @@ It selects each content control's text with the view cursor and types the
 answer (``.uno:InsertText``, Enter for a new paragraph); drop-downs get a list
 item's display text; boxes are ticked. FILL_JOBS names a JSON list of
 {"in": blank form, "out": where to save, "answers": {"tag|n": value}} (the
-n-th control with that tag), so one soffice start fills many forms; FILL_LOG
-names a file for "done" or the traceback.
+n-th control with that tag), so one soffice start fills many forms; a job may
+also name a "filter" to save with (default "MS Word 2007 XML"; "writer8" saves
+.odt) and set "record_changes" to type with Edit > Track Changes > Record on.
+FILL_LOG names a file for "done" or the traceback.
 """
 
 import json
@@ -62,6 +64,7 @@ def _fill_one(desktop, dispatcher, job):
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(job["in"]), "_blank", 0, ())
     controller = doc.getCurrentController()
     frame, view_cursor = controller.getFrame(), controller.getViewCursor()
+    doc.RecordChanges = bool(job.get("record_changes"))
     seen = {}
     for control in _controls(doc):
         seen[control.Tag] = seen.get(control.Tag, -1) + 1
@@ -75,7 +78,7 @@ def _fill_one(desktop, dispatcher, job):
             control.ShowingPlaceHolder = False
         else:
             _type(frame, dispatcher, view_cursor, control, value)
-    doc.storeToURL(uno.systemPathToFileUrl(job["out"]), (_pv("FilterName", "MS Word 2007 XML"),))
+    doc.storeToURL(uno.systemPathToFileUrl(job["out"]), (_pv("FilterName", job.get("filter", "MS Word 2007 XML")),))
     doc.close(True)
 
 

@@ -1,0 +1,67 @@
+"""Match what a return shows to a form's questions, whatever the file format.
+
+Office software loses controls' names (issue 3), so the readers fall back on
+the layout: an answer cell is found by the question label in the cell beside
+it, and a table cell by its column under the table's header row. This module
+holds that format-neutral part (label keys and the per-layout lookups); the
+DOCX and ODF readers only find the cells' text in their own XML.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .layout import Question, load_layout
+
+__all__ = ["FormLookup", "form_lookup", "label_key"]
+
+
+def label_key(text: str) -> str:
+    """Text reduced to what a label says: lower case, accents and punctuation gone, spaces single."""
+    return re.sub(r"[^a-z0-9]+", " ", unicodedata.normalize("NFKD", text).lower()).strip()
+
+
+@dataclass(frozen=True)
+class FormLookup:
+    """What matching answers to one layout needs, worked out once per layout and shared: never changed."""
+
+    boxes: Mapping[str, Question]
+    columns: Mapping[str, tuple[Question, Question]]
+    tables: Mapping[str, Question]
+    by_label: Mapping[str, Question]
+    headers: Mapping[str, list[str]]
+    options: Mapping[str, Mapping[str, Any]]
+
+    def question_labelled(self, label: str) -> Question | None:
+        """The single-box question whose number and label a label cell starts with ("1.2 Organisation (required)")."""
+        key = label_key(label)
+        return next((q for prefix, q in self.by_label.items() if key.startswith(prefix)), None)
+
+    def table_headed(self, header: Sequence[str]) -> Question | None:
+        """The table question whose columns a header row's cells name, in order."""
+        keys = [label_key(text) for text in header]
+        return next((t for t in self.tables.values() if keys == self.headers[t.pointer]), None)
+
+    def option_named(self, question: Question, text: str) -> Any | None:
+        """The option of a set of check boxes that the text beside a box names, or None."""
+        return self.options.get(question.pointer, {}).get(label_key(text))
+
+
+@cache
+def form_lookup(kind: str) -> FormLookup:
+    layout = load_layout(kind)
+    boxes = {q.pointer: q for q in layout.questions() if not q.columns}
+    tables = {t.pointer: t for t in layout.questions() if t.columns}
+    return FormLookup(
+        boxes=boxes,
+        columns={c.pointer: (t, c) for t in tables.values() for c in t.columns},
+        tables=tables,
+        by_label={label_key(f"{q.number} {q.label}"): q for q in boxes.values()},
+        headers={t.pointer: [label_key(c.label) for c in t.columns] for t in tables.values()},
+        options={q.pointer: {label_key(str(o)): o for o in q.options} for q in boxes.values() if q.options},
+    )
