@@ -146,9 +146,14 @@ def _answers(fields: dict[str, Any], kind: str | None) -> dict[str, Any]:
 def _open(data: bytes, name: str) -> PdfReader:
     if b"%%EOF" not in data[-2048:]:
         raise UnreadableReturn(name, _MALFORMED.format(detail="the end of the file is missing; it may be cut off"))
-    reader = PdfReader(io.BytesIO(data), strict=False)
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise UnreadableReturn(name, _ENCRYPTED)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableReturn(name, _ENCRYPTED)
+    except NotImplementedError:
+        if b"/Encrypt" in data:  # an encryption handler or crypt method pypdf does not have
+            raise UnreadableReturn(name, _ENCRYPTED) from None
+        raise
     return reader
 
 
@@ -191,7 +196,18 @@ def read_pdf(data: bytes, name: str) -> Extraction:
         raise UnreadableReturn(name, _BOMB) from None
     except FileNotDecryptedError:
         raise UnreadableReturn(name, _ENCRYPTED) from None
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        NotImplementedError,  # an /Encrypt filter or crypt method pypdf does not know
+        ArithmeticError,  # OverflowError: a startxref of 10**23
+        OSError,  # seeking to such an offset
+    ) as exc:
         raise UnreadableReturn(name, _MALFORMED.format(detail=type(exc).__name__)) from None
     extraction.warnings.extend(
         Issue(path="", field="File", message=f"the PDF reader repaired something: {message}", severity="warning")
