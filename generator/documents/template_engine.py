@@ -126,7 +126,7 @@ def bounded_work(name: str, where: str) -> Iterator[None]:
             yield
     except _TemplateTimeout:
         raise TemplateFaultError(
-            name, where, f"it took more than {TEMPLATE_SECONDS:g} seconds, far longer than any document needs"
+            name, where, f"it was still running after {TEMPLATE_SECONDS:g} s, far longer than any document needs"
         ) from None
     except MemoryError:
         raise TemplateFaultError(

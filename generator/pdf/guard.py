@@ -68,7 +68,11 @@ def bounded(seconds: float = DEADLINE_SECONDS) -> Iterator[list[str]]:
     logger, handler = logging.getLogger("pypdf"), _Collect(messages)
     logger.addHandler(handler)
     try:
-        with warnings.catch_warnings(record=True) as caught, apply_configuration(**limits), deadline(seconds, ReadTimeout):
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            apply_configuration(**limits),
+            deadline(seconds, ReadTimeout),
+        ):
             warnings.simplefilter("always")
             yield messages
             messages.extend(str(w.message) for w in caught)

@@ -14,7 +14,9 @@ import os
 import resource
 import signal
 import threading
+import time
 from collections.abc import Iterator
+from typing import Any
 
 __all__ = ["TimeLimitExceeded", "deadline", "memory_ceiling"]
 
@@ -23,28 +25,53 @@ class TimeLimitExceeded(BaseException):
     """The work took longer than any genuine input needs."""
 
 
+#: Once passed, the deadline fires again after this long, in case the first was swallowed.
+_AGAIN_SECONDS = 1.0
+
+
 @contextlib.contextmanager
 def deadline(seconds: float, error: type[TimeLimitExceeded] = TimeLimitExceeded) -> Iterator[None]:
-    """Raise ``error`` in the block after ``seconds``, and every tenth of a second after that.
+    """Raise ``error`` in the block after ``seconds``, and again every second while it goes on.
 
-    Only the main thread receives signals, so elsewhere (and inside another
-    deadline) this is a no-op; batch workers are separate processes, which the
-    batch kills at its own deadline.
+    Only the main thread receives signals, so elsewhere this is a no-op (batch
+    workers are separate processes, which the batch kills at its own deadline).
+    A timer already running (a test runner's, say) is put back afterwards with
+    the time it had left.
     """
-    if threading.current_thread() is not threading.main_thread() or signal.getitimer(signal.ITIMER_REAL)[0]:
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expire(signum: int, frame: object) -> None:
+        signal.setitimer(signal.ITIMER_REAL, _AGAIN_SECONDS)
         raise error
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+    started = time.monotonic()
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
+        while True:  # a last alarm may land while this runs: start again until it is all put back
+            try:
+                _disarm(previous)
+                break
+            except error:
+                continue
+        if outer_delay:
+            left = max(outer_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
+
+
+def _disarm(previous: Any) -> None:
+    """Stop the timer and put the old handler back, dropping an alarm already on its way."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_IGN)  # discards a pending alarm
         signal.signal(signal.SIGALRM, previous)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
 
 
 def _address_space() -> int | None:
