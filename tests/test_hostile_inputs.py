@@ -27,7 +27,8 @@ from generator.records.loading import load_data_file
 from generator.records.numbers import OutOfRange
 from generator.returns.parse import parse_bytes, parse_return
 
-from .conftest import EXAMPLES, FIXTURES, ROOT
+from .conftest import EXAMPLES, FIXTURES, ROOT, TODAY
+from .fixtures.make_hostile import filled_bid
 
 HOSTILE = FIXTURES / "hostile"
 BID = EXAMPLES / "growth-bid" / "dartford-young-people-leaving-care.yaml"
@@ -243,3 +244,32 @@ def test_a_full_disk_is_a_plain_message_and_exit_2(tmp_path, command):
     )
     assert result.returncode == 2, result.stderr
     assert "could not write" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("hidden-duplicate-field.pdf", "the file holds this answer twice, '68500.0' and '1.00'"),
+        ("signed-then-changed.pdf", "changed after the form was signed: '68500.0' when signed, '99999.00' now"),
+        ("xfa-disagrees.pdf", "its XFA data, which some PDF readers show instead, says '99999.00'"),
+    ],
+)
+def test_a_pdf_holding_two_answers_to_one_question_goes_to_an_officer_with_both(name, reason):
+    envelope = parse_return(HOSTILE / name, today=TODAY)
+    assert envelope.status == "invalid"
+    [review] = [e for e in envelope.errors if e.rule == "manual_review"]
+    assert (review.path, review.field) == ("/annual_amount", "Annual amount")
+    assert reason in review.message
+    assert [e for e in envelope.errors if e.rule != "manual_review"] == []  # otherwise a valid return
+
+
+def test_the_filled_form_without_tricks_has_nothing_to_review():
+    envelope = parse_bytes(filled_bid(), "filled.pdf", today=TODAY)
+    assert envelope.status == "valid"
+    assert "manual_review" not in envelope.flags
+
+
+def test_javascript_on_pages_links_and_renditions_and_page_attachments_are_flagged():
+    envelope = parse_return(HOSTILE / "page-actions-and-attachment.pdf", today=TODAY)
+    assert envelope.flags["javascript"] == ["page 1 actions", "page 1 link", "page 1 screen"]
+    assert envelope.flags["attachments"] == ["page 1 fileattachment"]

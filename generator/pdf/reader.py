@@ -17,7 +17,10 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 
 from ..forms.layout import layout_kinds, load_layout
 from ..records.issues import Issue
+from ..records.messages import field_label
+from ..records.schemas import versions
 from ..returns.extraction import Extraction, UnreadableReturn
+from .crosscheck import shown, signed_then_changed, xfa_disagreements
 from .guard import ReadTimeout, bounded
 from .metadata import KIND_KEY, VERSION_KEY, parse_identity
 from .names import IDENTITY_FIELD, MAX_FIELD_DEPTH, split_field_name
@@ -79,8 +82,11 @@ def _is_field(node: DictionaryObject) -> bool:
     return "/T" in node or "/FT" in node or "/Kids" in node
 
 
-def _walk_fields(roots: ArrayObject) -> dict[str, Any]:
-    """Full field name -> raw value, for every terminal field, cycles and depth bounded."""
+def _walk_fields(roots: ArrayObject, twice: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+    """Full field name -> raw value, for every terminal field, cycles and depth bounded.
+
+    A name met again with another value is kept in ``twice`` with every value it had.
+    """
     found: dict[str, Any] = {}
     seen: set[int] = set()
     stack: list[tuple[Any, str, dict[str, Any], int]] = [(ref, "", {}, 0) for ref in reversed(roots)]
@@ -105,7 +111,10 @@ def _walk_fields(roots: ArrayObject) -> dict[str, Any]:
         if kids:
             stack.extend((kid, name, here, depth + 1) for kid in reversed(kids))
         elif name:
-            found[name] = _value(node, here)
+            value = _value(node, here)
+            if name in found and found[name] != value and twice is not None:
+                twice.setdefault(name, [found[name]]).append(value)
+            found.setdefault(name, value)
     return found
 
 
@@ -168,13 +177,63 @@ def _extract(data: bytes, name: str) -> Extraction:
         if isinstance(acroform, DictionaryObject) and "/XFA" in acroform:
             raise UnreadableReturn(name, _XFA)
         raise UnreadableReturn(name, NO_FIELDS)
-    fields = _walk_fields(roots)
+    twice: dict[str, list[Any]] = {}
+    fields = _walk_fields(roots, twice)
     if not fields:
         raise UnreadableReturn(name, NO_FIELDS)
     kind, version = _identity(reader, fields)
     fields.pop(IDENTITY_FIELD, None)
     flags = risky_content(root, acroform)
+    reviews = _reviews(data, root, acroform, fields, twice, kind, version)
+    if reviews:
+        flags["manual_review"] = reviews
     return Extraction(kind=kind, version=version, answers=_answers(fields, kind), flags=flags)
+
+
+def _fields_of(reader: PdfReader) -> dict[str, Any]:
+    root = _resolve(reader.trailer.get("/Root"))
+    acroform = _resolve(root.get("/AcroForm")) if isinstance(root, DictionaryObject) else None
+    roots = _resolve(acroform.get("/Fields")) if isinstance(acroform, DictionaryObject) else None
+    return _walk_fields(roots) if isinstance(roots, ArrayObject) else {}
+
+
+def _reviews(
+    data: bytes,
+    root: DictionaryObject,
+    acroform: DictionaryObject,
+    fields: dict[str, Any],
+    twice: dict[str, list[Any]],
+    kind: str | None,
+    version: str | None,
+) -> list[dict[str, str]]:
+    """Answers the file holds two ways: each needs an officer's eye, with both values named."""
+    found: list[tuple[str, str]] = []
+    for field, values in twice.items():
+        found.append((field, "the file holds this answer twice, " + " and ".join(shown(v) for v in values)))
+    if (changed := signed_then_changed(data, root, fields, _fields_of)) is not None:
+        found.extend(
+            (field, f"it was changed after the form was signed: {shown(before)} when signed, {shown(now)} now")
+            if field
+            else ("", "the file was changed after it was signed, and the signed version cannot be read to compare")
+            for field, before, now in changed
+        )
+        if not changed:
+            found.append(("", "the file was changed after it was signed, though no answer differs"))
+    for field, other, value in xfa_disagreements(acroform, fields) or ():
+        found.append(
+            (
+                field,
+                f"its XFA data, which some PDF readers show instead, says {shown(other)}, "
+                f"but the field holds {shown(value)}",
+            )
+        )
+    reviews = []
+    for field, reason in found:
+        pointer = split_field_name(field)[0] if field else ""
+        known = kind in layout_kinds() and version in versions(kind)
+        label = field_label(kind, pointer, version) if known and pointer else field or "File"
+        reviews.append({"path": pointer, "field": label, "reason": reason})
+    return reviews
 
 
 def read_pdf(data: bytes, name: str) -> Extraction:
