@@ -48,6 +48,10 @@ _BOMB = (
 )
 _TIMEOUT = "this PDF took too long to read and may be damaged or crafted; please save the form again and resend it"
 _MAX_FIELDS = 5_000
+_TOO_MANY_FIELDS = (
+    f"this PDF has more than {_MAX_FIELDS:,} fields, far more than any of our forms (a few hundred at most), "
+    "so it was not read; please return the form you were sent"
+)
 
 
 def _resolve(obj: Any) -> Any:
@@ -177,8 +181,12 @@ def _extract(data: bytes, name: str) -> Extraction:
         if isinstance(acroform, DictionaryObject) and "/XFA" in acroform:
             raise UnreadableReturn(name, _XFA)
         raise UnreadableReturn(name, NO_FIELDS)
+    if len(roots) > _MAX_FIELDS:
+        raise UnreadableReturn(name, _TOO_MANY_FIELDS)
     twice: dict[str, list[Any]] = {}
     fields = _walk_fields(roots, twice)
+    if len(fields) > _MAX_FIELDS:
+        raise UnreadableReturn(name, _TOO_MANY_FIELDS)
     if not fields:
         raise UnreadableReturn(name, NO_FIELDS)
     kind, version = _identity(reader, fields)
