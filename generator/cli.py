@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .records.errors import EXIT_INVALID, CommissionError
+from .records.errors import EXIT_INVALID, EXIT_TOOLKIT_FAILURE, EXIT_USAGE, CommissionError
 from .records.issues import Issue
 from .records.loading import load_data_file
 from .records.schemas import kinds
@@ -87,7 +88,8 @@ def print_issues(name: str, issues: Sequence[Issue], stream=None) -> None:  # ty
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="commission")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show the full traceback if the toolkit itself fails.")
+def cli(debug: bool) -> None:
     """Forms, data and documents for commissioning and growth-bid rounds."""
 
 
@@ -191,12 +193,17 @@ def forms_build(out: Path) -> int:
 @cli.command()
 @click.argument("round_file", metavar="ROUND.yaml", type=click.Path(path_type=Path, dir_okay=False))
 @folder_option("Folder for round-summary.json and the workings [default: build/<round file name>].")
+@click.option(
+    "--within",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="The folder the round's bids and reports must be in [default: the round file's folder].",
+)
 @today_option()
-def evaluate(round_file: Path, out: Path | None, today: dt.date | None) -> int:
+def evaluate(round_file: Path, out: Path | None, within: Path | None, today: dt.date | None) -> int:
     """Rank a round's bids, fund them within the money available and name the reserve."""
     from .rounds.run import format_round, run_round
 
-    run = run_round(round_file, out or Path("build") / round_file.stem, today)
+    run = run_round(round_file, out or Path("build") / round_file.stem, today, within)
     click.echo(format_round(run))
     return 0
 
@@ -284,10 +291,25 @@ def site_build(out: Path) -> int:
     return 0
 
 
+def _failure_message(exc: BaseException) -> str:
+    return (
+        f"Error: the toolkit itself failed ({type(exc).__name__}: {str(exc)[:300]}). "
+        "Nothing is wrong with your files that this message can tell; run the same command with "
+        "'commission --debug ...' to see where, and report it."
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return its exit code."""
+    """Run the command line; return its exit code.
+
+    Problems with what was asked for or handed in are plain messages with their
+    exit code; only a failure of the toolkit itself has a traceback, and only
+    with ``--debug`` (exit code 70, as sysexits.h's EX_SOFTWARE).
+    """
+    args = list(argv) if argv is not None else sys.argv[1:]
+    debug = "--debug" in args[: args.index("--") if "--" in args else len(args)]
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="commission", standalone_mode=False)
+        result = cli.main(args=args, prog_name="commission", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         return 0
@@ -302,6 +324,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except (OSError, sqlite3.OperationalError) as exc:  # reads of inputs are UnreadableFileError; this is output
+        if debug:
+            raise
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        reason = getattr(exc, "strerror", None) or str(exc)
+        click.echo(
+            f"Error: could not write{where} ({reason}). Free some space, or choose a folder you can write to "
+            "with --out.",
+            err=True,
+        )
+        return EXIT_USAGE
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(_failure_message(exc), err=True)
+        return EXIT_TOOLKIT_FAILURE
     return result if isinstance(result, int) else 0
 
 

@@ -39,7 +39,8 @@ def _decide_example_round(out: Path, today: dt.date) -> None:
     """The example Kent round: ranked, funded within the money, reserve named, documents written."""
     from .rounds.run import format_round, run_round
 
-    run = run_round(resource_dir("examples") / "rounds" / "kent-2027.yaml", out / "round", today)
+    examples = resource_dir("examples")
+    run = run_round(examples / "rounds" / "kent-2027.yaml", out / "round", today, within=examples)
     for line in format_round(run).splitlines():
         click.echo(f"  {line}" if line else "")
 

@@ -29,7 +29,7 @@ ROUND = EXAMPLES / "rounds" / "kent-2027.yaml"
 
 
 def test_the_example_round_is_decided_as_worked_by_hand(tmp_path, capsys):
-    assert main(["evaluate", str(ROUND), "--out", str(tmp_path)]) == 0
+    assert main(["evaluate", str(ROUND), "--within", str(EXAMPLES), "--out", str(tmp_path)]) == 0
     summary = json.loads((tmp_path / "round-summary.json").read_text(encoding="utf-8"))
     assert summary["round"] == {
         "name": "Kent Supporting People growth bids 2027-28",
@@ -58,7 +58,7 @@ def test_the_example_round_is_decided_as_worked_by_hand(tmp_path, capsys):
 
 
 def test_the_workings_show_each_evaluator_and_the_rule_used(tmp_path, capsys):
-    assert main(["evaluate", str(ROUND), "--out", str(tmp_path)]) == 0
+    assert main(["evaluate", str(ROUND), "--within", str(EXAMPLES), "--out", str(tmp_path)]) == 0
     workings = json.loads((tmp_path / "round-workings.json").read_text(encoding="utf-8"))
     ashford = next(b for b in workings["bids"] if b["reference"] == "GB-2026-004")
     assert ashford["combined_by"] == "moderated report by Helen Price overrides the others"
@@ -74,7 +74,7 @@ def test_the_workings_show_each_evaluator_and_the_rule_used(tmp_path, capsys):
 
 
 def test_the_terminal_shows_the_ranking_the_reserve_and_what_was_left_out(tmp_path, capsys):
-    assert main(["evaluate", str(ROUND), "--out", str(tmp_path)]) == 0
+    assert main(["evaluate", str(ROUND), "--within", str(EXAMPLES), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "Money available £200,000.00; held back 10%, £20,000.00; to allocate £180,000.00" in out
     assert "3     GB-2026-002      6  50.00     £74,000.00  reserve" in out
@@ -86,7 +86,7 @@ def test_the_terminal_shows_the_ranking_the_reserve_and_what_was_left_out(tmp_pa
 
 def test_without_out_the_results_go_to_build_and_the_round_name(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    assert main(["evaluate", str(ROUND)]) == 0
+    assert main(["evaluate", str(ROUND), "--within", str(EXAMPLES)]) == 0
     assert (tmp_path / "build" / "kent-2027" / "round-summary.json").is_file()
 
 
@@ -102,7 +102,9 @@ def _text(path) -> str:
 
 
 def test_the_round_summary_and_each_evaluation_report_are_rendered_to_word(tmp_path, capsys):
-    assert main(["evaluate", str(ROUND), "--out", str(tmp_path), "--today", "2026-09-25"]) == 0
+    assert (
+        main(["evaluate", str(ROUND), "--within", str(EXAMPLES), "--out", str(tmp_path), "--today", "2026-09-25"]) == 0
+    )
     summary = _text(tmp_path / "round-summary.docx")
     assert "Kent Supporting People growth bids 2027-28" in summary
     assert "Held in reserve: £74,000.00 did not fit in the £59,500.00 left at its turn" in summary
@@ -125,7 +127,7 @@ def test_the_round_summary_and_each_evaluation_report_are_rendered_to_word(tmp_p
 
 
 def test_the_example_summary_is_a_valid_round_summary_record(tmp_path, capsys):
-    assert main(["evaluate", str(ROUND), "--out", str(tmp_path)]) == 0
+    assert main(["evaluate", str(ROUND), "--within", str(EXAMPLES), "--out", str(tmp_path)]) == 0
     summary = json.loads((tmp_path / "round-summary.json").read_text(encoding="utf-8"))
     assert validate_record(summary, "round-summary") == []
 

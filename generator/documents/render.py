@@ -131,8 +131,16 @@ def render_file(
     path = resolve_template(template)  # a wrong template name is reported before the data is read
     outcome = render_record(path, load_data_file(data), kind=kind, today=today)
     if outcome.document is not None:
+        if out.exists() and not out.is_file():
+            raise CommissionError(f"{out} is not a file a document can be written to; give a file name with --out")
         out.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", delete=False) as handle:
-            handle.write(outcome.document)
-        Path(handle.name).replace(out)
+            temporary = Path(handle.name)
+            try:
+                handle.write(outcome.document)
+            except BaseException:
+                handle.close()
+                temporary.unlink(missing_ok=True)
+                raise
+        temporary.replace(out)
     return outcome

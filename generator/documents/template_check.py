@@ -25,10 +25,11 @@ from pathlib import Path
 import jinja2
 from lxml import etree
 
+from ..records.errors import TemplateFaultError
 from ..records.schemas import fields
 from .render import resolve_template, shipped_templates, template_kind
 from .render_context import ALIASES, DERIVED
-from .template_engine import environment, read_parts
+from .template_engine import bounded_work, environment, read_parts
 from .template_names import NameUse, names_used
 
 __all__ = ["TemplateProblem", "TemplateReport", "check_shipped", "check_template", "known_pointers"]
@@ -178,10 +179,14 @@ def check_template(reference: str | Path, kind: str | None = None) -> TemplateRe
     used: list[NameUse] = []
     for part in parts:
         try:
-            tree = env.parse(part.source)
-            env.from_string(part.source)  # unknown filters and tests are found when compiling
+            with bounded_work(name, part.where):
+                tree = env.parse(part.source)
+                env.from_string(part.source)  # unknown filters and tests are found when compiling
         except jinja2.TemplateSyntaxError as exc:
             problems.append(TemplateProblem(part.paragraph(exc.lineno), f"this tag cannot be read: {exc.message}"))
+            continue
+        except TemplateFaultError as exc:
+            problems.append(TemplateProblem(part.where, exc.problem))
             continue
         uses = names_used(tree, env.globals)
         used.extend(uses)

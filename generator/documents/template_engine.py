@@ -16,16 +16,22 @@ borrow exactly those steps and do the rest ourselves, so that:
 * **every failure names the template, the part and the paragraph**, as a
   :class:`~generator.records.errors.TemplateFaultError`, never a Jinja traceback;
 * the filled-in XML is parsed strictly before it is written, so a template
-  mistake cannot produce a document Word refuses to open.
+  mistake cannot produce a document Word refuses to open;
+* **a template cannot run away**: its zip is checked like a return's (sizes,
+  ratios, overlapping parts, no DOCTYPE) before docxtpl opens it, and compiling
+  and filling in each run under a deadline and a memory ceiling
+  (:mod:`generator.records.limits`), with powers too large for any document
+  refused by the sandbox itself (so they are not even folded as constants).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +46,10 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from ..ooxml.safety import PackageError, open_package
+from ..records.bounded_read import read_bounded
 from ..records.errors import TemplateFaultError, UnreadableFileError
+from ..records.limits import TimeLimitExceeded, deadline, memory_ceiling
 from .display import FILTERS
 
 __all__ = [
@@ -76,13 +85,55 @@ def sanitise(value: Any) -> Any:
     return value
 
 
+#: A template is a few hundred kilobytes; filling one in never takes seconds or a gigabyte.
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+TEMPLATE_SECONDS = 10.0
+TEMPLATE_MEMORY_BYTES = 512 * 1024 * 1024
+#: No document needs a power above this; a bigger one (``10**(10**8)``) would take minutes.
+MAX_EXPONENT = 1000
+
+
+class _TemplateTimeout(TimeLimitExceeded):
+    """Compiling or filling in a template took longer than any document needs."""
+
+
 class _Environment(SandboxedEnvironment):
-    """Looks up a record's keys before any attribute, so a field named ``items`` is the field."""
+    """Looks up a record's keys before any attribute, so a field named ``items`` is the field.
+
+    ``**``, ``*`` and ``%`` are intercepted, so Jinja never folds them as
+    constants while compiling (``'a' * 10**9`` would be built then, outside any
+    bound), and a huge power is refused when the template runs.
+    """
+
+    intercepted_binops = frozenset({"**", "*", "%"})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, Mapping) and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+            raise jinja2.exceptions.SecurityError(f"a power of {right} is larger than any document needs")
+        return super().call_binop(context, operator, left, right)
+
+
+@contextlib.contextmanager
+def bounded_work(name: str, where: str) -> Iterator[None]:
+    """Compile or fill in under the deadline and the memory ceiling; running past either is a plain fault."""
+    try:
+        with deadline(TEMPLATE_SECONDS, _TemplateTimeout), memory_ceiling(TEMPLATE_MEMORY_BYTES):
+            yield
+    except _TemplateTimeout:
+        raise TemplateFaultError(
+            name, where, f"it was still running after {TEMPLATE_SECONDS:g} s, far longer than any document needs"
+        ) from None
+    except MemoryError:
+        raise TemplateFaultError(
+            name, where, f"it needed more than {TEMPLATE_MEMORY_BYTES // 2**20} MB of memory, more than any document"
+        ) from None
+    except RecursionError:
+        raise TemplateFaultError(name, where, "it calls itself without end (a macro that never stops)") from None
 
 
 def _strict(show: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,6 +152,7 @@ def _strict(show: Callable[..., Any]) -> Callable[..., Any]:
 def environment() -> SandboxedEnvironment:
     """The one Jinja environment templates compile in: sandboxed, autoescaping, strict about names."""
     env = _Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env.globals.pop("lipsum", None)  # placeholder text no document needs, and lipsum(n=10**6) is a gigabyte
     env.filters.update({name: _strict(show) for name, show in FILTERS.items()})
     return env
 
@@ -135,7 +187,19 @@ def _jinja_source(template: DocxTemplate, xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
 
 
+def _check_package(path: Path, name: str) -> None:
+    """The template's zip passes the checks a return's does, before docxtpl unpacks any of it."""
+    data = read_bounded(path, MAX_TEMPLATE_BYTES, "templates")
+    try:
+        open_package(data).refuse_doctypes()
+    except PackageError as exc:
+        raise UnreadableFileError(
+            name, f"this is not a Word document (.docx) that can be opened ({exc.reason})"
+        ) from None
+
+
 def _open(path: Path, name: str) -> DocxTemplate:
+    _check_package(path, name)
     template = DocxTemplate(str(path))
     try:
         template.init_docx()
@@ -199,7 +263,8 @@ class CompiledTemplate:
         self._compiled: list[tuple[TemplatePart, jinja2.Template]] = []
         for part in self.parts:
             try:
-                self._compiled.append((part, env.from_string(part.source)))
+                with bounded_work(self.name, part.where):
+                    self._compiled.append((part, env.from_string(part.source)))
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateFaultError(self.name, part.paragraph(exc.lineno), _problem(exc)) from None
         whole = serialize_part_xml(template.docx.part.element).decode("utf-8")
@@ -215,7 +280,8 @@ class CompiledTemplate:
 
     def _fill(self, part: TemplatePart, template: jinja2.Template, context: Mapping[str, Any]) -> str:
         try:
-            xml = template.render(context)
+            with bounded_work(self.name, part.where):
+                xml = template.render(context)
         except (jinja2.TemplateError, ValueError, TypeError, ArithmeticError) as exc:
             raise TemplateFaultError(self.name, part.paragraph(_template_line(exc)), _problem(exc)) from None
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)

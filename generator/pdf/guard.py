@@ -9,13 +9,13 @@ far below pypdf's defaults, and a read that runs past the deadline is stopped.
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from pypdf import apply_configuration
+
+from ..records.limits import TimeLimitExceeded, deadline
 
 __all__ = ["DEADLINE_SECONDS", "STREAM_LIMIT", "ReadTimeout", "bounded"]
 
@@ -35,27 +35,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-class ReadTimeout(Exception):
-    """Reading took longer than any genuine form needs."""
+class ReadTimeout(TimeLimitExceeded):
+    """Reading took longer than any genuine form needs.
 
-
-@contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """SIGALRM-based deadline; only the main thread can receive signals, so elsewhere it is a no-op."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise ReadTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    A ``BaseException`` (see :mod:`generator.records.limits`): pypdf catches
+    ``Exception`` while it repairs a file, which swallowed a plain exception and
+    let one crafted file run for 407 s against a 10 s deadline.
+    """
 
 
 @contextmanager
@@ -82,7 +68,11 @@ def bounded(seconds: float = DEADLINE_SECONDS) -> Iterator[list[str]]:
     logger, handler = logging.getLogger("pypdf"), _Collect(messages)
     logger.addHandler(handler)
     try:
-        with warnings.catch_warnings(record=True) as caught, apply_configuration(**limits), _deadline(seconds):
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            apply_configuration(**limits),
+            deadline(seconds, ReadTimeout),
+        ):
             warnings.simplefilter("always")
             yield messages
             messages.extend(str(w.message) for w in caught)

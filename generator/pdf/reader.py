@@ -17,7 +17,10 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 
 from ..forms.layout import layout_kinds, load_layout
 from ..records.issues import Issue
+from ..records.messages import field_label
+from ..records.schemas import versions
 from ..returns.extraction import Extraction, UnreadableReturn
+from .crosscheck import shown, signed_then_changed, xfa_disagreements
 from .guard import ReadTimeout, bounded
 from .metadata import KIND_KEY, VERSION_KEY, parse_identity
 from .names import IDENTITY_FIELD, MAX_FIELD_DEPTH, split_field_name
@@ -45,6 +48,10 @@ _BOMB = (
 )
 _TIMEOUT = "this PDF took too long to read and may be damaged or crafted; please save the form again and resend it"
 _MAX_FIELDS = 5_000
+_TOO_MANY_FIELDS = (
+    f"this PDF has more than {_MAX_FIELDS:,} fields, far more than any of our forms (a few hundred at most), "
+    "so it was not read; please return the form you were sent"
+)
 
 
 def _resolve(obj: Any) -> Any:
@@ -79,8 +86,11 @@ def _is_field(node: DictionaryObject) -> bool:
     return "/T" in node or "/FT" in node or "/Kids" in node
 
 
-def _walk_fields(roots: ArrayObject) -> dict[str, Any]:
-    """Full field name -> raw value, for every terminal field, cycles and depth bounded."""
+def _walk_fields(roots: ArrayObject, twice: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+    """Full field name -> raw value, for every terminal field, cycles and depth bounded.
+
+    A name met again with another value is kept in ``twice`` with every value it had.
+    """
     found: dict[str, Any] = {}
     seen: set[int] = set()
     stack: list[tuple[Any, str, dict[str, Any], int]] = [(ref, "", {}, 0) for ref in reversed(roots)]
@@ -105,7 +115,10 @@ def _walk_fields(roots: ArrayObject) -> dict[str, Any]:
         if kids:
             stack.extend((kid, name, here, depth + 1) for kid in reversed(kids))
         elif name:
-            found[name] = _value(node, here)
+            value = _value(node, here)
+            if name in found and found[name] != value and twice is not None:
+                twice.setdefault(name, [found[name]]).append(value)
+            found.setdefault(name, value)
     return found
 
 
@@ -146,9 +159,14 @@ def _answers(fields: dict[str, Any], kind: str | None) -> dict[str, Any]:
 def _open(data: bytes, name: str) -> PdfReader:
     if b"%%EOF" not in data[-2048:]:
         raise UnreadableReturn(name, _MALFORMED.format(detail="the end of the file is missing; it may be cut off"))
-    reader = PdfReader(io.BytesIO(data), strict=False)
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise UnreadableReturn(name, _ENCRYPTED)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableReturn(name, _ENCRYPTED)
+    except NotImplementedError:
+        if b"/Encrypt" in data:  # an encryption handler or crypt method pypdf does not have
+            raise UnreadableReturn(name, _ENCRYPTED) from None
+        raise
     return reader
 
 
@@ -163,13 +181,67 @@ def _extract(data: bytes, name: str) -> Extraction:
         if isinstance(acroform, DictionaryObject) and "/XFA" in acroform:
             raise UnreadableReturn(name, _XFA)
         raise UnreadableReturn(name, NO_FIELDS)
-    fields = _walk_fields(roots)
+    if len(roots) > _MAX_FIELDS:
+        raise UnreadableReturn(name, _TOO_MANY_FIELDS)
+    twice: dict[str, list[Any]] = {}
+    fields = _walk_fields(roots, twice)
+    if len(fields) > _MAX_FIELDS:
+        raise UnreadableReturn(name, _TOO_MANY_FIELDS)
     if not fields:
         raise UnreadableReturn(name, NO_FIELDS)
     kind, version = _identity(reader, fields)
     fields.pop(IDENTITY_FIELD, None)
     flags = risky_content(root, acroform)
+    reviews = _reviews(data, root, acroform, fields, twice, kind, version)
+    if reviews:
+        flags["manual_review"] = reviews
     return Extraction(kind=kind, version=version, answers=_answers(fields, kind), flags=flags)
+
+
+def _fields_of(reader: PdfReader) -> dict[str, Any]:
+    root = _resolve(reader.trailer.get("/Root"))
+    acroform = _resolve(root.get("/AcroForm")) if isinstance(root, DictionaryObject) else None
+    roots = _resolve(acroform.get("/Fields")) if isinstance(acroform, DictionaryObject) else None
+    return _walk_fields(roots) if isinstance(roots, ArrayObject) else {}
+
+
+def _reviews(
+    data: bytes,
+    root: DictionaryObject,
+    acroform: DictionaryObject,
+    fields: dict[str, Any],
+    twice: dict[str, list[Any]],
+    kind: str | None,
+    version: str | None,
+) -> list[dict[str, str]]:
+    """Answers the file holds two ways: each needs an officer's eye, with both values named."""
+    found: list[tuple[str, str]] = []
+    for field, values in twice.items():
+        found.append((field, "the file holds this answer twice, " + " and ".join(shown(v) for v in values)))
+    if (changed := signed_then_changed(data, root, fields, _fields_of)) is not None:
+        found.extend(
+            (field, f"it was changed after the form was signed: {shown(before)} when signed, {shown(now)} now")
+            if field
+            else ("", "the file was changed after it was signed, and the signed version cannot be read to compare")
+            for field, before, now in changed
+        )
+        if not changed:
+            found.append(("", "the file was changed after it was signed, though no answer differs"))
+    for field, other, value in xfa_disagreements(acroform, fields) or ():
+        found.append(
+            (
+                field,
+                f"its XFA data, which some PDF readers show instead, says {shown(other)}, "
+                f"but the field holds {shown(value)}",
+            )
+        )
+    reviews = []
+    for field, reason in found:
+        pointer = split_field_name(field)[0] if field else ""
+        known = kind in layout_kinds() and version in versions(kind)
+        label = field_label(kind, pointer, version) if known and pointer else field or "File"
+        reviews.append({"path": pointer, "field": label, "reason": reason})
+    return reviews
 
 
 def read_pdf(data: bytes, name: str) -> Extraction:
@@ -191,7 +263,18 @@ def read_pdf(data: bytes, name: str) -> Extraction:
         raise UnreadableReturn(name, _BOMB) from None
     except FileNotDecryptedError:
         raise UnreadableReturn(name, _ENCRYPTED) from None
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        NotImplementedError,  # an /Encrypt filter or crypt method pypdf does not know
+        ArithmeticError,  # OverflowError: a startxref of 10**23
+        OSError,  # seeking to such an offset
+    ) as exc:
         raise UnreadableReturn(name, _MALFORMED.format(detail=type(exc).__name__)) from None
     extraction.warnings.extend(
         Issue(path="", field="File", message=f"the PDF reader repaired something: {message}", severity="warning")

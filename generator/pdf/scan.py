@@ -1,8 +1,9 @@
 """Find what a form should not carry: JavaScript, launch actions, attachments.
 
 Such a file is still read (a bidder's PDF reader may have added them), but
-the envelope flags it so an officer opens it with care. Only the catalogue,
-its name trees and the fields' own actions are looked at.
+the envelope flags it so an officer opens it with care. The catalogue, its
+name trees, the fields' own actions, and each page's actions and annotations
+(links, rendition actions with their scripts, file attachments) are looked at.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def _actions(obj: Any, where: str, found: dict[str, list[str]], seen: set[int]) 
     for item in _walk(obj, _action_links, seen):
         if isinstance(item, DictionaryObject):
             kind = item.get("/S")
-            if kind == "/JavaScript":
+            if kind == "/JavaScript" or (kind == "/Rendition" and "/JS" in item):
                 found.setdefault("javascript", []).append(where)
             elif kind == "/Launch":
                 found.setdefault("launch_actions", []).append(where)
@@ -88,6 +89,32 @@ def _field_nodes(acroform: DictionaryObject, seen: set[int]) -> list[DictionaryO
     return [node for node in nodes if isinstance(node, DictionaryObject)]
 
 
+def _page_links(node: Any) -> list[Any]:
+    """A page-tree node's kids, last first (the walk pops them, so pages come in order); a page has none."""
+    kids = _resolve(node.get("/Kids")) if isinstance(node, DictionaryObject) else None
+    return list(reversed(kids)) if isinstance(kids, ArrayObject) else []
+
+
+def _pages(root: DictionaryObject, found: dict[str, list[str]], actions: set[int], seen: set[int]) -> None:
+    """Each page's open and close actions, and its annotations' actions and attached files."""
+    number = 0
+    for node in _walk(root.raw_get("/Pages") if "/Pages" in root else None, _page_links, seen):
+        if not isinstance(node, DictionaryObject) or node.get("/Type") != "/Page":
+            continue
+        number += 1
+        _actions(node.get("/AA"), f"page {number} actions", found, actions)
+        annotations = _resolve(node.get("/Annots"))
+        for annotation in (annotations if isinstance(annotations, ArrayObject) else [])[:_LIMIT]:
+            annotation = _resolve(annotation)
+            if not isinstance(annotation, DictionaryObject) or "/T" in annotation:
+                continue  # a field's widget is looked at with the fields
+            where = f"page {number} {str(annotation.get('/Subtype', '/annotation')).lstrip('/').lower()}"
+            _actions(annotation.get("/A"), where, found, actions)
+            _actions(annotation.get("/AA"), where, found, actions)
+            if annotation.get("/Subtype") == "/FileAttachment":
+                found.setdefault("attachments", []).append(where)
+
+
 def risky_content(root: DictionaryObject, acroform: DictionaryObject) -> dict[str, Any]:
     """Flags for the envelope, e.g. ``{"javascript": ["document open action"]}``.
 
@@ -107,6 +134,7 @@ def risky_content(root: DictionaryObject, acroform: DictionaryObject) -> dict[st
             count := _names(names.raw_get("/EmbeddedFiles"), walks.setdefault("files", set()))
         ):
             found.setdefault("attachments", []).append(f"{count} embedded file(s)")
+    _pages(root, found, actions, walks.setdefault("pages", set()))
     for node in _field_nodes(acroform, walks.setdefault("fields", set())):
         where = f"field {node.get('/T', '(widget)')}"
         _actions(node.get("/A"), where, found, actions)

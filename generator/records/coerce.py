@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from .numbers import OutOfRange, in_range, too_many_digits
+
 __all__ = [
     "EMPTY",
     "to_boolean",
@@ -67,7 +69,7 @@ def _decimal(text: str) -> Decimal | None:
 def to_money(value: Any) -> float | str | None:
     """'£12,500', '12500.00', '12,500', 'GBP 12 500' -> 12500.0; pence rounded half up."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        return float(value) if in_range(value) else OutOfRange(repr(value))
     text = _clean(value)
     if text is None:
         return None
@@ -75,6 +77,8 @@ def to_money(value: Any) -> float | str | None:
     compact = re.sub(r"(?<=\d)[,\s](?=\d{3}\b)", "", compact.lstrip("£ ").strip())
     if not re.fullmatch(r"\d+(\.\d{1,2})?", compact):
         return text
+    if too_many_digits(compact):
+        return OutOfRange(text)
     number = _decimal(compact)
     return float(number) if number is not None else text
 
@@ -82,6 +86,8 @@ def to_money(value: Any) -> float | str | None:
 def to_number(value: Any, *, integer: bool = False) -> float | int | str | None:
     """'4.5', '4.5 hours', '1,200' -> a number; anything else stays as typed."""
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not in_range(value):
+            return OutOfRange(repr(value))
         return int(value) if integer and float(value).is_integer() else value
     text = _clean(value)
     if text is None:
@@ -91,6 +97,8 @@ def to_number(value: Any, *, integer: bool = False) -> float | int | str | None:
     )
     if not match:
         return text
+    if too_many_digits(match.group(1).replace(",", "")):
+        return OutOfRange(text)
     number = _decimal(match.group(1).replace(",", "") + (match.group(2) or ""))
     if number is None:
         return text

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 __all__ = [
     "EXIT_INVALID",
+    "EXIT_TOOLKIT_FAILURE",
     "EXIT_UNREADABLE",
     "EXIT_USAGE",
     "CommissionError",
@@ -28,6 +29,8 @@ T = TypeVar("T")
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
+#: A failure of the toolkit itself, never of a file (sysexits.h's EX_SOFTWARE).
+EXIT_TOOLKIT_FAILURE = 70
 
 
 class CommissionError(Exception):

@@ -16,10 +16,14 @@ import yaml
 
 from .bounded_read import read_bounded
 from .errors import UnreadableFileError
+from .numbers import OutOfRange, bounded_float, bounded_int, in_range, too_many_digits
 
-__all__ = ["MAX_DATA_FILE_BYTES", "load_data_file", "parse_data_text"]
+__all__ = ["MAX_DATA_FILE_BYTES", "MAX_NESTING", "load_data_file", "parse_data_text"]
 
 MAX_DATA_FILE_BYTES = 10 * 1024 * 1024
+#: Lists and mappings inside each other; no record goes past a handful, so deeper is crafted.
+MAX_NESTING = 32
+_TOO_DEEP = f"it is nested more than {MAX_NESTING} levels deep, which no record is"
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -32,6 +36,46 @@ class _NoAliasLoader(yaml.SafeLoader):
                 None, None, "YAML aliases (*name) are not allowed in records", event.start_mark
             )
         return super().compose_node(parent, index)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        """Integers of more digits than any answer needs stay text (Python refuses 4,300 and more)."""
+        text = str(self.construct_scalar(node))
+        if too_many_digits(text.replace("_", "")):
+            return OutOfRange(text)
+        value = super().construct_yaml_int(node)
+        return value if in_range(value) else OutOfRange(text)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
+        """``.inf``, ``.nan`` and ``1.0e400`` stay text: no record may hold NaN or Infinity."""
+        value = super().construct_yaml_float(node)
+        return value if in_range(value) else OutOfRange(str(self.construct_scalar(node)))
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date that does not exist (2027-02-30) stays as written, so validation says so."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return str(self.construct_scalar(node))
+
+
+for _tag, _method in (
+    ("tag:yaml.org,2002:int", _NoAliasLoader.construct_yaml_int),
+    ("tag:yaml.org,2002:float", _NoAliasLoader.construct_yaml_float),
+    ("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp),
+):
+    _NoAliasLoader.add_constructor(_tag, _method)
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and mappings nest past ``limit`` (walked without recursion)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth >= limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def _plain(value: Any) -> Any:
@@ -50,8 +94,11 @@ def parse_data_text(text: str, name: str, *, yaml_first: bool) -> Any:
     """Decode JSON or YAML text; ``name`` goes into any error."""
     try:
         if not yaml_first:
-            return json.loads(text)
-        return _plain(yaml.load(text, Loader=_NoAliasLoader))  # noqa: S506 - a SafeLoader subclass
+            data = json.loads(text, parse_int=bounded_int, parse_float=bounded_float, parse_constant=OutOfRange)
+        else:
+            data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise UnreadableFileError(name, _TOO_DEEP) from None
     except json.JSONDecodeError as exc:
         raise UnreadableFileError(
             name, f"this is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
@@ -61,6 +108,9 @@ def parse_data_text(text: str, name: str, *, yaml_first: bool) -> Any:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise UnreadableFileError(name, f"this is not valid YAML{where}: {problem}") from exc
+    if _deeper_than(data, MAX_NESTING):
+        raise UnreadableFileError(name, _TOO_DEEP)
+    return _plain(data) if yaml_first else data
 
 
 def load_data_file(path: Path | str) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,12 +177,19 @@ def _put(record: dict[str, Any], pointer: str, value: Any) -> None:
     target[leaf] = value
 
 
+#: A row number in a pointer; anything else (``outcomes/abc/...``, thousands of digits) is not a row of ours.
+_ROW_INDEX = re.compile(r"0|[1-9]\d{0,5}")
+
+
+def _row_indices(answers: Mapping[str, Any], table: Question) -> list[int]:
+    prefix = table.pointer + "/"
+    parts = {p[len(prefix) :].split("/", 1)[0] for p in answers if p.startswith(prefix)}
+    return sorted(int(part) for part in parts if _ROW_INDEX.fullmatch(part))
+
+
 def _rows(answers: Mapping[str, Any], table: Question) -> list[dict[str, Any]]:
-    indices = sorted(
-        {int(p[len(table.pointer) + 1 :].split("/", 1)[0]) for p in answers if p.startswith(table.pointer + "/")}
-    )
     rows = []
-    for index in indices:
+    for index in _row_indices(answers, table):
         row: dict[str, Any] = {}
         for column in table.columns:
             value = _typed(answers.get(f"{table.pointer}/{index}/{column.field.name}"), column)
@@ -190,6 +198,28 @@ def _rows(answers: Mapping[str, Any], table: Question) -> list[dict[str, Any]]:
         if any(value is not None and value is not False for value in row.values()):  # 0 is an answer
             rows.append(row)
     return rows
+
+
+def _unplaced(layout: FormLayout, answers: Mapping[str, Any]) -> list[Issue]:
+    """Answers under a name that is no question of the form: kept in ``raw``, and the officer told."""
+    placed = {q.pointer for q in layout.questions() if not q.columns}
+    for table in (q for q in layout.questions() if q.columns):
+        placed.update(
+            f"{table.pointer}/{index}/{column.field.name}"
+            for index in _row_indices(answers, table)
+            for column in table.columns
+        )
+    return [
+        Issue(
+            path="",
+            field=pointer if len(pointer) <= 80 else f"{pointer[:77]}...",
+            message="this box is not part of the form and was ignored; its text is kept in the raw answers",
+            rule="unplaced",
+            severity="warning",
+        )
+        for pointer, value in answers.items()
+        if pointer not in placed and value not in (None, "", False, [])
+    ]
 
 
 def record_from_answers(layout: FormLayout, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -264,6 +294,7 @@ def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Enve
     assert extraction.kind is not None and extraction.version is not None
     layout = load_layout(extraction.kind)
     record = record_from_answers(layout, extraction.answers)
+    envelope.warnings += _unplaced(layout, extraction.answers)
     envelope.record = record
     envelope.errors = validate_record(record, extraction.kind, version=extraction.version, today=today)
     envelope.errors += _review_issues(extraction)

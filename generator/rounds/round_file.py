@@ -81,9 +81,11 @@ class RoundSpec:
 class _Reader:
     """Reads the bids and reports a round file lists, recording every problem."""
 
-    def __init__(self, path: Path, today: dt.date | None) -> None:
+    def __init__(self, path: Path, today: dt.date | None, within: Path | None = None) -> None:
         self.path = path
         self.folder = path.parent
+        #: Every file the round names must be inside this folder (the round file's own, unless widened).
+        self.within = (within or self.folder).resolve()
         self.today = today
         self.found = Problems()
         self.bid_references: list[str] = []
@@ -91,7 +93,24 @@ class _Reader:
     def problem(self, key: str, message: str, value: Any = None, pointer: str | None = None, label: str = "") -> None:
         self.found.add(self.path, pointer or f"/{key}", label or LABELS.get(key, key), message, value)
 
+    def outside(self, file: Path) -> bool:
+        """Whether ``file`` lies outside the folder the round may read from (links followed)."""
+        try:
+            file.resolve().relative_to(self.within)
+        except ValueError:
+            return True
+        return False
+
+    def _outside_message(self, what: str) -> str:
+        return (
+            f"{what} outside {self.within}, the folder this round may read from; move it there, "
+            "or give a wider folder with --within"
+        )
+
     def load(self, file: Path, kind: str) -> Mapping[str, Any] | None:
+        if self.outside(file):
+            self.found.add(file, "", "File", self._outside_message("this file is"))
+            return None
         try:
             record = load_data_file(file)
         except UnreadableFileError as exc:
@@ -185,7 +204,15 @@ class _Reader:
                 self.problem("evaluations", "expected the path of an evaluation report file", entry, where, label)
                 continue
             if any(mark in entry for mark in "*?["):
-                matches = sorted(Path(p) for p in glob.glob(str(self.folder / entry)) if Path(p).is_file())
+                try:
+                    matches = sorted(Path(p) for p in glob.glob(str(self.folder / entry)) if Path(p).is_file())
+                except OSError as exc:
+                    message = f"the files matching '{entry}' cannot be listed ({exc.strerror})"
+                    self.problem("evaluations", message, entry, where, label)
+                    continue
+                if any(self.outside(match) for match in matches):
+                    self.problem("evaluations", self._outside_message(f"'{entry}' matches files"), entry, where, label)
+                    continue
                 if not matches:
                     self.problem("evaluations", f"no file matches '{entry}'", entry, where, label)
                 out.extend((match, moderated) for match in matches)
@@ -276,7 +303,11 @@ class _Reader:
         )
 
 
-def read_round(path: Path | str, today: dt.date | None = None) -> RoundSpec:
-    """The round file at ``path`` with its bids and reports, or a RoundFileError listing every problem."""
+def read_round(path: Path | str, today: dt.date | None = None, within: Path | None = None) -> RoundSpec:
+    """The round file at ``path`` with its bids and reports, or a RoundFileError listing every problem.
+
+    Bids and reports must lie inside ``within`` (default: the round file's folder), so a round file
+    cannot make the toolkit read, and echo, any other file on the machine.
+    """
     criteria_set(RANKING_SET)
-    return _Reader(Path(path), today).read()
+    return _Reader(Path(path), today, within).read()

@@ -43,10 +43,13 @@ def decide_round(spec: RoundSpec) -> RoundResult:
     return decide(spec.money, spec.bids, combined_views(spec), criteria_set(RANKING_SET))
 
 
-def run_round(path: Path, out: Path, today: dt.date | None = None) -> RoundRun:
-    """Decide the round in ``path``; write its summary, workings and Word documents to ``out``."""
+def run_round(path: Path, out: Path, today: dt.date | None = None, within: Path | None = None) -> RoundRun:
+    """Decide the round in ``path``; write its summary, workings and Word documents to ``out``.
+
+    Its bids and reports are read only from inside ``within`` (default: the round file's folder).
+    """
     today = today or dt.date.today()
-    spec = read_round(path, today)
+    spec = read_round(path, today, within)
     result = decide_round(spec)
     summary = round_summary(spec, result)
     written = [
