@@ -124,9 +124,9 @@ def _worker_figures(out: Path) -> tuple[int, float]:
     import sqlite3
 
     db = sqlite3.connect(out / "register.sqlite")
-    peak = db.execute("SELECT MAX(json_extract(flags, '$.benchmark_worker_peak_kb')) FROM returns").fetchone()[0]
+    peak = db.execute("SELECT MAX(json_extract(flags, '$.benchmark_worker_peak_kb')) FROM received").fetchone()[0]
     cpu = db.execute(
-        "SELECT SUM(m) FROM (SELECT MAX(json_extract(flags, '$.benchmark_worker_cpu_s')) AS m FROM returns "
+        "SELECT SUM(m) FROM (SELECT MAX(json_extract(flags, '$.benchmark_worker_cpu_s')) AS m FROM received "
         "WHERE json_extract(flags, '$.benchmark_worker') IS NOT NULL GROUP BY json_extract(flags, '$.benchmark_worker'))"
     ).fetchone()[0]
     db.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -24,31 +25,33 @@ def _inbox(tmp_path: Path) -> Path:
     blank = (ROOT / "forms" / "growth-bid.docx").read_bytes()
     (inbox / "word" / "thanet.DOCX").parent.mkdir()
     (inbox / "word" / "thanet.DOCX").write_bytes(fill_form(blank, layout, thanet))
-    dartford = load_data_file(EXAMPLES / "growth-bid" / "dartford-young-people-leaving-care.yaml")
-    fill_pypdf(ROOT / "forms" / "growth-bid.pdf", field_values(layout, dartford), inbox / "dartford.pdf")
+    ashford = load_data_file(EXAMPLES / "growth-bid" / "ashford-mental-health-floating-support.yaml")
+    fill_pypdf(ROOT / "forms" / "growth-bid.pdf", field_values(layout, ashford), inbox / "ashford.pdf")
+    # The two sample Word returns are the same Dartford bid; the invalid one arrived last, so it is the one to chase.
+    for age, name in enumerate(["growth-bid-invalid.docx", "growth-bid-valid.docx"]):
+        os.utime(inbox / name, (1_700_000_000 - age * 60, 1_700_000_000 - age * 60))
     return inbox
 
 
 def test_word_and_pdf_returns_are_read_into_one_sheet_with_errors_to_chase(tmp_path: Path, today) -> None:
     inbox = _inbox(tmp_path)
     result = run_batch(inbox, tmp_path / "out", jobs=2, today=today)
-    assert result.counts == {"valid": 3, "invalid": 1, "unreadable": 1}
+    assert result.counts == {"valid": 2, "invalid": 1, "unreadable": 1, "superseded": 1}
     thanet = load_data_file(EXAMPLES / "growth-bid" / "thanet-domestic-abuse-outreach.json")
     sheet = load_workbook(tmp_path / "out" / "returns.xlsx")["growth-bid"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     by_file = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
-    assert set(by_file) == {
-        "dartford.pdf",
-        "growth-bid-invalid.docx",
-        "growth-bid-valid.docx",
-        "word/thanet.DOCX",
-    }
+    assert set(by_file) == {"ashford.pdf", "growth-bid-invalid.docx", "word/thanet.DOCX"}, "one row per bid"
+    assert by_file["growth-bid-invalid.docx"]["Earlier versions"] == 1
+    history = load_workbook(tmp_path / "out" / "returns.xlsx")["History"]
+    superseded = {row[0]: row[10] for row in history.iter_rows(values_only=True)}
+    assert superseded["growth-bid-valid.docx"] == "growth-bid-invalid.docx"
     files = load_workbook(tmp_path / "out" / "returns.xlsx")["Files"]
     assert ["growth-bid-broken.docx", "unreadable"] in [[c.value for c in row][:2] for row in files.iter_rows()]
     amount = next(q.label for q in load_layout("growth-bid").questions() if q.pointer == "/annual_amount")
     assert by_file["word/thanet.DOCX"][amount] == thanet["annual_amount"]
     assert by_file["word/thanet.DOCX"]["Organisation"] == thanet["applicant"]["organisation"]
-    assert by_file["dartford.pdf"]["Status"] == "valid"
+    assert by_file["ashford.pdf"]["Status"] == "valid"
     with open(tmp_path / "out" / "csv" / "errors.csv", encoding="utf-8-sig", newline="") as handle:
         errors = list(csv.DictReader(handle))
     invalid = [e for e in errors if e["File"] == "growth-bid-invalid.docx"]

@@ -1,15 +1,22 @@
-"""The register keeps one row per file and upgrades its own table layout in place."""
+"""The register keeps every content received and every name it had, and upgrades its own table layout in place."""
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from generator.batch.identity import identify
 from generator.batch.register import MIGRATIONS, Register
 from generator.records.errors import CommissionError
 from tests.batch_helpers import valid_bid
+
+from .conftest import FIXTURES
+
+NOW, LATER = "2026-08-01T09:00:00+00:00", "2026-08-02T09:00:00+00:00"
 
 
 def test_a_new_register_is_at_the_latest_version(tmp_path: Path) -> None:
@@ -17,28 +24,36 @@ def test_a_new_register_is_at_the_latest_version(tmp_path: Path) -> None:
         assert register.schema_version == len(MIGRATIONS)
 
 
-def test_an_old_register_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
+def test_a_register_written_at_version_2_is_migrated_and_keeps_every_row(tmp_path: Path) -> None:
+    """schema-2.sqlite was written by the toolkit before this change (see make_schema_2.py)."""
     path = tmp_path / "register.sqlite"
+    shutil.copyfile(FIXTURES / "registers" / "schema-2.sqlite", path)
     db = sqlite3.connect(path)
-    db.executescript(MIGRATIONS[0])
-    db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    db.execute("INSERT INTO schema_version VALUES (1)")
-    db.execute(
-        "INSERT INTO returns (path, sha256, size, status, errors, parsed_at) VALUES ('old.pdf', 'abc', 3, 'valid', '[]', 'then')"
-    )
-    db.commit()
+    db.row_factory = sqlite3.Row
+    assert db.execute("SELECT version FROM schema_version").fetchone()[0] == 2
+    old = [dict(row) for row in db.execute("SELECT * FROM returns ORDER BY path")]
     db.close()
+    assert len(old) == 6
     with Register(path) as register:
         assert register.schema_version == len(MIGRATIONS)
-        [row] = list(register.rows())
-    assert (row.path, row.sha256, row.status, row.warnings, row.flags, row.duplicate_of) == (
-        "old.pdf",
-        "abc",
-        "valid",
-        [],
-        {},
-        None,
-    )
+        register.settle([row["path"] for row in old], LATER, identify)
+        sightings = {name.path: (name, version) for name, version in register.sightings()}
+        versions = list(register.versions())
+    assert set(sightings) == {row["path"] for row in old}
+    for row in old:
+        name, version = sightings[row["path"]]
+        assert (version.sha256, version.size, version.kind, version.status) == (
+            row["sha256"], row["size"], row["kind"], row["status"]
+        )  # fmt: skip
+        assert version.record == (json.loads(row["record"]) if row["record"] else None)
+        assert version.raw == (json.loads(row["raw"]) if row["raw"] else None)
+        assert version.errors == json.loads(row["errors"]) and version.flags == json.loads(row["flags"])
+        assert (name.first_seen, name.gone_at) == (row["parsed_at"], None)
+    assert len(versions) == 5, "the same content under two names is one version with two names"
+    [copy] = [v for v in versions if len(v.names) == 2]
+    assert copy.names == ["copy of other.pdf", "other.pdf"]
+    [earlier] = [v for v in versions if not v.current]
+    assert (earlier.path, earlier.superseded_by_path) == ("bid_v2.docx", "bid_v3.docx")
 
 
 def test_a_register_from_a_newer_toolkit_is_refused_with_what_to_do(tmp_path: Path) -> None:
@@ -52,16 +67,33 @@ def test_a_register_from_a_newer_toolkit_is_refused_with_what_to_do(tmp_path: Pa
         Register(path)
 
 
-def test_put_replaces_a_path_and_settle_marks_the_later_name_as_the_duplicate(tmp_path: Path) -> None:
-    bid = valid_bid("Org")
+def _seen(register: Register, path: str, sha256: str, now: str, modified: str = "m") -> int:
+    content, must_read = register.seen(path, sha256, 10, modified, now, None, "toolkit-error")
+    if must_read:
+        register.store(content, valid_bid("Org", title=sha256))
+    return content
+
+
+def test_nothing_is_deleted_gone_and_changed_files_are_kept_and_dated(tmp_path: Path) -> None:
     with Register(tmp_path / "register.sqlite") as register:
-        register.put("b.pdf", "same", 10, bid)
-        register.put("a.pdf", "same", 10, bid)
-        register.put("gone.pdf", "other", 5, bid)
-        register.put("a.pdf", "same", 10, bid)
-        dropped = register.settle(["a.pdf", "b.pdf"])
-        rows = {row.path: row for row in register.rows()}
-    assert dropped == 1
-    assert set(rows) == {"a.pdf", "b.pdf"}
-    assert rows["a.pdf"].duplicate_of is None and rows["b.pdf"].duplicate_of == "a.pdf"
-    assert rows["a.pdf"].record == bid["record"]
+        _seen(register, "a.docx", "one", NOW)
+        _seen(register, "gone.docx", "two", NOW)
+        register.settle(["a.docx", "gone.docx"], NOW, identify)
+        _seen(register, "a.docx", "three", LATER)
+        gone = register.settle(["a.docx"], LATER, identify)
+        names = [(n.path, v.sha256, n.first_seen, n.gone_at) for n, v in register.sightings()]
+        versions = {v.sha256: v for v in register.versions()}
+    assert gone == 1
+    assert names == [("a.docx", "one", NOW, LATER), ("a.docx", "three", LATER, None), ("gone.docx", "two", NOW, LATER)]
+    assert versions["one"].gone_at == LATER and versions["three"].gone_at is None
+    assert (versions["three"].first_seen, versions["one"].last_seen) == (LATER, NOW)
+
+
+def test_the_duplicate_is_the_copy_received_later_not_the_name_sorted_second(tmp_path: Path) -> None:
+    with Register(tmp_path / "register.sqlite") as register:
+        _seen(register, "z-original.docx", "same", NOW)
+        register.settle(["z-original.docx"], NOW, identify)
+        _seen(register, "a-copy.docx", "same", LATER)
+        register.settle(["z-original.docx", "a-copy.docx"], LATER, identify)
+        duplicates = {n.path: n.duplicate_of for n, _ in register.sightings()}
+    assert duplicates == {"a-copy.docx": "z-original.docx", "z-original.docx": None}

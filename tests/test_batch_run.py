@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import signal
@@ -20,6 +21,7 @@ from generator.cli import main
 from tests.batch_helpers import invalid_bid, scripted_parse, valid_bid, write_script
 
 ROOT = Path(__file__).resolve().parents[1]
+RECEIVED = dt.datetime(2026, 8, 1, 9, 30, tzinfo=dt.UTC)
 
 
 def _folder(root: Path, sleep: float = 0.0) -> Path:
@@ -35,11 +37,24 @@ def _folder(root: Path, sleep: float = 0.0) -> Path:
 
 
 def _rows(out: Path) -> list[tuple[Any, ...]]:
+    """Every received content and every name, as stored (but for when each was parsed)."""
     db = sqlite3.connect(out / "register.sqlite")
-    columns = [c[1] for c in db.execute("PRAGMA table_info(returns)") if c[1] != "parsed_at"]
-    rows = db.execute(f"SELECT {', '.join(columns)} FROM returns ORDER BY path").fetchall()
+    columns = [c[1] for c in db.execute("PRAGMA table_info(received)") if c[1] != "parsed_at"]
+    rows = db.execute(f"SELECT {', '.join(columns)} FROM received ORDER BY id").fetchall()
+    rows += db.execute("SELECT * FROM names ORDER BY path, received").fetchall()
     db.close()
     return rows
+
+
+def _names(out: Path) -> dict[str, tuple[Any, ...]]:
+    """Each name in the folder now -> (status, duplicate of)."""
+    db = sqlite3.connect(out / "register.sqlite")
+    found = db.execute(
+        "SELECT path, status, duplicate_of FROM names JOIN received ON received.id = names.received "
+        "WHERE gone_at IS NULL"
+    ).fetchall()
+    db.close()
+    return {path: rest for path, *rest in found}
 
 
 def _rows_so_far(out: Path) -> int:
@@ -48,7 +63,7 @@ def _rows_so_far(out: Path) -> int:
         return 0
     db = sqlite3.connect(out / "register.sqlite")
     try:
-        return int(db.execute("SELECT COUNT(*) FROM returns").fetchone()[0])
+        return int(db.execute("SELECT COUNT(*) FROM received WHERE status != 'pending'").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
     finally:
@@ -71,20 +86,19 @@ def test_every_file_found_is_in_the_register_and_the_report(tmp_path: Path) -> N
     before = {p: p.read_bytes() for p in inbox.rglob("*") if p.is_file()}
     log = io.StringIO()
     result = run_batch(inbox, tmp_path / "out", jobs=2, parse=scripted_parse, progress=log)
-    rows = {row[0]: row for row in _rows(tmp_path / "out")}
-    assert set(rows) == {p.relative_to(inbox).as_posix() for p in before}
+    assert set(_names(tmp_path / "out")) == {p.relative_to(inbox).as_posix() for p in before}
     assert result.counts == {"valid": 5, "invalid": 1, "unreadable": 1, "skipped": 1}
     assert result.duplicates == [("valid-resent.docx", "valid-0.docx")]
     assert not result.all_valid
     assert {p: p.read_bytes() for p in before} == before, "originals must never change"
-    assert len(log.getvalue().splitlines()) == 7 and "[7/7]" in log.getvalue()
+    assert len(log.getvalue().splitlines()) == 6 and "[6/6]" in log.getvalue(), "the same content is read once"
     report = (tmp_path / "out" / "errors.txt").read_text(encoding="utf-8")
     assert "late/Invalid.PDF  (Chase Me Ltd): 1 problem(s)" in report
     assert "Annual amount: this must be filled in" in report
     assert "late/broken.pdf  (organisation not known): cannot be read" in report
     assert "crashed (SIGSEGV)" in report
-    assert "valid-resent.docx is the same file as valid-0.docx" in report
-    assert "covering letter.txt: not a return (.txt)" in report
+    assert "valid-resent.docx is the same file as valid-0.docx, received earlier" in report
+    assert "covering letter.txt: not a return (.txt, a text file)" in report
     assert "Summary: 5 valid, 1 invalid, 1 unreadable, 1 skipped" in report
 
 
@@ -96,19 +110,15 @@ def test_the_workbook_has_a_sheet_per_kind_a_sheet_per_group_and_errors(tmp_path
         "growth-bid",
         "growth-bid outcomes",
         "growth-bid supporting_partners",
+        "History",
         "Errors",
     ]
     bids = [[c.value for c in row] for row in workbook["growth-bid"].iter_rows()]
-    assert bids[0][:6] == ["File", "Version", "Status", "Duplicate of", "Name of the proposal", "Organisation"]
-    assert [row[0] for row in bids[1:]] == [
-        "late/Invalid.PDF",
-        "valid-0.docx",
-        "valid-1.docx",
-        "valid-2.docx",
-        "valid-3.docx",
-        "valid-resent.docx",
-    ]
-    assert [row[3] for row in bids[1:]] == [None] * 5 + ["valid-0.docx"]
+    assert bids[0][:8] == ["File", "Version", "Status", "Also received as", "Received", "Gone from the folder",
+                           "Earlier versions", "Name of the proposal"]  # fmt: skip
+    assert [row[0] for row in bids[1:]] == ["late/Invalid.PDF", "valid-0.docx", "valid-1.docx", "valid-2.docx",
+                                            "valid-3.docx"], "one row per content: the copy is not a second bid"  # fmt: skip
+    assert [row[3] for row in bids[1:]] == [None, "valid-resent.docx", None, None, None]
     outcomes = [[c.value for c in row] for row in workbook["growth-bid outcomes"].iter_rows()]
     assert outcomes[0] == ["File", "Row", "Outcome", "How it will be measured"]
     assert outcomes[1] == ["valid-0.docx", 1, "More people housed", "Count"]
@@ -118,30 +128,39 @@ def test_the_workbook_has_a_sheet_per_kind_a_sheet_per_group_and_errors(tmp_path
     ]
     assert (tmp_path / "out" / "csv" / "growth-bid.outcomes.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     lines = (tmp_path / "out" / "returns.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 8 and json.loads(lines[0])["path"] == "covering letter.txt"
+    assert len(lines) == 7 and json.loads(lines[0])["path"] == "covering letter.txt"
+    assert json.loads(lines[3])["names"] == ["valid-0.docx", "valid-resent.docx"]
 
 
 def test_a_rerun_reads_only_new_or_changed_files(tmp_path: Path) -> None:
     inbox = _folder(tmp_path)
     first = run_batch(inbox, tmp_path / "out", parse=scripted_parse)
-    assert first.parsed == 7
+    assert first.parsed == 6 and first.reused == 1
     again = run_batch(inbox, tmp_path / "out", parse=scripted_parse)
     assert again.parsed == 0 and again.counts == first.counts
     write_script(inbox / "late" / "Invalid.PDF", envelope=valid_bid("Chase Me Ltd"))
     write_script(inbox / "new.docx", envelope=valid_bid("New Org"))
     (inbox / "valid-3.docx").unlink()
     changed = run_batch(inbox, tmp_path / "out", parse=scripted_parse)
-    assert changed.parsed == 2 and changed.dropped == 1
+    assert changed.parsed == 2 and changed.gone == 1
     assert changed.counts == {"valid": 6, "unreadable": 1, "skipped": 1}
+    db = sqlite3.connect(tmp_path / "out" / "register.sqlite")
+    kept = db.execute(
+        "SELECT names.path, status, gone_at IS NOT NULL FROM names JOIN received ON received.id = names.received "
+        "WHERE names.path IN ('late/Invalid.PDF', 'valid-3.docx') ORDER BY names.path, received.id"
+    ).fetchall()
+    db.close()
+    assert kept == [("late/Invalid.PDF", "invalid", 1), ("late/Invalid.PDF", "valid", 0), ("valid-3.docx", "valid", 1)]
 
 
 def test_a_batch_killed_part_way_then_rerun_matches_an_uninterrupted_run(tmp_path: Path) -> None:
     inbox = _folder(tmp_path, sleep=0.3)
-    run_batch(inbox, tmp_path / "clean", jobs=1, parse=scripted_parse)
+    run_batch(inbox, tmp_path / "clean", jobs=1, parse=scripted_parse, now=RECEIVED)
     killed = tmp_path / "killed"
     code = (
-        "from pathlib import Path; from generator.batch.run import run_batch; from tests.batch_helpers import scripted_parse; "
-        f"run_batch(Path({str(inbox)!r}), Path({str(killed)!r}), jobs=1, parse=scripted_parse)"
+        "import datetime; from pathlib import Path; from generator.batch.run import run_batch; "
+        "from tests.batch_helpers import scripted_parse; "
+        f"run_batch(Path({str(inbox)!r}), Path({str(killed)!r}), jobs=1, parse=scripted_parse, now={RECEIVED!r})"
     )
     process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
@@ -154,8 +173,8 @@ def test_a_batch_killed_part_way_then_rerun_matches_an_uninterrupted_run(tmp_pat
     assert process.returncode == -signal.SIGKILL
     assert not (killed / "returns.xlsx").exists(), "the kill came before the exports, as intended"
     partial = len(_rows(killed))
-    resumed = run_batch(inbox, killed, jobs=2, parse=scripted_parse)
-    assert 0 < resumed.parsed < 7 and partial < 8
+    resumed = run_batch(inbox, killed, jobs=2, parse=scripted_parse, now=RECEIVED)
+    assert 0 < resumed.parsed < 6 and partial == len(_rows(tmp_path / "clean"))
     assert _rows(killed) == _rows(tmp_path / "clean")
     assert _exports(killed) == _exports(tmp_path / "clean")
 

@@ -13,14 +13,15 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from openpyxl import Workbook
 
 from ..forms.layout import Question, layout_kinds, load_layout
 from .atomic import atomic_path
 from .cells import cell_value
-from .register import Register, Row
+from .identity import answer_at
+from .register import Register, Version
 
 __all__ = ["Sheet", "organisation_of", "sheets", "write_csv", "write_error_report", "write_jsonl", "write_xlsx"]
 
@@ -37,22 +38,15 @@ class Sheet:
     rows: Callable[[], Iterator[list[Any]]]
 
 
-def _lookup(row: Row, pointer: str) -> Any:
+def _lookup(row: Version, pointer: str) -> Any:
     """The typed answer at a pointer, or what was typed if it could not be read as its type."""
-    value: Any = row.record
-    for part in pointer.split("/")[1:]:
-        if isinstance(value, dict):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            value = None
+    value = answer_at(row.record, pointer)
     if value is None and row.raw:
         return row.raw.get(pointer)
     return value
 
 
-def organisation_of(row: Row) -> str | None:
+def organisation_of(row: Version) -> str | None:
     """The bidder's organisation, if the form has a box for it and it was filled in."""
     if row.kind not in layout_kinds():
         return None
@@ -63,37 +57,49 @@ def organisation_of(row: Row) -> str | None:
     return None
 
 
-def _reason(row: Row) -> str:
+def _reason(row: Version) -> str:
     return "; ".join(error["message"] for error in row.errors if error.get("rule") in ("unreadable", "skipped"))
 
 
+def _others(row: Version, shown: str) -> str | None:
+    return ", ".join(name for name in row.names if name != shown) or None
+
+
+def _to_chase(row: Version) -> bool:
+    """The current return of its bid, still in the folder, that is invalid or unreadable."""
+    return row.current and row.gone_at is None and row.status in ("invalid", "unreadable")
+
+
 def _files_sheet(register: Register) -> Sheet:
-    header = ["File", "Status", "Form", "Version", "Organisation", "Problems", "Duplicate of", "Reason", "SHA-256"]
+    header = ["File", "Status", "Form", "Version", "Organisation", "Problems", "Duplicate of", "Superseded by",
+              "First seen", "Last seen", "Gone from the folder", "Reason", "SHA-256"]  # fmt: skip
 
     def rows() -> Iterator[list[Any]]:
-        for row in register.rows():
+        for name, row in register.sightings():
             problems = len(row.errors) if row.status in ("invalid", "unreadable") else 0
-            reason = _reason(row)
-            yield [row.path, row.status, row.kind, row.version, organisation_of(row), problems, row.duplicate_of,
-                   reason or None, row.sha256]  # fmt: skip
+            yield [name.path, row.status, row.kind, row.version, organisation_of(row), problems, name.duplicate_of,
+                   row.superseded_by_path, name.first_seen, name.last_seen, name.gone_at, _reason(row) or None,
+                   row.sha256]  # fmt: skip
 
     return Sheet("Files", "files", header, rows)
 
 
 def _kind_sheet(register: Register, kind: str, questions: list[Question]) -> Sheet:
-    header = ["File", "Version", "Status", "Duplicate of", *(q.label for q in questions)]
+    header = ["File", "Version", "Status", "Also received as", "Received", "Gone from the folder", "Earlier versions",
+              *(q.label for q in questions)]  # fmt: skip
 
     def rows() -> Iterator[list[Any]]:
-        for row in register.rows(kind):
+        for row in register.versions(kind, current=True):
             if row.status == "skipped":
                 continue
             answers = [_lookup(row, q.pointer) for q in questions]
-            yield [row.path, row.version, row.status, row.duplicate_of, *answers]
+            yield [row.path, row.version, row.status, _others(row, row.path), row.first_seen, row.gone_at,
+                   row.other_versions, *answers]  # fmt: skip
 
     return Sheet(kind, kind, header, rows)
 
 
-def _table_rows(row: Row, table: Question) -> list[dict[str, Any]]:
+def _table_rows(row: Version, table: Question) -> list[dict[str, Any]]:
     typed = _lookup(row, table.pointer)
     if isinstance(typed, list) and typed:
         return [item if isinstance(item, dict) else {} for item in typed]
@@ -112,7 +118,7 @@ def _group_sheet(register: Register, kind: str, table: Question) -> Sheet:
     header = ["File", "Row", *(column.label for column in table.columns)]
 
     def rows() -> Iterator[list[Any]]:
-        for row in register.rows(kind):
+        for row in register.versions(kind, current=True):
             if row.status == "skipped":
                 continue
             for number, item in enumerate(_table_rows(row, table), start=1):
@@ -121,12 +127,27 @@ def _group_sheet(register: Register, kind: str, table: Question) -> Sheet:
     return Sheet(f"{kind} {name}", f"{kind}.{name}", header, rows)
 
 
+def _history_sheet(register: Register) -> Sheet:
+    header = ["File", "Also received as", "Form", "Version", "Status", "Organisation", "Recognised as", "Received",
+              "Last seen", "Date on the form", "Superseded by", "Superseded on", "Gone from the folder", "SHA-256"]  # fmt: skip
+
+    def rows() -> Iterator[list[Any]]:
+        for row in register.versions():
+            if row.status == "skipped":
+                continue
+            yield [row.path, _others(row, row.path), row.kind, row.version, row.status, organisation_of(row), row.bid,
+                   row.first_seen, row.last_seen, row.submitted, row.superseded_by_path, row.superseded_at,
+                   row.gone_at, row.sha256]  # fmt: skip
+
+    return Sheet("History", "history", header, rows)
+
+
 def _errors_sheet(register: Register) -> Sheet:
     header = ["File", "Organisation", "Form", "Status", "Field", "Pointer", "Problem", "Value given"]
 
     def rows() -> Iterator[list[Any]]:
-        for row in register.rows():
-            if row.status not in ("invalid", "unreadable"):
+        for row in register.versions(current=True):
+            if not _to_chase(row):
                 continue
             organisation = organisation_of(row)
             for error in row.errors:
@@ -147,6 +168,7 @@ def sheets(register: Register) -> list[Sheet]:
         questions = list(load_layout(kind).questions())
         out.append(_kind_sheet(register, kind, [q for q in questions if not q.columns]))
         out.extend(_group_sheet(register, kind, q) for q in questions if q.columns)
+    out.append(_history_sheet(register))
     out.append(_errors_sheet(register))
     return out
 
@@ -192,22 +214,38 @@ def write_csv(register: Register, folder: Path) -> list[Path]:
 
 
 def write_jsonl(register: Register, target: Path) -> None:
-    """``returns.jsonl``: every file's full register row (raw answers included), one per line."""
+    """``returns.jsonl``: every content ever received in full (raw answers, names, what superseded it), one a line."""
     with atomic_path(target) as temporary, open(temporary, "w", encoding="utf-8") as handle:
-        for row in register.rows():
+        for row in register.versions():
             data = row.to_dict()
             del data["parsed_at"]
             handle.write(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+def _section(handle: TextIO, title: str, lines: Iterator[str]) -> None:
+    """A titled list, written only if it has lines, streamed so memory does not grow with the register."""
+    first = True
+    for line in lines:
+        if first:
+            handle.write(f"{title}\n\n")
+            first = False
+        handle.write(f"    {line}\n")
+    if not first:
+        handle.write("\n")
+
+
+def _day(stamp: str | None) -> str:
+    return (stamp or "")[:10]
+
+
 def write_error_report(register: Register, target: Path) -> None:
-    """``errors.txt``: who to chase and for what, file by file, in plain English."""
+    """``errors.txt``: who to chase and for what, file by file, in plain English; then what else happened."""
     with atomic_path(target) as temporary, open(temporary, "w", encoding="utf-8") as handle:
         counts = register.counts()
         handle.write("Returns that need attention\n===========================\n\n")
         chased = 0
-        for row in register.rows():
-            if row.status not in ("invalid", "unreadable"):
+        for row in register.versions(current=True):
+            if not _to_chase(row):
                 continue
             chased += 1
             organisation = organisation_of(row) or "organisation not known"
@@ -217,18 +255,46 @@ def write_error_report(register: Register, target: Path) -> None:
                 handle.write(f"    {error.get('field')}: {error.get('message')}\n")
             handle.write("\n")
         if not chased:
-            handle.write("None: every return was read and is valid.\n\n")
-        duplicates = [row for row in register.rows() if row.duplicate_of]
-        if duplicates:
-            handle.write("Same file under two names (both kept; chase the original only)\n\n")
-            for row in duplicates:
-                handle.write(f"    {row.path} is the same file as {row.duplicate_of}\n")
-            handle.write("\n")
-        skipped = [row for row in register.rows() if row.status == "skipped"]
-        if skipped:
-            handle.write("Files that are not returns (left alone)\n\n")
-            for row in skipped:
-                handle.write(f"    {row.path}: {_reason(row)}\n")
-            handle.write("\n")
+            handle.write(
+                "None: every file in the folder that may be a return was read, and each bid's latest return is valid.\n\n"
+            )
+        _section(
+            handle,
+            "Superseded by a later return of the same bid (kept in the register, not chased)",
+            (
+                f"{row.path} ({row.status}): superseded by {row.superseded_by_path}, received {_day(row.superseded_at)}"
+                for row in register.versions()
+                if not row.current and row.gone_at is None
+            ),
+        )
+        _section(
+            handle,
+            "Same file under two names (both kept; chase the one received first only)",
+            (
+                f"{name.path} is the same file as {name.duplicate_of}, received earlier"
+                for name, _ in register.sightings()
+                if name.duplicate_of and name.gone_at is None
+            ),
+        )
+        _section(
+            handle,
+            "No longer in the folder under this name (kept in the register)",
+            (
+                f"{name.path}: gone since {_day(name.gone_at)} ({row.status}, first seen {_day(name.first_seen)})"
+                for name, row in register.sightings()
+                if name.gone_at is not None
+            ),
+        )
+        _section(
+            handle,
+            "Files that are not returns (left alone)",
+            (
+                f"{name.path}: {_reason(row)}"
+                for name, row in register.sightings()
+                if row.status == "skipped" and name.gone_at is None
+            ),
+        )
         summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("valid", "invalid", "unreadable", "skipped"))
+        if counts.get("superseded"):
+            summary += f"; {counts['superseded']} superseded"
         handle.write(f"Summary: {summary}\n")

@@ -1,9 +1,17 @@
-"""The register: one SQLite row per file found, whatever happened to it.
+"""The register: a record of every file received, which never forgets.
 
-Each parse result is committed as soon as it arrives, so a batch killed part
-way keeps everything it had finished and a re-run carries on. The register's
-own table layout is versioned: ``MIGRATIONS`` are applied in order and the
-version reached is kept in ``schema_version``.
+``received`` holds one row per distinct file content ever received (its sha256;
+a file that could not be hashed, or was skipped, is a row of its own), with
+when it was first and last seen, the parse result and, for a return whose bid
+is recognised, which later return of the same bid superseded it. ``names``
+holds every name each content was seen under, with when, and when that name
+left the folder (a changed file is a new content under the old name, the old
+kept). Nothing is deleted.
+
+Each result is committed as soon as it arrives, so a batch killed part way
+keeps everything it had finished and a re-run carries on. The register's own
+table layout is versioned: ``MIGRATIONS`` are applied in order and the version
+reached is kept in ``schema_version``.
 """
 
 from __future__ import annotations
@@ -11,14 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..records.errors import CommissionError
 
-__all__ = ["MIGRATIONS", "Register", "Row"]
+__all__ = ["MIGRATIONS", "PENDING", "Identify", "Name", "Register", "Version"]
 
 #: Each entry moves the register up one version; never edit one that has shipped, add a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -42,20 +50,108 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE returns ADD COLUMN duplicate_of TEXT;
     CREATE INDEX returns_sha256 ON returns (sha256);
     """,
+    # A record, not a mirror of the folder: one row per content received, and every name it had.
+    """
+    CREATE TABLE received (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT,
+        size INTEGER,
+        kind TEXT,
+        version TEXT,
+        status TEXT NOT NULL,
+        record TEXT,
+        raw TEXT,
+        errors TEXT NOT NULL,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        flags TEXT NOT NULL DEFAULT '{}',
+        parsed_at TEXT,
+        first_name TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        modified TEXT,
+        bid TEXT,
+        submitted TEXT,
+        superseded_by INTEGER REFERENCES received (id),
+        superseded_at TEXT
+    );
+    CREATE UNIQUE INDEX received_sha256 ON received (sha256) WHERE sha256 IS NOT NULL;
+    CREATE INDEX received_bid ON received (kind, bid);
+    CREATE TABLE names (
+        path TEXT NOT NULL,
+        received INTEGER NOT NULL REFERENCES received (id),
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        gone_at TEXT,
+        modified TEXT,
+        duplicate_of TEXT,
+        PRIMARY KEY (path, received)
+    );
+    CREATE INDEX names_received ON names (received);
+    INSERT INTO received (sha256, size, kind, version, status, record, raw, errors, warnings, flags, parsed_at,
+                          first_name, first_seen, last_seen)
+        SELECT sha256, size, kind, version, status, record, raw, errors, warnings, flags, parsed_at,
+               path, parsed_at, parsed_at
+        FROM returns
+        WHERE sha256 IS NULL OR path = (SELECT MIN(same.path) FROM returns AS same WHERE same.sha256 = returns.sha256)
+        ORDER BY path;
+    INSERT INTO names (path, received, first_seen, last_seen)
+        SELECT returns.path, received.id, returns.parsed_at, returns.parsed_at
+        FROM returns JOIN received
+            ON returns.sha256 = received.sha256
+            OR (returns.sha256 IS NULL AND received.sha256 IS NULL AND received.first_name = returns.path);
+    DROP TABLE returns;
+    """,
 )
 
+#: The status of a content found but not yet read (a batch was stopped before it got there).
+PENDING = "pending"
+#: (kind, record, raw answers) -> (the bid it is a return of, or None; the form's own date of submission, or None).
+Identify = Callable[[str, dict[str, Any] | None, dict[str, Any] | None], tuple[str | None, str | None]]
+
 _JSON_COLUMNS = ("record", "raw", "errors", "warnings", "flags")
-_COLUMNS = ("path", "sha256", "size", "kind", "version", "status", *_JSON_COLUMNS, "duplicate_of", "parsed_at")
+_RESULT_COLUMNS = ("kind", "version", "status", *_JSON_COLUMNS)
+_VERSION_COLUMNS = (
+    *("id", "sha256", "size", *_RESULT_COLUMNS, "parsed_at", "first_name", "first_seen", "last_seen"),
+    *("modified", "bid", "submitted", "superseded_by", "superseded_at"),
+)
+#: The name a version is shown under: its earliest name still in the folder, else the one it came as.
+_SHOWN = (
+    "COALESCE((SELECT n.path FROM names AS n WHERE n.received = received.id AND n.gone_at IS NULL "
+    "ORDER BY n.first_seen, n.modified, n.path LIMIT 1), received.first_name)"
+)
+_DERIVED = (
+    _SHOWN,
+    "(SELECT json_group_array(path) FROM (SELECT n.path FROM names AS n WHERE n.received = received.id "
+    "ORDER BY n.first_seen, n.modified, n.path))",
+    "(SELECT CASE WHEN COUNT(*) = COUNT(n.gone_at) THEN MAX(n.gone_at) END FROM names AS n "
+    "WHERE n.received = received.id)",
+    f"(SELECT {_SHOWN.replace('received.', 'later.')} FROM received AS later WHERE later.id = received.superseded_by)",  # noqa: S608
+    "(SELECT COUNT(*) FROM received AS other WHERE other.kind = received.kind AND other.bid = received.bid "
+    "AND other.id != received.id)",
+)
 # Built only from the constant column names above, never from input.
-_SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM returns"  # noqa: S608
-_INSERT = "INSERT OR REPLACE INTO returns (" + ", ".join(_COLUMNS) + ") VALUES (" + ", ".join("?" * len(_COLUMNS)) + ")"  # noqa: S608
+_SELECT_VERSION = "SELECT " + ", ".join([*(f"received.{c}" for c in _VERSION_COLUMNS), *_DERIVED]) + " FROM received"  # noqa: S608
+_NAME_COLUMNS = ("path", "first_seen", "last_seen", "gone_at", "modified", "duplicate_of")
+_ORDER = "ORDER BY received.first_seen, COALESCE(received.submitted, ''), received.modified, received.first_name"
 
 
 @dataclass(frozen=True)
-class Row:
-    """One file in the register, with its JSON columns decoded."""
+class Name:
+    """One name a content was seen under in the folder."""
 
     path: str
+    first_seen: str
+    last_seen: str
+    gone_at: str | None
+    modified: str | None
+    duplicate_of: str | None
+
+
+@dataclass(frozen=True)
+class Version:
+    """One content received, with its parse result and where it stands."""
+
+    id: int
     sha256: str | None
     size: int | None
     kind: str | None
@@ -66,15 +162,48 @@ class Row:
     errors: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
     flags: dict[str, Any]
-    duplicate_of: str | None
-    parsed_at: str
+    parsed_at: str | None
+    first_name: str
+    first_seen: str
+    last_seen: str
+    modified: str | None
+    bid: str | None
+    submitted: str | None
+    superseded_by: int | None
+    superseded_at: str | None
+    #: The name it is shown under: its earliest name still in the folder, else the one it came as.
+    path: str
+    names: list[str]
+    #: When its last name left the folder; None while any name is still there.
+    gone_at: str | None
+    superseded_by_path: str | None
+    other_versions: int
+
+    @property
+    def current(self) -> bool:
+        return self.superseded_by is None
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _COLUMNS}
+        """Everything but the register's own row numbers, for ``returns.jsonl``."""
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__ if name not in ("id", "superseded_by")}
+        data["superseded_by"] = data.pop("superseded_by_path")
+        return data
 
 
 def _dump(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _version(values: tuple[Any, ...]) -> Version:
+    fields = [*_VERSION_COLUMNS, "path", "names", "gone_at", "superseded_by_path", "other_versions"]
+    data = dict(zip(fields, values, strict=True))
+    for name in (*_JSON_COLUMNS, "names"):
+        data[name] = json.loads(data[name]) if data[name] is not None else None
+    return Version(**data)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class Register:
@@ -111,93 +240,190 @@ class Register:
                 f"{current}, this toolkit knows up to {len(MIGRATIONS)}); update the toolkit or use another --out folder."
             )
         for number in range(current, len(MIGRATIONS)):
-            self._db.executescript("BEGIN;\n" + MIGRATIONS[number] + "\nDELETE FROM schema_version;\nCOMMIT;")
-            self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (number + 1,))
+            self._db.executescript(
+                f"BEGIN;\n{MIGRATIONS[number]}\nDELETE FROM schema_version;\n"
+                f"INSERT INTO schema_version (version) VALUES ({number + 1});\nCOMMIT;"
+            )
 
-    def known(self, path: str) -> tuple[str | None, str] | None:
-        """The sha256 and status stored for a path, or None if it is new."""
-        row = self._db.execute("SELECT sha256, status FROM returns WHERE path = ?", (path,)).fetchone()
-        return (row[0], row[1]) if row else None
+    def seen(
+        self,
+        path: str,
+        sha256: str | None,
+        size: int | None,
+        modified: str | None,
+        now: str,
+        result: dict[str, Any] | None,
+        retry_rule: str,
+    ) -> tuple[int, bool]:
+        """Record that ``path`` holds this content now; return the content's row and whether it must be read.
 
-    def up_to_date(self, path: str, sha256: str, retry_rule: str) -> bool:
-        """True if this content is already stored for this path and need not be read again.
-
-        A failure of the toolkit itself (``retry_rule``) is not final: a later toolkit may read the file.
+        A content already received is not read again (unless the toolkit itself failed on it:
+        ``retry_rule``); a new one is stored as ``result``, or as pending until its parse arrives.
+        A file without a hash (skipped, or unreadable before it could be hashed) is matched by
+        its name and result, so the same reason is not recorded twice.
         """
-        row = self._db.execute("SELECT sha256, errors FROM returns WHERE path = ?", (path,)).fetchone()
-        return bool(row) and row[0] == sha256 and f'"rule": "{retry_rule}"' not in row[1]
+        self._db.execute("BEGIN")
+        try:
+            if sha256 is not None:
+                found = self._db.execute(
+                    "SELECT id, status, errors FROM received WHERE sha256 = ?", (sha256,)
+                ).fetchone()
+            else:
+                found = self._db.execute(
+                    "SELECT received.id, status, errors FROM received JOIN names ON names.received = received.id "
+                    "WHERE names.path = ? AND received.sha256 IS NULL AND status = ? AND errors = ?",
+                    (path, (result or {}).get("status"), _dump((result or {}).get("errors") or [])),
+                ).fetchone()
+            if found is None:
+                cursor = self._db.execute(
+                    "INSERT INTO received (sha256, size, status, errors, first_name, first_seen, last_seen, modified) "
+                    "VALUES (?, ?, ?, '[]', ?, ?, ?, ?)",
+                    (sha256, size, PENDING, path, now, now, modified),
+                )
+                content = int(cursor.lastrowid or 0)
+                if result is not None:
+                    self._store(content, result)
+                must_read = result is None
+            else:
+                content = int(found[0])
+                self._db.execute("UPDATE received SET last_seen = ? WHERE id = ?", (now, content))
+                must_read = found[1] == PENDING or f'"rule": "{retry_rule}"' in found[2]
+            self._db.execute(
+                "UPDATE names SET gone_at = ? WHERE path = ? AND received != ? AND gone_at IS NULL",
+                (now, path, content),
+            )
+            self._db.execute(
+                "INSERT INTO names (path, received, first_seen, last_seen, modified) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (path, received) DO UPDATE SET last_seen = excluded.last_seen, gone_at = NULL",
+                (path, content, now, now, modified),
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return content, must_read
 
-    def by_sha256(self, sha256: str, retry_rule: str) -> Row | None:
-        """A parsed row with this content, to reuse for the same file under another name."""
-        cursor = self._db.execute(
-            _SELECT + " WHERE sha256 = ? AND status != 'skipped' AND errors NOT LIKE ? ORDER BY path LIMIT 1",
-            (sha256, f'%"rule": "{retry_rule}"%'),
+    def store(self, content: int, result: dict[str, Any]) -> None:
+        """The parse result of one content, committed at once."""
+        self._store(content, result)
+
+    def _store(self, content: int, result: dict[str, Any]) -> None:
+        values = [
+            result.get("kind"),
+            result.get("version"),
+            result["status"],
+            _dump(result.get("record")),
+            _dump(result.get("raw")),
+            _dump(result.get("errors") or []),
+            _dump(result.get("warnings") or []),
+            _dump(result.get("flags") or {}),
+        ]
+        assignments = ", ".join(f"{column} = ?" for column in _RESULT_COLUMNS)
+        self._db.execute(
+            f"UPDATE received SET {assignments}, parsed_at = ? WHERE id = ?",  # noqa: S608 (constant column names)
+            (*values, _now(), content),
         )
-        found = cursor.fetchone()
-        return self._row(found) if found else None
 
-    def put(self, path: str, sha256: str | None, size: int | None, result: dict[str, Any]) -> None:
-        """Store (or replace) one file's result, committed at once."""
-        values = {
-            "path": path,
-            "sha256": sha256,
-            "size": size,
-            "kind": result.get("kind"),
-            "version": result.get("version"),
-            "status": result["status"],
-            "record": _dump(result.get("record")),
-            "raw": _dump(result.get("raw")),
-            "errors": _dump(result.get("errors") or []),
-            "warnings": _dump(result.get("warnings") or []),
-            "flags": _dump(result.get("flags") or {}),
-            "duplicate_of": None,
-            "parsed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
-        self._db.execute(_INSERT, tuple(values[name] for name in _COLUMNS))
+    def settle(self, present: list[str], now: str, identify: Identify) -> int:
+        """Mark names that left the folder, recognise bids, supersede earlier returns, mark duplicates.
 
-    def settle(self, present: list[str]) -> int:
-        """Drop files no longer in the folder and mark duplicates; return how many were dropped.
-
-        The first path (in sorted order) with given content is the original, so the
-        outcome does not depend on which worker finished first.
+        Returns how many names left the folder since the last run. A later return of the same
+        bid supersedes the earlier: later received (first seen), then later by the form's own
+        date of submission, then by the file's modified time, then by name; the duplicate of a
+        content under two names is the name seen later in the same order. None of this depends
+        on the order the workers finished in.
         """
         self._db.execute("BEGIN")
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS present (path TEXT PRIMARY KEY)")
         self._db.execute("DELETE FROM present")
         self._db.executemany("INSERT INTO present (path) VALUES (?)", [(p,) for p in present])
-        dropped = self._db.execute("DELETE FROM returns WHERE path NOT IN (SELECT path FROM present)").rowcount
+        gone = self._db.execute(
+            "UPDATE names SET gone_at = ? WHERE gone_at IS NULL AND path NOT IN (SELECT path FROM present)", (now,)
+        ).rowcount
+        self._db.execute("COMMIT")
+        self._identify(identify)
+        self._db.execute("BEGIN")
+        self._db.execute(
+            f"""
+            UPDATE received SET superseded_by = later.next_id, superseded_at = later.next_seen
+            FROM (
+                SELECT id, LEAD(id) OVER same_bid AS next_id, LEAD(first_seen) OVER same_bid AS next_seen FROM received
+                WHERE bid IS NOT NULL
+                WINDOW same_bid AS (PARTITION BY kind, bid {_ORDER.replace("received.", "")}, id)
+            ) AS later
+            WHERE received.id = later.id
+              AND (received.superseded_by IS NOT later.next_id OR received.superseded_at IS NOT later.next_seen)
+            """  # noqa: S608 (constant text)
+        )
+        self._db.execute("UPDATE received SET superseded_by = NULL, superseded_at = NULL WHERE bid IS NULL")
         self._db.execute(
             """
-            UPDATE returns SET duplicate_of = (
-                SELECT MIN(other.path) FROM returns AS other
-                WHERE other.sha256 = returns.sha256 AND other.path < returns.path AND other.status != 'skipped'
+            UPDATE names SET duplicate_of = (
+                SELECT other.path FROM names AS other JOIN received ON received.id = other.received
+                WHERE other.received = names.received AND received.sha256 IS NOT NULL
+                  AND (other.first_seen, COALESCE(other.modified, ''), other.path)
+                      < (names.first_seen, COALESCE(names.modified, ''), names.path)
+                ORDER BY other.first_seen, COALESCE(other.modified, ''), other.path LIMIT 1
             )
-            WHERE status != 'skipped'
             """
         )
         self._db.execute("COMMIT")
-        return dropped
+        return gone
 
-    def rows(self, kind: str | None = None) -> Iterator[Row]:
-        """Rows in path order (of one kind if given), streamed so memory does not grow with the register."""
-        if kind is None:
-            cursor = self._db.execute(_SELECT + " ORDER BY path")
-        else:
-            cursor = self._db.execute(_SELECT + " WHERE kind = ? ORDER BY path", (kind,))
-        for found in cursor:
-            yield self._row(found)
+    def _identify(self, identify: Identify, page: int = 500) -> None:
+        """Work out each return's bid and date of submission, a page at a time so memory stays flat."""
+        last = 0
+        while True:
+            rows = self._db.execute(
+                "SELECT id, kind, record, raw, bid, submitted FROM received WHERE id > ? AND kind IS NOT NULL "
+                "AND status IN ('valid', 'invalid') ORDER BY id LIMIT ?",
+                (last, page),
+            ).fetchall()
+            if not rows:
+                return
+            changed = []
+            for content, kind, record, raw, bid, submitted in rows:
+                found = identify(kind, json.loads(record) if record else None, json.loads(raw) if raw else None)
+                if found != (bid, submitted):
+                    changed.append((*found, content))
+            self._db.executemany("UPDATE received SET bid = ?, submitted = ? WHERE id = ?", changed)
+            last = rows[-1][0]
+
+    def versions(self, kind: str | None = None, *, current: bool = False) -> Iterator[Version]:
+        """Every content received (of one kind, only the current return of each bid if asked), streamed.
+
+        In the order they were received, so a bid's versions read oldest first.
+        """
+        where = ["received.status != ?"]
+        arguments: list[Any] = [PENDING]
+        if kind is not None:
+            where.append("received.kind = ?")
+            arguments.append(kind)
+        if current:
+            where.append("received.superseded_by IS NULL")
+        query = f"{_SELECT_VERSION} WHERE {' AND '.join(where)} ORDER BY {_SHOWN}, received.id"
+        for found in self._db.execute(query, arguments):
+            yield _version(found)
+
+    def sightings(self) -> Iterator[tuple[Name, Version]]:
+        """Every name ever seen in the folder, in name order, with the content it held."""
+        query = (
+            "SELECT " + ", ".join(f"names.{c}" for c in _NAME_COLUMNS) + ", " + _SELECT_VERSION[len("SELECT ") :]
+        ) + " JOIN names ON names.received = received.id ORDER BY names.path, names.first_seen, received.id"
+        for found in self._db.execute(query):
+            yield Name(*found[: len(_NAME_COLUMNS)]), _version(found[len(_NAME_COLUMNS) :])
 
     def kinds(self) -> list[str]:
         return [
-            k for (k,) in self._db.execute("SELECT DISTINCT kind FROM returns WHERE kind IS NOT NULL ORDER BY kind")
+            k for (k,) in self._db.execute("SELECT DISTINCT kind FROM received WHERE kind IS NOT NULL ORDER BY kind")
         ]
 
     def counts(self) -> dict[str, int]:
-        return dict(self._db.execute("SELECT status, COUNT(*) FROM returns GROUP BY status").fetchall())
-
-    @staticmethod
-    def _row(values: tuple[Any, ...]) -> Row:
-        data = dict(zip(_COLUMNS, values, strict=True))
-        for name in _JSON_COLUMNS:
-            data[name] = json.loads(data[name]) if data[name] is not None else None
-        return Row(**data)
+        """Files in the folder now, by what they are: a return's status, ``superseded`` or ``skipped``."""
+        return dict(
+            self._db.execute(
+                "SELECT CASE WHEN received.superseded_by IS NOT NULL THEN 'superseded' ELSE received.status END AS s, "
+                "COUNT(*) FROM names JOIN received ON received.id = names.received WHERE names.gone_at IS NULL "
+                "GROUP BY s"
+            ).fetchall()
+        )

@@ -69,6 +69,12 @@ class FormLayout:
     subtitle: str
     instructions: str
     sections: tuple[Section, ...]
+    #: How a later return of the same bid is recognised (see ``batch``): its reference when the form has one
+    #: and it is filled in, otherwise all the ``identity`` answers, compared case- and space-insensitively.
+    reference: str | None = None
+    identity: tuple[str, ...] = ()
+    #: The form's own date of submission, if it asks for one: orders returns received at the same time.
+    submitted: str | None = None
 
     def questions(self) -> Iterator[Question]:
         """Every question in form order (tables as one question)."""
@@ -180,6 +186,26 @@ def _parents_required(kind: str, pointer: str) -> bool:
     return True
 
 
+def _asked(pointer: Any, asked: set[str], kind: str, where: str) -> str:
+    """A pointer naming one answer box of this form (not a table or a table's column)."""
+    if pointer not in asked:
+        raise CommissionError(f"{where}: '{pointer}' is not a question of the {kind} form (a single answer box).")
+    return str(pointer)
+
+
+def _identity(kind: str, raw: Mapping[str, Any], sections: list[Section], where: str) -> dict[str, Any]:
+    """The layout's ``reference``, ``identity`` and ``submitted`` pointers, each a question of the form."""
+    asked = {q.pointer for section in sections for q in section.questions if not q.columns}
+    identity = raw.get("identity") or []
+    if not isinstance(identity, list):
+        raise CommissionError(f"{where}: 'identity' is a list of JSON Pointers; got {identity!r}.")
+    optional = {key: raw.get(key) for key in ("reference", "submitted")}
+    return {
+        "identity": tuple(_asked(pointer, asked, kind, f"{where}, identity") for pointer in identity),
+        **{key: _asked(value, asked, kind, f"{where}, {key}") if value else None for key, value in optional.items()},
+    }
+
+
 @cache
 def load_layout(kind: str) -> FormLayout:
     """The form model of a kind, checked against its schema."""
@@ -207,6 +233,7 @@ def load_layout(kind: str) -> FormLayout:
         subtitle=raw.get("subtitle", ""),
         instructions=raw.get("instructions", ""),
         sections=tuple(sections),
+        **_identity(kind, raw, sections, path.name),
     )
 
 

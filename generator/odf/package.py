@@ -11,16 +11,14 @@ data in its manifest.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 from lxml import etree
 
 from ..ooxml.safety import Package, PackageError
 from .namespaces import NS, qn
 
-__all__ = ["TEXT", "flat_media_type", "flat_refusal", "is_opendocument", "refuse_scripts", "refuse_unless_text"]
+__all__ = ["TEXT", "flat_media_type", "flat_refusal", "refuse_scripts", "refuse_unless_text"]
 
 TEXT = "application/vnd.oasis.opendocument.text"
 _PREFIX = "application/vnd.oasis.opendocument."
@@ -54,24 +52,6 @@ _MACRO_FOLDERS = ("Basic/", "Scripts/")
 #: A flat ODF file says its type on its root element, in the first few hundred bytes.
 _FLAT_TYPE = re.compile(rb"office:mimetype\s*=\s*[\"'](application/vnd\.oasis\.opendocument\.[a-z-]+)[\"']")
 _OFFICE_NS = NS["office"].encode()
-
-
-def is_opendocument(data: bytes) -> bool:
-    """A zip that looks like ODF rather than OOXML: a ``mimetype`` entry, or a manifest and no content types.
-
-    The first test reads the bytes where ODF puts its first entry's name; only
-    a file that fails it and still names a manifest somewhere has its zip
-    index read. The ODF reader then checks what the package says it is.
-    """
-    if data[30:38] == b"mimetype":
-        return True
-    if _MANIFEST.encode() not in data:
-        return False
-    try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return False
-    return "mimetype" in names or (_MANIFEST in names and "[Content_Types].xml" not in names)
 
 
 def _manifest_entries(package: Package) -> list[etree._Element]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,7 @@ __all__ = [
     "Envelope",
     "Extraction",
     "UnreadableReturn",
+    "looks_like_a_return",
     "parse_bytes",
     "parse_return",
     "record_from_answers",
@@ -77,16 +80,16 @@ class Envelope:
 Reader = Callable[[bytes, str], Extraction]
 
 
-def _zip_reader() -> Reader:
-    """A zip is a Word or an OpenDocument file: which one, the zip's own entries say, never its name."""
-    from ..odf.package import is_opendocument
-    from ..odf.reader import read_odt
+def _docx_reader() -> Reader:
     from ..ooxml.reader import read_docx
 
-    def read_zip(data: bytes, name: str) -> Extraction:
-        return (read_odt if is_opendocument(data) else read_docx)(data, name)
+    return read_docx
 
-    return read_zip
+
+def _odt_reader() -> Reader:
+    from ..odf.reader import read_odt
+
+    return read_odt
 
 
 def _pdf_reader() -> Reader:
@@ -109,40 +112,170 @@ def _refuse(reason: str) -> Callable[[], Reader]:
     return reader
 
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-#: Readers chosen by what a file starts with, never by its extension.
-_SIGNATURES: list[tuple[bytes, Callable[[], Reader]]] = [
-    (b"PK\x03\x04", _zip_reader),
-    (b"%PDF-", _pdf_reader),
+@dataclass(frozen=True)
+class Signature:
+    """What a kind of file holds at ``offset`` (its "magic" bytes), and what reads or refuses it."""
+
+    magic: bytes
+    reader: Callable[[], Reader]
+    offset: int = 0
+
+    def matches(self, data: bytes) -> bool:
+        return data[self.offset : self.offset + len(self.magic)] == self.magic
+
+
+_PICTURE = (
+    "this is a picture (a scan or photo) of the form, not the form itself, so its answers cannot be read; "
+    "ask for the completed Word (.docx) or PDF file"
+)
+_EMAIL = "this is an email, not the form; open it and save the attached form into the returns folder"
+_OLE_ANY = (
+    "this is a password-protected document or an old-style Word (.doc) or Works (.wps) file; "
+    "ask for the password to be removed, or for it to be opened in Word and saved as a Word document (.docx)"
+)
+#: The headers an email saved as a file (.eml) starts with.
+_EMAIL_HEADERS = (
+    b"From:", b"From ", b"Received:", b"Return-Path:", b"Delivered-To:", b"MIME-Version:", b"Message-ID:",
+    b"X-Mozilla-Status:", b"X-Received:", b"Received-SPF:", b"ARC-Seal:", b"DKIM-Signature:",
+)  # fmt: skip
+#: ISO media "brands" of HEIC/HEIF pictures (iPhone photos), found after the first box's size.
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif")
+
+
+def _zip_reader() -> Reader:
+    return _by_content(_ZIP_MEMBERS, _zip_names, _zip_of_files)
+
+
+def _ole_reader() -> Reader:
+    return _by_content(_OLE_STREAMS, _ole_names, lambda data, name: _OLE_ANY)
+
+
+#: What a zip holds decides what it is: the first member name found picks the reader (in this order).
+_ZIP_MEMBERS: list[tuple[str, Callable[[], Reader]]] = [
+    ("[Content_Types].xml", _docx_reader),  # first: a zip that cannot be listed is read as Word, and refused
+    ("mimetype", _odt_reader),
+    ("META-INF/manifest.xml", _odt_reader),  # an OpenDocument file whose mimetype entry was lost
     (
-        _OLE,
+        "Index/Document.iwa",
         _refuse(
-            "this is a password-protected document or an old-style Word (.doc) file; "
-            "please remove the password, or open it in Word and save it as a Word document (.docx), then send it again"
+            "this is an Apple Pages document, which cannot be read; "
+            "ask for it to be exported from Pages as a Word document (.docx) (File > Export To > Word)"
+        ),
+    ),
+]
+#: What an OLE compound file (old Office formats, Outlook) holds decides what it is, as for zips.
+_OLE_STREAMS: list[tuple[str, Callable[[], Reader]]] = [
+    (
+        "EncryptedPackage",
+        _refuse(
+            "this document is password-protected; ask for the password to be removed "
+            "(in Word: File > Info > Protect Document) and the form sent again"
         ),
     ),
     (
-        b"{\\rtf",
+        "__substg1.0_",
         _refuse(
-            "this is a Rich Text (RTF) file, not the Word form; please fill in the Word form (.docx) and send that"
+            "this is an Outlook email (.msg), not the form; open it and save the attached form into the returns folder"
+        ),
+    ),
+    (
+        "WordDocument",
+        _refuse(
+            "this is an old-style Word (.doc) file; ask for it to be opened in Word and saved as a "
+            "Word document (.docx), then sent again"
         ),
     ),
 ]
 
+#: Readers chosen by what a file holds, never by its extension.
+_SIGNATURES: list[Signature] = [
+    Signature(b"PK\x03\x04", _zip_reader),
+    Signature(b"PK\x05\x06", _refuse("this is an empty zip file; ask for the completed form itself")),
+    Signature(b"%PDF-", _pdf_reader),
+    Signature(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", _ole_reader),
+    Signature(
+        b"{\\rtf",
+        _refuse(
+            "this is a Rich Text (RTF) file, not the Word form; ask for the Word form (.docx) to be filled in and sent"
+        ),
+    ),
+    Signature(b"\xff\xd8\xff", _refuse(_PICTURE)),  # JPEG
+    Signature(b"\x89PNG\r\n\x1a\n", _refuse(_PICTURE)),
+    Signature(b"II*\x00", _refuse(_PICTURE)),  # TIFF, as scanners write it
+    Signature(b"MM\x00*", _refuse(_PICTURE)),
+    Signature(b"GIF8", _refuse(_PICTURE)),
+    *(Signature(b"ftyp" + brand, _refuse(_PICTURE), offset=4) for brand in _HEIF_BRANDS),
+    *(Signature(header, _refuse(_EMAIL)) for header in _EMAIL_HEADERS),
+]
+#: How many of a zip's file names a refusal lists.
+_NAMES_SHOWN = 10
+
+
+def _zip_names(data: bytes) -> list[str] | None:
+    """The member names from the zip's directory (nothing is unpacked), or None if it cannot be opened."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return None
+
+
+def _ole_names(data: bytes) -> list[str]:
+    """The stream names of ``_OLE_STREAMS`` the file holds (directory entries are UTF-16)."""
+    return [stream for stream, _ in _OLE_STREAMS if stream.encode("utf-16-le") in data]
+
+
+def _zip_of_files(data: bytes, name: str) -> str:
+    """Why a zip that is no document is refused, naming what it holds, unless it is a zip bomb (then say so)."""
+    from ..ooxml.safety import PackageError, open_package
+
+    try:
+        names = [n for n in open_package(data).names if not n.endswith("/")]
+    except PackageError as exc:
+        return exc.reason
+    shown = ", ".join(names[:_NAMES_SHOWN])
+    if len(names) > _NAMES_SHOWN:
+        shown += f" and {len(names) - _NAMES_SHOWN:,} more"
+    return f"this is a zip of files ({shown or 'no files'}), not a form; unzip it into the returns folder"
+
+
+def _by_content(
+    table: list[tuple[str, Callable[[], Reader]]],
+    names_in: Callable[[bytes], list[str] | None],
+    otherwise: Callable[[bytes, str], str],
+) -> Reader:
+    """A reader that picks the first entry of ``table`` whose name the container holds, else refuses."""
+
+    def read(data: bytes, name: str) -> Extraction:
+        held = names_in(data)
+        if held is None:  # not a container we can list: the first reader gives its own refusal (damaged...)
+            return table[0][1]()(data, name)
+        present = set(held)
+        for member, reader in table:
+            if member in present:
+                return reader()(data, name)
+        raise UnreadableReturn(name, otherwise(data, name))
+
+    return read
+
+
+def looks_like_a_return(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is something a return can be (a form, a scan, a zip, an email)."""
+    return any(signature.matches(head) for signature in _SIGNATURES) or b"%PDF-" in head[:1024]
+
 
 def _reader_for(data: bytes, name: str) -> Reader:
     head = data[:1024].lstrip()
-    for signature, reader in _SIGNATURES:
-        if data.startswith(signature) or (signature == b"%PDF-" and signature in head):
-            return reader()
+    for signature in _SIGNATURES:
+        if signature.matches(data) or (signature.magic == b"%PDF-" and signature.magic in head):
+            return signature.reader()
     if not data:
-        raise UnreadableReturn(name, "the file is empty (0 bytes); please send the completed form again")
+        raise UnreadableReturn(name, "the file is empty (0 bytes); ask for the completed form to be sent again")
     from ..odf.package import flat_media_type, flat_refusal
 
     if media_type := flat_media_type(head):
         raise UnreadableReturn(name, flat_refusal(media_type))
     raise UnreadableReturn(
-        name, "this is not a Word (.docx) or PDF form; please send the completed form as a .docx or .pdf"
+        name, "this is not a Word (.docx) or PDF form; ask for the completed form as a .docx or .pdf file"
     )
 
 

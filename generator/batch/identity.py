@@ -1,0 +1,60 @@
+"""Which bid a return belongs to, so a later return of the same bid supersedes the earlier one.
+
+The layout of each kind names how (``reference``, ``identity``, ``submitted`` in
+``forms/<kind>.yaml``): a bid is recognised by its reference when the form has
+one and it is filled in, otherwise by all the identity answers together,
+compared without regard to case or spacing. A return missing any of them is
+not recognised and stands alone. Only typed answers count, so a box still
+showing its grey prompt never makes two returns look alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..forms.layout import layout_kinds, load_layout
+
+__all__ = ["answer_at", "identify", "normalised"]
+
+
+def answer_at(record: Any, pointer: str) -> Any:
+    """The value at a JSON Pointer in a record, or None."""
+    value = record
+    for part in pointer.split("/")[1:]:
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def normalised(value: Any) -> str | None:
+    """An answer as it is compared: spacing collapsed, case folded; None when empty."""
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = " ".join(str(value).split()).casefold()
+    return text or None
+
+
+def _date(value: Any) -> str | None:
+    try:
+        return dt.date.fromisoformat(value).isoformat() if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def identify(kind: str, record: dict[str, Any] | None, raw: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    """(the bid a return is of, or None if it cannot be told; the form's own date of submission, or None)."""
+    if kind not in layout_kinds() or not record:
+        return None, None
+    layout = load_layout(kind)
+    submitted = _date(answer_at(record, layout.submitted)) if layout.submitted else None
+    if layout.reference and (reference := normalised(answer_at(record, layout.reference))):
+        return f"reference {reference}", submitted
+    parts = [normalised(answer_at(record, pointer)) for pointer in layout.identity]
+    if parts and all(parts):
+        return " | ".join(part for part in parts if part), submitted
+    return None, submitted
