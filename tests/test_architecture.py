@@ -17,7 +17,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 #: A module belongs to the layer of the longest prefix that names it.
 LAYERS: list[tuple[str, list[str]]] = [
     ("the data contract", ["generator.records"]),
-    ("the models the formats fill", ["generator.forms.layout", "generator.forms.matching", "generator.returns.extraction"]),
+    (
+        "the models the formats fill",
+        ["generator.forms.layout", "generator.forms.matching", "generator.returns.extraction"],
+    ),
     ("file formats", ["generator.ooxml", "generator.odf", "generator.pdf"]),
     ("forms and returns", ["generator.forms", "generator.returns"]),
     ("documents", ["generator.documents"]),

@@ -1,6 +1,6 @@
 """An officer's real folder: mixed formats and resubmissions, then a file removed and another corrected.
 
-Built from the real blank forms: three Word returns, two PDFs, an .odt, a .doc, a
+Built from the real blank forms: three Word returns, two PDFs, an .odt (Dartford, sent before its PDF), a .doc, a
 photo, a zip, the officer's notes, a bidder's corrected v3 beside its v2, and an
 identical copy of one return under another name.
 """
@@ -60,7 +60,8 @@ def _folder(root: Path) -> Path:
     _word(inbox / "canterbury bid_v3.docx", v3)
     for number, path in enumerate(sorted(inbox.iterdir())):  # arrival order: as listed, v3 and the copy last
         late = path.name in ("canterbury bid_v3.docx", "thanet (copy).docx")
-        os.utime(path, (1_780_000_000 + number + 100 * late,) * 2)
+        early = path.name == "growth-bid.odt"  # Dartford's bid, sent as .odt before its PDF
+        os.utime(path, (1_780_000_000 + number + 100 * late - 100 * early,) * 2)
     return inbox
 
 
@@ -78,7 +79,7 @@ def test_every_file_is_accounted_for_and_the_register_remembers_resubmissions(tm
     inbox = _folder(tmp_path)
     out = tmp_path / "out"
     first = run_batch(inbox, out, jobs=2, today=today, now=FIRST)
-    assert first.count("skipped") == 1 and first.count("superseded") == 1
+    assert first.count("skipped") == 1 and first.count("superseded") == 2
     assert first.duplicates == [("thanet (copy).docx", "thanet.docx")]
     assert not first.all_valid
     rows = _by_names(_register(out))
@@ -86,7 +87,8 @@ def test_every_file_is_accounted_for_and_the_register_remembers_resubmissions(tm
     assert rows["notes.txt"]["status"] == "skipped"
     for name in ("growth-bid.doc", "scan.jpg", "returns.zip"):
         assert rows[name]["status"] == "unreadable", name
-    assert rows["growth-bid.odt"]["status"] != "skipped"
+    assert rows["growth-bid.odt"]["status"] == "valid"  # read by the OpenDocument reader
+    assert rows["growth-bid.odt"]["superseded_by"] == "dartford.pdf", "the same Dartford bid, sent again as a PDF"
     assert rows["canterbury bid_v2.docx"]["superseded_by"] == "canterbury bid_v3.docx"
     assert rows["canterbury bid_v3.docx"]["superseded_by"] is None
     assert rows["thanet.docx + thanet (copy).docx"]["status"] == "valid"
@@ -98,6 +100,7 @@ def test_every_file_is_accounted_for_and_the_register_remembers_resubmissions(tm
     assert "growth-bid.doc  (organisation not known): cannot be read" in report
     assert "canterbury bid_v2.docx (invalid): superseded by canterbury bid_v3.docx" in report
     assert "canterbury bid_v2.docx  (" not in report, "a superseded return is not chased"
+    assert "growth-bid.odt (valid): superseded by dartford.pdf" in report
     assert "thanet (copy).docx is the same file as thanet.docx, received earlier" in report
     sheet = [list(r) for r in load_workbook(out / "returns.xlsx")["growth-bid"].iter_rows(values_only=True)]
     assert sorted(r[0] for r in sheet[1:]) == ["ashford.docx", "canterbury bid_v3.docx", "dartford.pdf", "swale.pdf",
@@ -124,7 +127,7 @@ def test_every_file_is_accounted_for_and_the_register_remembers_resubmissions(tm
     sheet = [list(r) for r in load_workbook(out / "returns.xlsx")["growth-bid"].iter_rows(values_only=True)]
     header, by_file = sheet[0], {r[0]: dict(zip(sheet[0], r, strict=True)) for r in sheet[1:]}
     assert len(sheet) == 6 and header[5] == "Gone from the folder"
-    assert by_file["dartford.pdf"]["Earlier versions"] == 1
+    assert by_file["dartford.pdf"]["Earlier versions"] == 2  # the .odt and the first PDF
     assert by_file["ashford.docx"]["Gone from the folder"] == SECOND.isoformat(timespec="seconds")
     history = list(load_workbook(out / "returns.xlsx")["History"].iter_rows(values_only=True))
     assert len(history) == 1 + 11, "every version but the skipped notes"
