@@ -278,3 +278,10 @@ def test_javascript_on_pages_links_and_renditions_and_page_attachments_are_flagg
     envelope = parse_return(HOSTILE / "page-actions-and-attachment.pdf", today=TODAY)
     assert envelope.flags["javascript"] == ["page 1 actions", "page 1 link", "page 1 screen"]
     assert envelope.flags["attachments"] == ["page 1 fileattachment"]
+
+
+@pytest.mark.parametrize("name", ["polyglot-pdf-then-zip.pdf", "polyglot-zip-with-pdf-header.docx"])
+def test_a_file_that_is_both_a_zip_and_a_pdf_is_refused(capsys, name):
+    assert main(["parse", str(HOSTILE / name)]) == 3
+    envelope = json.loads(capsys.readouterr().out)
+    assert "both a zip" in envelope["errors"][0]["message"] and "PDF" in envelope["errors"][0]["message"]

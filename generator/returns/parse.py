@@ -263,8 +263,31 @@ def looks_like_a_return(head: bytes) -> bool:
     return any(signature.matches(head) for signature in _SIGNATURES) or b"%PDF-" in head[:1024]
 
 
+_POLYGLOT = (
+    "this file is both a zip (as Word and LibreOffice files are) and a PDF, so different programs would show "
+    "different answers; it was not read. Ask for the form to be saved again from Word, LibreOffice or the PDF "
+    "reader, and sent again"
+)
+#: A zip's end-of-directory record lies in its last 64 KB (plus the record itself).
+_ZIP_TAIL = 65_557
+
+
+def _is_polyglot(data: bytes, head: bytes) -> bool:
+    """A file both a zip and a PDF: a PDF header in a zip's first kilobyte, or a zip directory closing a PDF."""
+    if data.startswith(b"PK"):
+        return b"%PDF-" in head
+    if b"%PDF-" in head and b"PK\x05\x06" in data[-_ZIP_TAIL:]:
+        try:
+            return bool(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+            return False
+    return False
+
+
 def _reader_for(data: bytes, name: str) -> Reader:
     head = data[:1024].lstrip()
+    if _is_polyglot(data, data[:1024]):
+        raise UnreadableReturn(name, _POLYGLOT)
     for signature in _SIGNATURES:
         if signature.matches(data) or (signature.magic == b"%PDF-" and signature.magic in head):
             return signature.reader()
