@@ -56,6 +56,7 @@ def read_docx(data: bytes, name: str) -> Extraction:
         main = _main_part(package)
         kind, version = _identity(package)
         root = package.xml(main)
+        package.check_unread()
     except PackageError as exc:
         raise UnreadableReturn(name, exc.reason) from None
     if etree.QName(root).namespace == STRICT_W:
@@ -85,7 +86,10 @@ def _main_part(package: Package) -> str:
     overrides = {
         o.get("PartName", "").lstrip("/"): o.get("ContentType", "") for o in types.iter(f"{{{NS['ct']}}}Override")
     }
-    if any(t == _MACRO_TYPE or "macroEnabled" in t for t in overrides.values()) or any(
+    # A part with no Override takes the Default of its extension (OPC, ECMA-376 Part 2, 10.1.2.4).
+    defaults = {d.get("Extension", "").lower(): d.get("ContentType", "") for d in types.iter(f"{{{NS['ct']}}}Default")}
+    declared = [*overrides.values(), *defaults.values()]
+    if any(t == _MACRO_TYPE or "macroEnabled" in t for t in declared) or any(
         n.lower().endswith("vbaproject.bin") for n in package.names
     ):
         raise PackageError(_MACROS)
@@ -96,7 +100,7 @@ def _main_part(package: Package) -> str:
                 raise PackageError(_STRICT)
             if rel.get("Type") == _OFFICE_DOCUMENT:
                 target = rel.get("Target", target).lstrip("/")
-    content_type = overrides.get(target, "")
+    content_type = overrides.get(target) or defaults.get(target.rpartition(".")[2].lower(), "")
     if any(t in content_type for t in _TEMPLATE_TYPES):
         content_type = _MAIN_TYPE
     if content_type != _MAIN_TYPE or not package.has(target):
