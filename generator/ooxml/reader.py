@@ -3,7 +3,11 @@
 Real office software mangles forms (see issue 3), so a control is identified by
 its tag when it has one and otherwise by the question label beside it; long
 answers are read as the whole answer cell's text; tracked changes are read as
-accepted. Interpretation (coercion, validation) is not done here.
+accepted. Rows a bidder adds to a repeating table (Insert Rows copies a row's
+formatting, not its controls) are read cell by cell under the header, where
+they stand; the flag ``rows_without_controls`` lists their pointers as in the
+raw answers (``/outcomes/3``), beside a warning per table naming the rows as
+the form numbers them. Interpretation (coercion, validation) is not done here.
 """
 
 from __future__ import annotations
