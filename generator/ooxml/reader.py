@@ -50,7 +50,7 @@ _ALT_CHUNK = qn("w:altChunk")
 _SDT, _SDT_CONTENT, _P, _TC, _TR, _TBL = (qn(n) for n in ("w:sdt", "w:sdtContent", "w:p", "w:tc", "w:tr", "w:tbl"))
 _TR_PR, _TBL_HEADER, _DEL = qn("w:trPr"), qn("w:tblHeader"), qn("w:del")
 _ADDED_ROWS = (
-    "{rows} added without answer boxes (Insert > Rows Below copies a row's look, not its boxes); "
+    "{rows} added without answer boxes (an inserted row copies the row's look, not its boxes); "
     "what was typed in {them} was read cell by cell under the table's column headings: check {them}"
 )
 #: What a paragraph or cell may hold beside its control and still say nothing more than the control.
@@ -458,8 +458,8 @@ class _Reader:
     def _plain_row(self, table: Question, row: etree._Element, number: int) -> dict[str, tuple[Any, None]]:
         """A plain row's text by column; empty when nothing was typed in it."""
         texts = [text_of(cell, deletions=self.marks.deletions) for cell in _cells(row)]
-        if not any(text.strip() for text in texts):
-            return {}
+        if not any(text.strip() for text in texts) or [_key(t) for t in texts] == self.lookup.headers[table.pointer]:
+            return {}  # nothing typed, or a copy of the header row
         if extra := [text.strip() for text in texts[len(table.columns) :] if text.strip()]:
             self.warn(
                 table.pointer,

@@ -142,3 +142,14 @@ def test_more_rows_than_the_schema_allows_are_named_clearly() -> None:
         errors[0].message == f"give no more than {table.field.schema['maxItems']} entries (there are {table.rows + 1})"
     )
     assert errors[0].field == table.label
+
+
+@pytest.mark.parametrize("kind", list(ADDED))
+def test_a_copy_of_the_header_row_is_not_an_answer(kind: str) -> None:
+    """A heading row copied under the header (to keep headings on each page by hand) is no answer."""
+    record, data = _record_and_form(kind)
+    for table in tables(kind):
+        data = insert_word_rows(data, table, [[column.label for column in table.columns]], 0)
+    envelope = parse_bytes(data, f"{kind}.docx", today=TODAY)
+    assert (envelope.status, envelope.record) == ("valid", record), envelope.errors
+    assert "rows_without_controls" not in envelope.flags
