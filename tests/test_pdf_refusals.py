@@ -8,7 +8,7 @@ import pytest
 
 from generator.pdf.reader import NO_FIELDS
 from generator.records.errors import EXIT_UNREADABLE
-from generator.returns.parse import parse_return
+from generator.returns.parse import parse_bytes, parse_return
 from tests.conftest import FIXTURES
 
 PDFS = FIXTURES / "returns" / "pdf"
@@ -34,6 +34,14 @@ def test_refused_with_a_plain_reason_quickly(fixture: str, reason: str) -> None:
     assert envelope.exit_code == EXIT_UNREADABLE
     assert reason in envelope.errors[0].message
     assert envelope.record is None
+
+
+def test_a_cut_off_pdf_padded_with_zero_bytes_is_still_cut_off() -> None:
+    """Padding after %%EOF is allowed (see padded-after-eof.pdf); padding cannot stand in for a missing end."""
+    data = (PDFS / "truncated.pdf").read_bytes() + b"\n" + b"\0" * 70_000
+    envelope = parse_bytes(data, "truncated-then-padded.pdf")
+    assert envelope.status == "unreadable"
+    assert "the end of the file is missing" in envelope.errors[0].message
 
 
 def test_no_fields_message_is_the_agreed_wording() -> None:

@@ -41,6 +41,12 @@ REFUSED = {
     "duplicated-controls.docx": (1, "more than one box with different answers"),
     "altchunk.docx": (1, "embedded content (altChunk)"),
     "control-deleted-answer-lost.docx": (1, "must be filled in"),
+    "macros-typed-by-default.docm": (3, "macros are never run"),
+    "bad-checksum-in-unread-part.docx": (
+        3,
+        "the file is damaged: its part word/stylesWithEffects.xml cannot be unpacked (Bad CRC-32",
+    ),
+    "bad-deflate-in-unread-part.docx": (3, "the file is damaged: its part docProps/thumbnail.jpeg cannot be unpacked"),
 }
 
 
@@ -92,6 +98,23 @@ def test_mangled_returns_still_read_and_say_what_happened(name: str, flag: str) 
     if name == "tracked-changes.docx":
         expected["proposal_title"] += " and care"
     assert envelope.record == expected
+
+
+@pytest.mark.parametrize("name", ["bad-checksum-in-unread-part.docx", "bad-deflate-in-unread-part.docx"])
+def test_damage_in_a_part_never_read_asks_for_the_file_again(name: str) -> None:
+    """A broken download is damage wherever it lands: not 'valid', not 'not one of our forms'."""
+    envelope = parse_return(RETURNS / name, today=TODAY)
+    assert envelope.status == "unreadable"
+    assert [e.message.endswith("please save the form again and send it again") for e in envelope.errors] == [True]
+
+
+@pytest.mark.parametrize("name", ["main-part-typed-by-default.docx", "padded-after-eof.pdf"])
+def test_real_world_packaging_quirks_read_as_the_form(name: str) -> None:
+    """A main part typed by a Default content type; zero bytes and whitespace after a PDF's %%EOF."""
+    envelope = parse_return(RETURNS / name, today=TODAY)
+    assert (envelope.status, envelope.kind) == ("valid", "growth-bid"), envelope.errors
+    assert envelope.record == _dartford()
+    assert envelope.warnings == []
 
 
 def test_altchunk_is_never_an_empty_answer() -> None:

@@ -3,7 +3,11 @@
 Real office software mangles forms (see issue 3), so a control is identified by
 its tag when it has one and otherwise by the question label beside it; long
 answers are read as the whole answer cell's text; tracked changes are read as
-accepted. Interpretation (coercion, validation) is not done here.
+accepted. Rows a bidder adds to a repeating table (Insert Rows copies a row's
+formatting, not its controls) are read cell by cell under the header, where
+they stand; the flag ``rows_without_controls`` lists their pointers as in the
+raw answers (``/outcomes/3``), beside a warning per table naming the rows as
+the form numbers them. Interpretation (coercion, validation) is not done here.
 """
 
 from __future__ import annotations
@@ -41,6 +45,11 @@ _TRACKED = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
 _DELETIONS = frozenset({qn("w:del"), qn("w:moveFrom")})
 _ALT_CHUNK = qn("w:altChunk")
 _SDT, _SDT_CONTENT, _P, _TC, _TR, _TBL = (qn(n) for n in ("w:sdt", "w:sdtContent", "w:p", "w:tc", "w:tr", "w:tbl"))
+_TR_PR, _TBL_HEADER, _DEL = qn("w:trPr"), qn("w:tblHeader"), qn("w:del")
+_ADDED_ROWS = (
+    "{rows} added without answer boxes (an inserted row copies the row's look, not its boxes); "
+    "what was typed in {them} was read cell by cell under the table's column headings: check {them}"
+)
 #: What a paragraph or cell may hold beside its control and still say nothing more than the control.
 _TEXTLESS = frozenset(qn(n) for n in ("w:pPr", "w:tcPr", "w:bookmarkStart", "w:bookmarkEnd", "w:proofErr"))
 
@@ -53,6 +62,7 @@ def read_docx(data: bytes, name: str) -> Extraction:
         main = _main_part(package)
         kind, version = _identity(package)
         root = package.xml(main)
+        package.check_unread()
     except PackageError as exc:
         raise UnreadableReturn(name, exc.reason) from None
     if etree.QName(root).namespace == STRICT_W:
@@ -82,7 +92,10 @@ def _main_part(package: Package) -> str:
     overrides = {
         o.get("PartName", "").lstrip("/"): o.get("ContentType", "") for o in types.iter(f"{{{NS['ct']}}}Override")
     }
-    if any(t == _MACRO_TYPE or "macroEnabled" in t for t in overrides.values()) or any(
+    # A part with no Override takes the Default of its extension (OPC, ECMA-376 Part 2, 10.1.2.4).
+    defaults = {d.get("Extension", "").lower(): d.get("ContentType", "") for d in types.iter(f"{{{NS['ct']}}}Default")}
+    declared = [*overrides.values(), *defaults.values()]
+    if any(t == _MACRO_TYPE or "macroEnabled" in t for t in declared) or any(
         n.lower().endswith("vbaproject.bin") for n in package.names
     ):
         raise PackageError(_MACROS)
@@ -93,7 +106,7 @@ def _main_part(package: Package) -> str:
                 raise PackageError(_STRICT)
             if rel.get("Type") == _OFFICE_DOCUMENT:
                 target = rel.get("Target", target).lstrip("/")
-    content_type = overrides.get(target, "")
+    content_type = overrides.get(target) or defaults.get(target.rpartition(".")[2].lower(), "")
     if any(t in content_type for t in _TEMPLATE_TYPES):
         content_type = _MAIN_TYPE
     if content_type != _MAIN_TYPE or not package.has(target):
@@ -135,6 +148,38 @@ def _ancestor(element: etree._Element, tag: str) -> etree._Element | None:
 
 def _cells(row: etree._Element) -> list[etree._Element]:
     return [c for c in row.iter(_TC) if _ancestor(c, _TR) is row]
+
+
+def _rows_of(table: etree._Element) -> list[etree._Element]:
+    return [r for r in table.iter(_TR) if _ancestor(r, _TBL) is table]
+
+
+def _has_control(element: etree._Element) -> bool:
+    return next(element.iter(_SDT), None) is not None
+
+
+def _data_rows(table: etree._Element) -> list[etree._Element]:
+    """A repeating table's rows under its header: the first row when it has no control, and repeated headings, skipped."""
+    rows = _rows_of(table)
+    if rows and not _has_control(rows[0]):
+        rows = rows[1:]
+    return [r for r in rows if (props := r.find(_TR_PR)) is None or props.find(_TBL_HEADER) is None]
+
+
+def _deleted_row(row: etree._Element) -> bool:
+    """A row deleted with tracked changes on: read as if accepted, so gone."""
+    props = row.find(_TR_PR)
+    return props is not None and props.find(_DEL) is not None
+
+
+def _header_of(row: etree._Element) -> list[str]:
+    return [_key(text_of(cell)) for cell in _cells(row)]
+
+
+def _numbers(numbers: list[int]) -> str:
+    """1, 2 and 3 -> '1, 2 and 3'."""
+    text = [str(n) for n in numbers]
+    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
 
 
 def _leaf_controls(body: etree._Element) -> list[etree._Element]:
@@ -204,6 +249,8 @@ class _Reader:
     flags: dict[str, Any] = field(default_factory=dict)
     #: Controls whose line breaks a re-save moved out in front of them (LibreOffice 7.4).
     run_together: set[etree._Element] = field(default_factory=set)
+    #: Rows of a repeating table holding no control (added by a bidder), with their row number under the header.
+    plain_rows: dict[etree._Element, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.boxes = self.lookup.boxes
@@ -289,7 +336,7 @@ class _Reader:
     def extract(self, kind: str, version: str) -> Extraction:
         answers: dict[str, Any] = {}
         boxes: dict[str, list[Control]] = defaultdict(list)
-        rows: dict[str, dict[Any, dict[str, tuple[Any, Control]]]] = defaultdict(dict)
+        rows: dict[str, dict[Any, dict[str, tuple[Any, Control | None]]]] = defaultdict(dict)
         untagged = 0
         for sdt in _leaf_controls(self.body):
             control = read_control(sdt, deletions=self.marks.deletions)
@@ -312,16 +359,85 @@ class _Reader:
             answers[pointer] = self._box_value(self.boxes[pointer], controls)
             if self.run_together.intersection(c.element for c in controls):
                 self._ran_together(pointer, self.boxes[pointer].label)
+        self._add_plain_rows(rows)
         for pointer, table_rows in rows.items():
             table = self.tables[pointer]
-            for index, values in enumerate(table_rows.values()):
+            added: list[tuple[int, int]] = []
+            for index, (row, values) in enumerate(table_rows.items()):
+                if row in self.plain_rows:
+                    added.append((index, self.plain_rows[row]))
                 for name, (value, control) in values.items():
                     answers[f"{pointer}/{index}/{name}"] = value
-                    if control.element in self.run_together:
+                    if control is not None and control.element in self.run_together:
                         label = self.columns[f"{pointer}/*/{name}"][1].label
                         self._ran_together(f"{pointer}/{index}/{name}", f"{table.label}, row {index + 1}: {label}")
+            if added:
+                self._rows_added(table, added)
         self._recover(answers)
         return Extraction(kind, version, answers, warnings=self.warnings, flags=self.flags)
+
+    # -- rows added without controls ------------------------------------------
+    def _add_plain_rows(self, rows: dict[str, dict[Any, dict[str, tuple[Any, Control | None]]]]) -> None:
+        """Put the rows of each repeating table that hold no control among its rows, in document order.
+
+        Word's and LibreOffice's Insert Rows copy a row's formatting but not
+        its content controls, so a bidder's added row is plain cells. Its
+        cells are read by position under the table's header, as the column
+        above them; a row whose cells are all empty is no answer and is left
+        out. The table is found by the rows its controls stand in, else (all
+        its controls gone) by its header.
+        """
+        order: dict[etree._Element, int] | None = None
+        for pointer, table in self.tables.items():
+            found = rows.get(pointer, {})
+            added: dict[etree._Element, dict[str, tuple[Any, Control | None]]] = {}
+            for element in self._tables_of(pointer, found):
+                for number, row in enumerate(_data_rows(element), start=1):
+                    if row in found or _has_control(row) or _deleted_row(row):
+                        continue
+                    if values := self._plain_row(table, row, number):
+                        added[row] = values
+                        self.plain_rows[row] = number
+            if not added:
+                continue
+            if order is None:
+                order = {row: index for index, row in enumerate(self.body.iter(_TR))}
+            everything = {**found, **added}
+            rows[pointer] = dict(sorted(everything.items(), key=lambda item: order.get(item[0], len(order))))
+
+    def _tables_of(self, pointer: str, found: Mapping[Any, Any]) -> list[etree._Element]:
+        """The ``w:tbl`` elements holding a repeating table: where its controls are, else those with its header."""
+        tables: list[etree._Element] = []
+        for row in found:
+            table = _ancestor(row, _TBL) if row is not None else None
+            if table is not None and all(table is not other for other in tables):
+                tables.append(table)
+        if tables:
+            return tables
+        header = self.lookup.headers[pointer]
+        return [t for t in self.body.iter(_TBL) if (rows := _rows_of(t)) and _header_of(rows[0]) == header]
+
+    def _plain_row(self, table: Question, row: etree._Element, number: int) -> dict[str, tuple[Any, None]]:
+        """A plain row's text by column; empty when nothing was typed in it."""
+        texts = [text_of(cell, deletions=self.marks.deletions) for cell in _cells(row)]
+        if not any(text.strip() for text in texts) or [_key(t) for t in texts] == self.lookup.headers[table.pointer]:
+            return {}  # nothing typed, or a copy of the header row
+        if extra := [text.strip() for text in texts[len(table.columns) :] if text.strip()]:
+            self.warn(
+                table.pointer,
+                f"{table.number} {table.label}",
+                f"row {number} has more cells than the table has columns; the text in the extra cells was not "
+                f"read: {'; '.join(extra)}",
+            )
+        return {column.field.name: (text, None) for column, text in zip(table.columns, texts, strict=False)}
+
+    def _rows_added(self, table: Question, added: list[tuple[int, int]]) -> None:
+        """One warning per table naming its added rows as the form shows them; their pointers in the flag."""
+        numbers = [number for _, number in added]
+        rows = f"row {numbers[0]} was" if len(numbers) == 1 else f"rows {_numbers(numbers)} were"
+        message = _ADDED_ROWS.format(rows=rows, them="it" if len(numbers) == 1 else "them")
+        self.warn(table.pointer, f"{table.number} {table.label}", message)
+        self.flags.setdefault("rows_without_controls", []).extend(f"{table.pointer}/{index}" for index, _ in added)
 
     def _ran_together(self, pointer: str, label: str) -> None:
         self.warn(pointer, label, _RUN_TOGETHER)

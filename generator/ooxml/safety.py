@@ -16,7 +16,7 @@ import zlib
 from lxml import etree
 
 from .prolog import declares_doctype, mentions_doctype
-from .zipread import entry_span, first_overlap, inflate
+from .zipread import checksum, entry_span, first_overlap, inflate
 
 __all__ = ["MAX_ENTRIES", "MAX_PART_BYTES", "MAX_RATIO", "Package", "PackageError", "open_package", "parse_xml"]
 
@@ -59,6 +59,13 @@ _PARSER = _parser()
 _UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError)
 
 
+def _damaged(part: str, detail: str) -> str:
+    return (
+        f"the file is damaged: its part {part} cannot be unpacked ({detail}); "
+        "please save the form again and send it again"
+    )
+
+
 def _doctype_refusal(part: str, document: str) -> str:
     return f"its part {part} declares a DOCTYPE, which {document} files never need, so it was not read"
 
@@ -90,6 +97,8 @@ class Package:
         self._data = memoryview(data)
         self._infos = {info.filename: info for info in archive.infolist()}
         self._read_total = 0
+        #: Parts already unpacked in full and found to match their checksum.
+        self._checked: set[str] = set()
 
     @property
     def names(self) -> list[str]:
@@ -107,7 +116,7 @@ class Package:
             with self._archive.open(info) as stream:
                 return stream.read(limit)
         except _UNPACK_ERRORS as exc:
-            raise PackageError(f"its part {info.filename} cannot be unpacked ({exc})") from None
+            raise PackageError(_damaged(info.filename, str(exc))) from None
 
     def read(self, name: str) -> bytes:
         info = self._infos[name]
@@ -117,15 +126,42 @@ class Package:
         data = self._unpack(info, min(budget, info.file_size) + 1)
         if len(data) > budget:
             raise PackageError(f"its part {name} unpacks to more than {budget:,} bytes, too large for a form")
-        if len(data) != info.file_size:
-            raise PackageError(
-                f"its part {name} cannot be unpacked (it holds {'more' if len(data) > info.file_size else 'less'} "
-                f"than the {info.file_size:,} bytes its zip entry declares)"
-            )
-        if zlib.crc32(data) != info.CRC:
-            raise PackageError(f"its part {name} cannot be unpacked (Bad CRC-32: the part is damaged)")
+        self._verify(info, len(data), zlib.crc32(data))
         self._read_total += len(data)
         return data
+
+    def _verify(self, info: zipfile.ZipInfo, size: int, crc: int) -> None:
+        """The part unpacked to the size and checksum its zip entry declares, or the file is damaged."""
+        if size != info.file_size:
+            more = "more" if size > info.file_size else "less"
+            raise PackageError(
+                _damaged(info.filename, f"it holds {more} than the {info.file_size:,} bytes its zip entry declares")
+            )
+        if crc != info.CRC:
+            raise PackageError(_damaged(info.filename, "Bad CRC-32: its content does not match its checksum"))
+        self._checked.add(info.filename)
+
+    def check_unread(self) -> None:
+        """Unpack every part not read yet and check its checksum: damage anywhere is damage.
+
+        A damaged part we never use still means the file was damaged on its
+        way (a broken download or attachment), so the sender is asked to send
+        it again rather than told it is not our form. The work is bounded by
+        the sizes ``open_package`` has already checked, and the parts are
+        inflated a piece at a time and never kept.
+        """
+        for name, info in self._infos.items():
+            if name in self._checked:
+                continue
+            try:
+                span = entry_span(self._data, info)
+                if span is None:  # an entry zipfile must read, which checks its CRC itself
+                    self.read(name)
+                    continue
+                crc, size = checksum(span, info, info.file_size + 1)
+            except _UNPACK_ERRORS as exc:
+                raise PackageError(_damaged(name, str(exc))) from None
+            self._verify(info, size, crc)
 
     def refuse_doctypes(self, parsed: frozenset[str] = frozenset()) -> None:
         """OOXML and ODF never need a DOCTYPE: refuse a package where any XML part has one.

@@ -118,12 +118,18 @@ def form_bytes(layout: FormLayout) -> bytes:
         if part.intro:
             document.add_paragraph(part.intro)
         table = None
+        after_repeating = False
         for question in part.questions:
             if question.columns:
                 _repeating_table(document, question)
-                table = None
+                table, after_repeating = None, True
                 continue
             if table is None:
+                if after_repeating:
+                    # Two tables with nothing between them are joined into one by Word and LibreOffice,
+                    # and a row inserted below the "last row" would then land under the next question.
+                    document.add_paragraph()
+                    after_repeating = False
                 table = document.add_table(rows=0, cols=2)
                 table.style = "Table Grid"
             row = table.add_row()

@@ -156,8 +156,27 @@ def _answers(fields: dict[str, Any], kind: str | None) -> dict[str, Any]:
     return answers
 
 
+#: What may follow %%EOF without the file being cut short: whitespace (PDF 2.0, 7.2.3) and the
+#: zero bytes some mail and upload systems pad a file with.
+_PADDING = b"\0\t\n\f\r "
+_TAIL = 2048
+
+
+def _content_end(data: bytes) -> int:
+    """Where the file's content ends once trailing padding is set aside; looks back in chunks, not bytes."""
+    end = len(data)
+    while end:
+        start = max(0, end - 65536)
+        kept = data[start:end].rstrip(_PADDING)
+        if kept:
+            return start + len(kept)
+        end = start
+    return 0
+
+
 def _open(data: bytes, name: str) -> PdfReader:
-    if b"%%EOF" not in data[-2048:]:
+    end = _content_end(data)
+    if b"%%EOF" not in data[max(0, end - _TAIL) : end]:
         raise UnreadableReturn(name, _MALFORMED.format(detail="the end of the file is missing; it may be cut off"))
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)

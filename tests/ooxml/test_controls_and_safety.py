@@ -241,3 +241,35 @@ def test_other_content_is_read_by_the_full_path(shape: str) -> None:
     content = _content(runs)
     assert _plain_runs_text(content) is None
     assert text_of(content, deletions=False) == text_of(content) == text
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2])
+def test_a_bad_checksum_in_a_part_never_read_is_damage(method: int) -> None:
+    """Every part is checked, also those no reader asks for, and those spanning many inflated pieces."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as archive:
+        archive.writestr("word/document.xml", b"<a/>")
+        archive.writestr("word/media/image1.png", bytes(range(256)) * 2_000)  # 512,000 bytes: eight pieces
+    good = out.getvalue()
+    package = open_package(good)
+    package.read("word/document.xml")
+    package.check_unread()  # sound parts pass
+    damaged = bytearray(good)
+    for signature, offset in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):  # the CRC in both of the image's headers
+        at = damaged.rindex(signature) + offset
+        damaged[at : at + 4] = (1234).to_bytes(4, "little")
+    package = open_package(bytes(damaged))
+    package.read("word/document.xml")
+    with pytest.raises(PackageError, match=r"the file is damaged: its part word/media/image1\.png cannot be unpacked"):
+        package.check_unread()
+
+
+def test_a_part_cut_short_inside_its_deflate_stream_is_damage() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/image1.png", bytes(range(256)) * 2_000)
+    data = bytearray(out.getvalue())
+    start = 30 + len("word/media/image1.png")
+    data[start + 40 : start + 80] = bytes(40)  # a run of zero bytes: stored blocks with the wrong lengths
+    with pytest.raises(PackageError, match="the file is damaged"):
+        open_package(bytes(data)).check_unread()
