@@ -13,13 +13,14 @@ the form numbers them. Interpretation (coercion, validation) is not done here.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
 from ..forms.layout import Question, layout_kinds
-from ..forms.matching import FormLookup, form_lookup
+from ..forms.matching import FormLookup, form_lookup, label_key
 from ..records.issues import Issue
 from ..records.schemas import versions
 from ..returns.extraction import Extraction, UnreadableReturn
@@ -173,7 +174,7 @@ def _deleted_row(row: etree._Element) -> bool:
 
 
 def _header_of(row: etree._Element) -> list[str]:
-    return [_key(text_of(cell)) for cell in _cells(row)]
+    return [label_key(text_of(cell)) for cell in _cells(row)]
 
 
 def _numbers(numbers: list[int]) -> str:
@@ -420,7 +421,10 @@ class _Reader:
     def _plain_row(self, table: Question, row: etree._Element, number: int) -> dict[str, tuple[Any, None]]:
         """A plain row's text by column; empty when nothing was typed in it."""
         texts = [text_of(cell, deletions=self.marks.deletions) for cell in _cells(row)]
-        if not any(text.strip() for text in texts) or [_key(t) for t in texts] == self.lookup.headers[table.pointer]:
+        if (
+            not any(text.strip() for text in texts)
+            or [label_key(t) for t in texts] == self.lookup.headers[table.pointer]
+        ):
             return {}  # nothing typed, or a copy of the header row
         if extra := [text.strip() for text in texts[len(table.columns) :] if text.strip()]:
             self.warn(
