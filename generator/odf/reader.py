@@ -63,6 +63,7 @@ def read_odt(data: bytes, name: str) -> Extraction:
         kind, version = _identity(package.xml("meta.xml") if package.has("meta.xml") else None)
         root = package.xml("content.xml")
         refuse_scripts(root)
+        package.check_unread()  # damage in any part, even one never read, is damage (as for Word files)
     except PackageError as exc:
         raise UnreadableReturn(name, exc.reason) from None
     body = root.find(f"{qn('office:body')}/{qn('office:text')}")

@@ -96,3 +96,23 @@ def _paragraphs(xml: str) -> str:
 )
 def test_odf_white_space_rules(xml: str, shown: str) -> None:
     assert _paragraphs(xml) == shown
+
+
+def test_damage_in_a_part_never_read_is_reported_as_damage() -> None:
+    """A broken download damages whatever part it hits; the bidder is asked to send the file again."""
+    import io
+    import zipfile
+
+    data = bytearray((ODT / "growth-bid-lo25.odt").read_bytes())
+    unread = next(
+        info
+        for info in zipfile.ZipFile(io.BytesIO(bytes(data))).infolist()
+        if info.filename.startswith("Thumbnails/") or info.filename == "settings.xml"
+    )
+    start = unread.header_offset + 30 + len(unread.filename.encode()) + len(unread.extra)
+    data[start + unread.compress_size // 2] ^= 0xFF
+    envelope = parse_bytes(bytes(data), "damaged.odt", today=TODAY)
+    assert envelope.status == "unreadable"
+    message = envelope.errors[0].message
+    assert f"the file is damaged: its part {unread.filename} cannot be unpacked" in message
+    assert "send it again" in message
