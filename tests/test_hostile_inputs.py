@@ -21,6 +21,7 @@ from generator.cli import main
 from generator.documents import template_engine
 from generator.forms.layout import load_layout
 from generator.ooxml.fill import fill_form
+from generator.ooxml.reader import read_docx
 from generator.records import coerce
 from generator.records.limits import TimeLimitExceeded, deadline, memory_ceiling
 from generator.records.loading import load_data_file
@@ -285,3 +286,15 @@ def test_a_file_that_is_both_a_zip_and_a_pdf_is_refused(capsys, name):
     assert main(["parse", str(HOSTILE / name)]) == 3
     envelope = json.loads(capsys.readouterr().out)
     assert "both a zip" in envelope["errors"][0]["message"] and "PDF" in envelope["errors"][0]["message"]
+
+
+def test_thousands_of_untagged_table_rows_are_all_read():
+    """5,000 rows whose boxes lost their tags once took 88 s (each cell re-read its whole table); see
+    benchmarks/table_rows.py for how the time grows with the rows."""
+    from .fixtures.make_returns import _tags_lost, edit_body, filled, record
+
+    rec = record()
+    rec["outcomes"] = [dict(rec["outcomes"][0], description=f"Outcome {n}") for n in range(5000)]
+    extraction = read_docx(edit_body(filled(rec), _tags_lost), "many-rows.docx")
+    assert extraction.answers["/outcomes/4999/description"] == "Outcome 4999"
+    assert sum(pointer.endswith("/description") for pointer in extraction.answers) == 5000

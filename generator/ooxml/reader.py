@@ -250,6 +250,8 @@ class _Reader:
     flags: dict[str, Any] = field(default_factory=dict)
     #: Controls whose line breaks a re-save moved out in front of them (LibreOffice 7.4).
     run_together: set[etree._Element] = field(default_factory=set)
+    #: Each table's header row and the question it heads, keyed by the table element (kept alive here).
+    _headings: dict[etree._Element, tuple[etree._Element | None, Question | None]] = field(default_factory=dict)
     #: Rows of a repeating table holding no control (added by a bidder), with their row number under the header.
     plain_rows: dict[etree._Element, int] = field(default_factory=dict)
 
@@ -275,11 +277,22 @@ class _Reader:
         table, row = _ancestor(cell, _TBL), _ancestor(cell, _TR)
         if table is None or row is None:
             return None
-        rows = [r for r in table.iter(_TR) if _ancestor(r, _TBL) is table]
-        question = self.lookup.table_headed([text_of(c) for c in _cells(rows[0])])
-        if question is None or row is rows[0]:
+        header, question = self._heading(table)
+        if question is None or row is header:
             return None
         return question, question.columns[_cells(row).index(cell)]
+
+    def _heading(self, table: etree._Element) -> tuple[etree._Element | None, Question | None]:
+        """A table's header row and the repeating question it heads, worked out once per table.
+
+        Once per control would read the whole table again for each of its cells: thousands of
+        untagged rows took minutes.
+        """
+        if table not in self._headings:
+            header = next((r for r in table.iter(_TR) if _ancestor(r, _TBL) is table), None)
+            heads = self.lookup.table_headed([text_of(c) for c in _cells(header)]) if header is not None else None
+            self._headings[table] = (header, heads)
+        return self._headings[table]
 
     def _identify(self, control: Control) -> tuple[str, Question] | None:
         if control.tag in self.boxes:
