@@ -298,3 +298,9 @@ def test_thousands_of_untagged_table_rows_are_all_read():
     extraction = read_docx(edit_body(filled(rec), _tags_lost), "many-rows.docx")
     assert extraction.answers["/outcomes/4999/description"] == "Outcome 4999"
     assert sum(pointer.endswith("/description") for pointer in extraction.answers) == 5000
+
+
+def test_a_zip_holding_two_parts_of_one_name_is_refused():
+    envelope = parse_return(HOSTILE / "two-document-parts.docx")
+    assert envelope.status == "unreadable"
+    assert "two parts named word/document.xml" in envelope.errors[0].message

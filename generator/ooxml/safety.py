@@ -197,6 +197,7 @@ def open_package(data: bytes, document: str = "Word") -> Package:
         raise PackageError(
             f"it holds {len(infos):,} parts; a {document} form has a few dozen at most, so it was not read"
         )
+    _refuse_twins(infos, document)
     total = 0
     for info in infos:
         total += info.file_size
@@ -209,6 +210,26 @@ def open_package(data: bytes, document: str = "Word") -> Package:
         raise PackageError(f"it would unpack to {total:,} bytes in all, far more than any form, so it was not read")
     _refuse_overlaps(archive, data)
     return Package(archive, data, document)
+
+
+def _refuse_twins(infos: list[zipfile.ZipInfo], document: str) -> None:
+    """Refuse a zip holding two parts of one name: which one a program reads is its own choice.
+
+    Python's zipfile takes the last, others the first, so the officer could see
+    one ``document.xml`` and the register hold the other. Word and LibreOffice
+    refuse such files too. Part names compare without regard to case, as the
+    packaging standard says.
+    """
+    seen: set[str] = set()
+    for info in infos:
+        key = info.filename.casefold()
+        if key in seen:
+            raise PackageError(
+                f"it holds two parts named {info.filename}, so different programs would show different answers; "
+                f"it was not read (Word and LibreOffice refuse such a file too). Please save the form again as a "
+                f"{document} file and send it again"
+            )
+        seen.add(key)
 
 
 def _refuse_overlaps(archive: zipfile.ZipFile, data: bytes) -> None:
