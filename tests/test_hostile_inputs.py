@@ -304,3 +304,27 @@ def test_a_zip_holding_two_parts_of_one_name_is_refused():
     envelope = parse_return(HOSTILE / "two-document-parts.docx")
     assert envelope.status == "unreadable"
     assert "two parts named word/document.xml" in envelope.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        (
+            "bound-amount-differs.docx",
+            "its box shows '£68,500.00', but the data stored with it, which Word shows on opening, says '1.00'",
+        ),
+        ("bound-amount-odd-path.docx", "bound to stored data by a path that cannot be checked"),
+    ],
+)
+def test_a_word_box_bound_to_stored_data_that_says_otherwise_goes_to_an_officer(name, reason):
+    envelope = parse_return(HOSTILE / name, today=TODAY)
+    assert envelope.status == "invalid"
+    [review] = envelope.errors
+    assert (review.rule, review.path, review.field) == ("manual_review", "/annual_amount", "Annual amount")
+    assert reason in review.message
+
+
+def test_a_word_box_bound_to_stored_data_that_agrees_is_read_as_usual():
+    envelope = parse_return(HOSTILE / "bound-amount-agrees.docx", today=TODAY)
+    assert envelope.status == "valid"
+    assert envelope.record["annual_amount"] == 68500.0

@@ -24,6 +24,7 @@ from ..forms.matching import FormLookup, form_lookup, label_key
 from ..records.issues import Issue
 from ..records.schemas import versions
 from ..returns.extraction import Extraction, UnreadableReturn
+from .bindings import bound_values
 from .controls import CHECKED, UNCHECKED, Control, read_control, text_of
 from .namespaces import NS, STRICT_W, qn
 from .safety import Package, PackageError, open_package
@@ -45,6 +46,7 @@ _RUN_TOGETHER = (
 _TRACKED = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
 _DELETIONS = frozenset({qn("w:del"), qn("w:moveFrom")})
 _ALT_CHUNK = qn("w:altChunk")
+_DATA_BINDING = qn("w:dataBinding")
 _SDT, _SDT_CONTENT, _P, _TC, _TR, _TBL = (qn(n) for n in ("w:sdt", "w:sdtContent", "w:p", "w:tc", "w:tr", "w:tbl"))
 _TR_PR, _TBL_HEADER, _DEL = qn("w:trPr"), qn("w:tblHeader"), qn("w:del")
 _ADDED_ROWS = (
@@ -73,7 +75,7 @@ def read_docx(data: bytes, name: str) -> Extraction:
         raise UnreadableReturn(name, "it has no document body; it is not a Word form")
     if kind not in layout_kinds() or version not in versions(kind):
         return Extraction(kind, version, _tagged_answers(body))
-    return _Reader(form_lookup(kind), body).extract(kind, version)
+    return _Reader(form_lookup(kind), body, package).extract(kind, version)
 
 
 _STRICT = (
@@ -138,6 +140,10 @@ def _tagged_answers(body: etree._Element) -> dict[str, Any]:
         if control.tag:
             answers.setdefault(control.tag, control.value)
     return answers
+
+
+def _short(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else f"{text[:most]}..."
 
 
 def _ancestor(element: etree._Element, tag: str) -> etree._Element | None:
@@ -229,23 +235,27 @@ class _Marks:
     tracked: bool
     deletions: bool
     chunks: tuple[etree._Element, ...]
+    bound: bool = False
 
     @classmethod
     def of(cls, body: etree._Element) -> _Marks:
-        tracked, deletions, chunks = False, False, []
-        for element in body.iter(*_TRACKED, _ALT_CHUNK):
+        tracked, deletions, chunks, bound = False, False, [], False
+        for element in body.iter(*_TRACKED, _ALT_CHUNK, _DATA_BINDING):
             if element.tag == _ALT_CHUNK:
                 chunks.append(element)
+            elif element.tag == _DATA_BINDING:
+                bound = True
             else:
                 tracked = True
                 deletions = deletions or element.tag in _DELETIONS
-        return cls(tracked, deletions, tuple(chunks))
+        return cls(tracked, deletions, tuple(chunks), bound)
 
 
 @dataclass
 class _Reader:
     lookup: FormLookup
     body: etree._Element
+    package: Package | None = None
     warnings: list[Issue] = field(default_factory=list)
     flags: dict[str, Any] = field(default_factory=dict)
     #: Controls whose line breaks a re-save moved out in front of them (LibreOffice 7.4).
@@ -369,6 +379,8 @@ class _Reader:
             row = _ancestor(control.element, _TR)
             rows[table.pointer].setdefault(row, {})[question.field.name] = (self._value(question, control), control)
         self._flag(untagged)  # what concerns the whole document comes first
+        if self.marks.bound and self.package is not None:
+            self._check_bindings(boxes, rows)
         for pointer, controls in boxes.items():
             answers[pointer] = self._box_value(self.boxes[pointer], controls)
             if self.run_together.intersection(c.element for c in controls):
@@ -455,6 +467,51 @@ class _Reader:
         message = _ADDED_ROWS.format(rows=rows, them="it" if len(numbers) == 1 else "them")
         self.warn(table.pointer, f"{table.number} {table.label}", message)
         self.flags.setdefault("rows_without_controls", []).extend(f"{table.pointer}/{index}" for index, _ in added)
+
+    def _check_bindings(
+        self, boxes: dict[str, list[Control]], rows: dict[str, dict[Any, dict[str, tuple[Any, Control | None]]]]
+    ) -> None:
+        """A box bound to custom XML whose stored value is not its text: Word would show the other one."""
+        assert self.package is not None
+        try:
+            stores = bound_values(self.package)
+        except PackageError as exc:
+            self._review(
+                "", "Document", f"its answer boxes are bound to stored data that cannot be read ({exc.reason})"
+            )
+            return
+        controls = [(pointer, c) for pointer, found in boxes.items() for c in found]
+        controls += [
+            (f"{pointer}/{index}/{name}", control)
+            for pointer, table_rows in rows.items()
+            for index, values in enumerate(table_rows.values())
+            for name, (_, control) in values.items()
+            if control is not None
+        ]
+        for pointer, control in controls:
+            binding = control.element.find(f"{qn('w:sdtPr')}/{_DATA_BINDING}")
+            if binding is None:
+                continue
+            label = self._label_of(pointer)
+            try:
+                stored = stores.value(binding)
+            except ValueError:
+                self._review(pointer, label, "its box is bound to stored data by a path that cannot be checked")
+                continue
+            shown = "" if control.placeholder or control.value is None else str(control.value)
+            if stored is not None and stored.strip() != shown.strip():
+                self._review(
+                    pointer,
+                    label,
+                    f"its box shows '{_short(shown)}', but the data stored with it, which Word shows on opening, "
+                    f"says '{_short(stored)}'",
+                )
+
+    def _label_of(self, pointer: str) -> str:
+        if pointer in self.boxes:
+            return self.boxes[pointer].label
+        table, index, name = pointer.rsplit("/", 2)
+        return f"{self.tables[table].label}, row {int(index) + 1}: {self.columns[f'{table}/*/{name}'][1].label}"
 
     def _ran_together(self, pointer: str, label: str) -> None:
         self.warn(pointer, label, _RUN_TOGETHER)
