@@ -328,3 +328,17 @@ def test_a_word_box_bound_to_stored_data_that_agrees_is_read_as_usual():
     envelope = parse_return(HOSTILE / "bound-amount-agrees.docx", today=TODAY)
     assert envelope.status == "valid"
     assert envelope.record["annual_amount"] == 68500.0
+
+
+def test_an_evaluation_pattern_reaching_a_folder_it_cannot_read_is_a_problem_not_a_crash(capsys, monkeypatch, tmp_path):
+    """Run as root, the tests cannot make a folder unreadable; a listing that fails the way one does stands in."""
+    import glob as glob_module
+
+    def refused(pattern, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", pattern)
+
+    monkeypatch.setattr(glob_module, "glob", refused)
+    round_file = EXAMPLES / "rounds" / "kent-2027.yaml"
+    assert main(["evaluate", str(round_file), "--within", str(EXAMPLES), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be listed (Permission denied)" in err and "Traceback" not in err
