@@ -21,7 +21,7 @@ from . import __version__
 from .records.errors import EXIT_INVALID, EXIT_TOOLKIT_FAILURE, EXIT_USAGE, CommissionError
 from .records.issues import Issue
 from .records.loading import load_data_file
-from .records.schemas import kinds
+from .records.schemas import kinds, schema_info
 from .records.validation import validate_record
 
 __all__ = ["main"]
@@ -97,18 +97,31 @@ def cli(debug: bool) -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--kind", "kind", required=True, type=_KindChoice(), help="The document kind to check against.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--version",
+    "version",
+    metavar="X.Y.Z",
+    help="The released version of the form to check against [default: the current one].",
+)
 @today_option()
-def validate(file: Path, kind: str, as_json: bool, today: dt.date | None) -> int:
+def validate(file: Path, kind: str, as_json: bool, version: str | None, today: dt.date | None) -> int:
     """Check a record (JSON or YAML) against its schema and business rules."""
     record = load_data_file(file)
-    issues = validate_record(record, kind, today=today)
+    version = schema_info(kind, version).version  # an unknown version is a usage error, before anything is checked
+    issues = validate_record(record, kind, version=version, today=today)
     if as_json:
-        payload = {"file": str(file), "kind": kind, "valid": not issues, "errors": [i.to_dict() for i in issues]}
+        payload = {
+            "file": str(file),
+            "kind": kind,
+            "version": version,
+            "valid": not issues,
+            "errors": [i.to_dict() for i in issues],
+        }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     elif issues:
         print_issues(str(file), issues)
     else:
-        click.echo(f"{file}: valid {kind}")
+        click.echo(f"{file}: valid {kind} (version {version})")
     return EXIT_INVALID if issues else 0
 
 
@@ -187,6 +200,21 @@ def forms_build(out: Path) -> int:
 
     for path in build_forms(out):
         click.echo(f"wrote {path}")
+    return 0
+
+
+@forms.command("release")
+@click.argument("kind", type=_KindChoice())
+@click.option("--next-version", required=True, metavar="X.Y.Z", help="The version the form becomes, ready to edit.")
+def forms_release(kind: str, next_version: str) -> int:
+    """Freeze the current version of KIND's form, then make it NEXT-VERSION, ready to edit."""
+    from .forms.release import release
+
+    for path in release(kind, next_version):
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"The {kind} form is now version {next_version}: edit its schema and layout, then run 'commission forms build'."
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -21,7 +22,17 @@ from ..records.messages import field_label
 from ..records.resources import resource_dir
 from ..records.schemas import FieldSpec, field_for_pointer, fields, schema_info
 
-__all__ = ["WIDGETS", "FormLayout", "Question", "Section", "layout_kinds", "load_layout"]
+__all__ = [
+    "WIDGETS",
+    "FormLayout",
+    "Question",
+    "Section",
+    "forget_layouts",
+    "frozen_folder",
+    "layout_kinds",
+    "layout_path",
+    "load_layout",
+]
 
 #: Every way a question can be asked.
 WIDGETS = ("text", "textarea", "money", "number", "date", "choice", "checkboxes", "checkbox", "table")
@@ -130,9 +141,9 @@ def _entry(raw: Any, where: str) -> Mapping[str, Any]:
     )
 
 
-def _question(kind: str, entry: Mapping[str, Any], number: str, where: str) -> Question:
+def _question(kind: str, version: str, entry: Mapping[str, Any], number: str, where: str) -> Question:
     pointer = entry["pointer"]
-    spec = field_for_pointer(kind, pointer)
+    spec = field_for_pointer(kind, pointer, version)
     if spec is None or "*" in pointer:
         raise CommissionError(f"{where}: '{pointer}' is not a field of the {kind} schema.")
     widget = entry.get("widget", widget_for(spec))
@@ -142,14 +153,14 @@ def _question(kind: str, entry: Mapping[str, Any], number: str, where: str) -> Q
     rows = 0
     if widget == "table":
         rows = int(entry.get("rows", _DEFAULT_ROWS))
-        columns = tuple(_column(column) for column in _columns_of(kind, pointer))
+        columns = tuple(_column(column) for column in _columns_of(kind, pointer, version))
     return Question(
         pointer=pointer,
         number=number,
-        label=field_label(kind, pointer) if widget != "table" else spec.title,
+        label=field_label(kind, pointer, version) if widget != "table" else spec.title,
         help=spec.description,
         widget=widget,
-        required=spec.required and _parents_required(kind, pointer),
+        required=spec.required and _parents_required(kind, pointer, version),
         placeholder=placeholder_for(spec, widget),
         field=spec,
         columns=columns,
@@ -157,9 +168,13 @@ def _question(kind: str, entry: Mapping[str, Any], number: str, where: str) -> Q
     )
 
 
-def _columns_of(kind: str, pointer: str) -> list[FieldSpec]:
+def _columns_of(kind: str, pointer: str, version: str) -> list[FieldSpec]:
     prefix = f"{pointer}/*/"
-    return [spec for spec in fields(kind) if spec.pointer.startswith(prefix) and "/" not in spec.pointer[len(prefix) :]]
+    return [
+        spec
+        for spec in fields(kind, version)
+        if spec.pointer.startswith(prefix) and "/" not in spec.pointer[len(prefix) :]
+    ]
 
 
 def _column(spec: FieldSpec) -> Question:
@@ -176,11 +191,11 @@ def _column(spec: FieldSpec) -> Question:
     )
 
 
-def _parents_required(kind: str, pointer: str) -> bool:
+def _parents_required(kind: str, pointer: str, version: str) -> bool:
     """A required field inside an optional block is only required once the block is used."""
     parts = pointer.split("/")[1:-1]
     for depth in range(1, len(parts) + 1):
-        parent = field_for_pointer(kind, "/" + "/".join(parts[:depth]))
+        parent = field_for_pointer(kind, "/" + "/".join(parts[:depth]), version)
         if parent is not None and not parent.required:
             return False
     return True
@@ -206,22 +221,45 @@ def _identity(kind: str, raw: Mapping[str, Any], sections: list[Section], where:
     }
 
 
+def frozen_folder(kind: str, version: str) -> Path:
+    """Where a released version's layout and blank forms are kept: ``forms/versions/<kind>/<version>/``."""
+    return resource_dir("forms") / "versions" / kind / version
+
+
+def layout_path(kind: str, version: str | None = None) -> Path:
+    """The layout file of ``version`` (default: the current one, ``forms/<kind>.yaml``)."""
+    if version is None or version == schema_info(kind).version:
+        return resource_dir("forms") / f"{kind}.yaml"
+    return frozen_folder(kind, version) / "layout.yaml"
+
+
+def load_layout(kind: str, version: str | None = None) -> FormLayout:
+    """The form model of a kind as released in ``version`` (default: the current one), checked against its schema.
+
+    A return is read through the layout of the version it was made on, so an old
+    form's answers land where that form asked them.
+    """
+    return _load_layout(kind, schema_info(kind, version).version)
+
+
 @cache
-def load_layout(kind: str) -> FormLayout:
-    """The form model of a kind, checked against its schema."""
-    path = resource_dir("forms") / f"{kind}.yaml"
-    info = schema_info(kind)
+def _load_layout(kind: str, version: str) -> FormLayout:
+    """Each kind and version's layout is read and checked once."""
+    info = schema_info(kind, version)
+    path = layout_path(kind, version)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CommissionError(f"There is no form layout for '{kind}' (expected {path}).") from None
+        raise CommissionError(
+            f"There is no form layout for version {info.version} of '{kind}' (expected {path})."
+        ) from None
     if raw.get("kind") != kind:
         raise CommissionError(f"{path}: says it is the layout of '{raw.get('kind')}', not '{kind}'.")
     sections = []
     for number, section in enumerate(raw["sections"], start=1):
         where = f"{path.name}, section {number}"
         questions = tuple(
-            _question(kind, _entry(item, where), f"{number}.{index}", where)
+            _question(kind, info.version, _entry(item, where), f"{number}.{index}", where)
             for index, item in enumerate(section["questions"], start=1)
         )
         sections.append(Section(number, section["title"], section.get("intro", ""), questions))
@@ -246,3 +284,9 @@ def layout_kinds() -> list[str]:
 def _layout_kinds() -> tuple[str, ...]:
     """Looked up once, as each layout is loaded once: every parsed return asks."""
     return tuple(sorted(path.stem for path in resource_dir("forms").glob("*.yaml")))
+
+
+def forget_layouts() -> None:
+    """Read the layout files again on next use (after a release has changed them)."""
+    _load_layout.cache_clear()
+    _layout_kinds.cache_clear()

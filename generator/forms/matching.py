@@ -18,7 +18,7 @@ from typing import Any
 
 from .layout import Question, load_layout
 
-__all__ = ["FormLookup", "form_lookup", "label_key"]
+__all__ = ["FormLookup", "forget_lookups", "form_lookup", "label_key"]
 
 
 def label_key(text: str) -> str:
@@ -52,9 +52,16 @@ class FormLookup:
         return self.options.get(question.pointer, {}).get(label_key(text))
 
 
+def form_lookup(kind: str, version: str | None = None) -> FormLookup:
+    """The lookups for the form of ``kind`` as released in ``version`` (default: the current one)."""
+    layout = load_layout(kind, version)
+    return _form_lookup(layout.kind, layout.version)
+
+
 @cache
-def form_lookup(kind: str) -> FormLookup:
-    layout = load_layout(kind)
+def _form_lookup(kind: str, version: str) -> FormLookup:
+    """Worked out once per kind and version, and shared by every return of it."""
+    layout = load_layout(kind, version)
     boxes = {q.pointer: q for q in layout.questions() if not q.columns}
     tables = {t.pointer: t for t in layout.questions() if t.columns}
     return FormLookup(
@@ -65,3 +72,8 @@ def form_lookup(kind: str) -> FormLookup:
         headers={t.pointer: [label_key(c.label) for c in t.columns] for t in tables.values()},
         options={q.pointer: {label_key(str(o)): o for o in q.options} for q in boxes.values() if q.options},
     )
+
+
+def forget_lookups() -> None:
+    """Work the lookups out again on next use (after a release has changed the layouts)."""
+    _form_lookup.cache_clear()

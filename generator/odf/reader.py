@@ -71,7 +71,7 @@ def read_odt(data: bytes, name: str) -> Extraction:
         raise UnreadableReturn(name, "it is an OpenDocument file with no text in it; it is not a filled-in form")
     if kind not in layout_kinds() or version not in versions(kind):
         return Extraction(kind, version, _tagged_answers(body))
-    return _Reader(form_lookup(kind), body).extract(kind, version)
+    return _Reader(form_lookup(kind, version), body).extract(kind, version)
 
 
 def _identity(meta: etree._Element | None) -> tuple[str | None, str | None]:

@@ -75,7 +75,7 @@ def read_docx(data: bytes, name: str) -> Extraction:
         raise UnreadableReturn(name, "it has no document body; it is not a Word form")
     if kind not in layout_kinds() or version not in versions(kind):
         return Extraction(kind, version, _tagged_answers(body))
-    return _Reader(form_lookup(kind), body, package).extract(kind, version)
+    return _Reader(form_lookup(kind, version), body, package).extract(kind, version)
 
 
 _STRICT = (

@@ -136,9 +136,10 @@ def _identity(reader: PdfReader, fields: dict[str, Any]) -> tuple[str | None, st
     return None, None
 
 
-def _answers(fields: dict[str, Any], kind: str | None) -> dict[str, Any]:
+def _answers(fields: dict[str, Any], kind: str | None, version: str | None) -> dict[str, Any]:
     """Field values keyed by JSON Pointer; option boxes gathered into a list of ticked options."""
-    layout = load_layout(kind) if kind in layout_kinds() else None
+    known = kind in layout_kinds() and version in versions(kind)
+    layout = load_layout(kind, version) if known else None
     options = {q.pointer: q.options for q in layout.answer_boxes()} if layout else {}
     answers: dict[str, Any] = {}
     for name, value in fields.items():
@@ -214,7 +215,7 @@ def _extract(data: bytes, name: str) -> Extraction:
     reviews = _reviews(data, root, acroform, fields, twice, kind, version)
     if reviews:
         flags["manual_review"] = reviews
-    return Extraction(kind=kind, version=version, answers=_answers(fields, kind), flags=flags)
+    return Extraction(kind=kind, version=version, answers=_answers(fields, kind, version), flags=flags)
 
 
 def _fields_of(reader: PdfReader) -> dict[str, Any]:

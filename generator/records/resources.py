@@ -7,6 +7,7 @@ from the repository root. Everything else asks this module, never ``__file__``.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -17,7 +18,9 @@ _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # generator/, above recor
 
 @cache
 def project_root() -> Path:
-    """The folder holding ``schemas/`` and friends."""
+    """The folder holding ``schemas/`` and friends: ``COMMISSION_PROJECT`` if set, else the built-in one."""
+    if chosen := os.environ.get("COMMISSION_PROJECT"):
+        return Path(chosen).resolve()
     bundled = _PACKAGE_DIR / "_resources"
     if (bundled / "schemas").is_dir():
         return bundled

@@ -31,6 +31,7 @@ __all__ = [
     "SchemaInfo",
     "field_for_pointer",
     "fields",
+    "forget_schemas",
     "kinds",
     "pattern_of",
     "registry",
@@ -262,3 +263,9 @@ def _field_index(kind: str, version: str | None) -> dict[str, FieldSpec]:
 def field_for_pointer(kind: str, pointer: str, version: str | None = None) -> FieldSpec | None:
     """The field a concrete pointer (with row numbers) belongs to, if any."""
     return _field_index(kind, version).get(pattern_of(pointer))
+
+
+def forget_schemas() -> None:
+    """Read the schema files again on next use (after a release has changed them)."""
+    for cached in (_catalogue, _versions, validator, fields, _field_index):
+        cached.cache_clear()

@@ -22,7 +22,7 @@ from typing import Any
 from ..forms.layout import FormLayout, Question, layout_kinds, load_layout
 from ..records import coerce
 from ..records.bounded_read import FileTooLargeError, read_bounded
-from ..records.errors import EXIT_INVALID, EXIT_UNREADABLE, UnreadableFileError
+from ..records.errors import EXIT_INVALID, EXIT_UNREADABLE, CommissionError, UnreadableFileError
 from ..records.issues import Issue
 from ..records.schemas import versions
 from ..records.validation import validate_record
@@ -356,6 +356,43 @@ def _rows(answers: Mapping[str, Any], table: Question) -> list[dict[str, Any]]:
     return rows
 
 
+def _older_version(layout: FormLayout) -> list[Issue]:
+    """A return made on an earlier release: read by its own version, and what has changed since said."""
+    current = load_layout(layout.kind)
+    if layout.version == current.version:
+        return []
+
+    def labelled(found: FormLayout) -> dict[str, str]:
+        return {q.pointer: q.label for q in found.questions()} | {
+            c.pointer: f"{q.label}: {c.label}" for q in found.questions() for c in q.columns
+        }
+
+    then, now = labelled(layout), labelled(current)
+    added = [label for pointer, label in now.items() if pointer not in then]
+    removed = [label for pointer, label in then.items() if pointer not in now]
+    changes = "; ".join(
+        part
+        for part in (
+            f"questions added since: {', '.join(added)}" if added else "",
+            f"questions removed since: {', '.join(removed)}" if removed else "",
+        )
+        if part
+    )
+    return [
+        Issue(
+            path="",
+            field="Form version",
+            message=(
+                f"this return was made on version {layout.version} of the form, not the current {current.version}; "
+                f"it was read and checked as version {layout.version}"
+                + (f" ({changes})" if changes else " (no questions have been added or removed since)")
+            ),
+            rule="older-version",
+            severity="warning",
+        )
+    ]
+
+
 def _unplaced(layout: FormLayout, answers: Mapping[str, Any]) -> list[Issue]:
     """Answers under a name that is no question of the form: kept in ``raw``, and the officer told."""
     placed = {q.pointer for q in layout.questions() if not q.columns}
@@ -448,7 +485,11 @@ def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Enve
     if problem := _check_identity(extraction):
         return _unreadable(envelope, problem)
     assert extraction.kind is not None and extraction.version is not None
-    layout = load_layout(extraction.kind)
+    try:
+        layout = load_layout(extraction.kind, extraction.version)
+    except CommissionError as exc:  # a released schema whose frozen layout is missing from this installation
+        return _unreadable(envelope, f"this form's version cannot be read here: {exc}")
+    envelope.warnings += _older_version(layout)
     record = record_from_answers(layout, extraction.answers)
     envelope.warnings += _unplaced(layout, extraction.answers)
     envelope.record = record

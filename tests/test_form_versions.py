@@ -1,0 +1,190 @@
+"""Released versions of a form stay frozen, and returns made on them keep reading by their own version.
+
+A copy of the project is released as the issue describes it: growth-bid 1.0.0
+frozen, the current schema bumped to 1.1.0 with one optional question added
+(a website), one label changed and one required question (service users)
+removed. Returns made on the 1.0.0 form (Word, PDF, OpenDocument) must read
+every answer the bidder gave, checked against 1.0.0's rules.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.forms import layout as layouts
+from generator.forms import matching
+from generator.forms.build import BUILDERS
+from generator.forms.layout import layout_kinds, load_layout
+from generator.forms.release import freeze, same_form
+from generator.pdf.fill import fill_pdf
+from generator.records import resources, schemas
+from generator.records.errors import CommissionError
+from generator.records.loading import load_data_file
+from generator.returns.parse import parse_bytes, parse_return
+
+from .conftest import EXAMPLES, FIXTURES, ROOT, TODAY
+from .pdf_clients import field_values
+
+KIND = "growth-bid"
+OLD_RETURN = ROOT / "examples" / "returns" / "growth-bid-valid.docx"
+OLD_ODT = FIXTURES / "returns" / "odt" / "growth-bid-lo25.odt"
+
+
+def _forget() -> None:
+    resources.project_root.cache_clear()
+    schemas.forget_schemas()
+    layouts.forget_layouts()
+    matching.forget_lookups()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the built-in project that the toolkit reads instead (``COMMISSION_PROJECT``)."""
+    for name in ("schemas", "forms", "templates", "data"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    monkeypatch.setenv("COMMISSION_PROJECT", str(tmp_path))
+    _forget()
+    yield tmp_path
+    monkeypatch.delenv("COMMISSION_PROJECT")
+    _forget()
+
+
+def _edit_next_version(project: Path) -> None:
+    """What a council does for next year's form: add a question, reword one, drop one."""
+    schema_file = project / "schemas" / f"{KIND}.schema.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    schema["properties"]["website"] = {"type": "string", "title": "Website", "description": "Your website, if any."}
+    schema["properties"]["proposal_title"]["title"] = "Title of the proposal"
+    del schema["properties"]["service_users"]
+    schema["required"].remove("service_users")
+    schema_file.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    layout_file = project / "forms" / f"{KIND}.yaml"
+    layout = yaml.safe_load(layout_file.read_text(encoding="utf-8"))
+    for section in layout["sections"]:
+        section["questions"] = [q for q in section["questions"] if q != "/service_users"]
+    layout["sections"][0]["questions"].append("/website")
+    layout_file.write_text(yaml.safe_dump(layout, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    _forget()
+    assert main(["forms", "build", "--out", str(project / "forms")]) == 0
+
+
+def test_release_freezes_the_current_version_and_opens_the_next(project: Path, capsys) -> None:
+    assert main(["forms", "release", KIND, "--next-version", "1.1.0"]) == 0
+    frozen = project / "forms" / "versions" / KIND / "1.0.0"
+    assert sorted(p.name for p in frozen.iterdir()) == [f"{KIND}.docx", f"{KIND}.pdf", "layout.yaml"]
+    assert (frozen / "layout.yaml").read_bytes() == (ROOT / "forms" / f"{KIND}.yaml").read_bytes()
+    old_schema = project / "schemas" / "versions" / KIND / "1.0.0.schema.json"
+    assert old_schema.read_bytes() == (ROOT / "schemas" / f"{KIND}.schema.json").read_bytes()
+    _forget()
+    assert schemas.versions(KIND) == ["1.0.0", "1.1.0"]
+    assert load_layout(KIND).version == "1.1.0"
+    shipped = parse_return(project / "forms" / f"{KIND}.docx")
+    assert shipped.version == "1.1.0", "the current blank form says its new version"
+    capsys.readouterr()
+    assert main(["forms", "release", KIND, "--next-version", "1.0.9"]) == 2
+    assert "must be higher, not 1.0.9" in capsys.readouterr().err
+
+
+def test_a_released_version_is_never_changed(project: Path, capsys) -> None:
+    freeze(KIND)
+    layout_file = project / "forms" / f"{KIND}.yaml"
+    layout_file.write_text(layout_file.read_text(encoding="utf-8").replace("/summary\n", ""), encoding="utf-8")
+    _forget()
+    with pytest.raises(CommissionError, match="already released and its files would change"):
+        freeze(KIND)
+    assert main(["forms", "release", KIND, "--next-version", "1.1.0"]) == 2
+    assert "never changed" in capsys.readouterr().err
+
+
+def _old_pdf_return(project: Path) -> bytes:
+    blank = (project / "forms" / "versions" / KIND / "1.0.0" / f"{KIND}.pdf").read_bytes()
+    record = load_data_file(EXAMPLES / KIND / "dartford-young-people-leaving-care.yaml")
+    return fill_pdf(blank, field_values(load_layout(KIND, "1.0.0"), record))
+
+
+@pytest.mark.parametrize("format_", ["docx", "pdf", "odt"])
+def test_a_return_made_on_the_old_form_is_read_by_its_own_version(project: Path, format_: str) -> None:
+    assert main(["forms", "release", KIND, "--next-version", "1.1.0"]) == 0
+    _edit_next_version(project)
+    data = {
+        "docx": OLD_RETURN.read_bytes,
+        "pdf": lambda: _old_pdf_return(project),
+        "odt": OLD_ODT.read_bytes,
+    }[format_]()
+    envelope = parse_bytes(data, f"old.{format_}", today=TODAY)
+    assert (envelope.status, envelope.version) == ("valid", "1.0.0"), envelope.errors
+    asked = load_data_file(EXAMPLES / KIND / "dartford-young-people-leaving-care.yaml")["service_users"]
+    assert envelope.record["service_users"] == asked, "the answer to a question the new form dropped is kept"
+    assert "website" not in envelope.record
+    [older] = [w for w in envelope.warnings if w.rule == "older-version"]
+    assert "version 1.0.0 of the form, not the current 1.1.0" in older.message
+    assert "questions added since: Website" in older.message
+    assert "questions removed since: Service users supported at any one time" in older.message
+
+
+def test_a_return_of_the_new_version_is_checked_by_the_new_rules(project: Path) -> None:
+    assert main(["forms", "release", KIND, "--next-version", "1.1.0"]) == 0
+    _edit_next_version(project)
+    blank = parse_return(project / "forms" / f"{KIND}.docx")
+    assert blank.version == "1.1.0"
+    assert "/website" in blank.raw and "/service_users" not in blank.raw
+    assert not [e for e in blank.errors if e.path == "/service_users"]
+    assert not [w for w in blank.warnings if w.rule == "older-version"]
+
+
+def test_a_version_this_toolkit_does_not_have_stays_unreadable() -> None:
+    envelope = parse_return(FIXTURES / "returns" / "newer-version.docx")
+    assert envelope.status == "unreadable"
+    assert "which this toolkit does not know" in envelope.errors[0].message
+
+
+# The shipped project itself -------------------------------------------------
+
+
+def _frozen() -> list[tuple[str, str]]:
+    return sorted(
+        (kind, folder.name)
+        for kind in layout_kinds()
+        for folder in (ROOT / "forms" / "versions" / kind).glob("*")
+        if folder.is_dir()
+    )
+
+
+def test_every_form_of_the_project_has_its_current_version_frozen() -> None:
+    assert {(kind, load_layout(kind).version) for kind in layout_kinds()} <= set(_frozen())
+
+
+@pytest.mark.parametrize(("kind", "version"), _frozen())
+def test_each_frozen_blank_form_equals_a_rebuild_from_its_frozen_schema_and_layout(
+    kind: str, version: str, tmp_path: Path
+) -> None:
+    folder = ROOT / "forms" / "versions" / kind / version
+    layout = load_layout(kind, version)
+    assert layout.version == version
+    for suffix, builder in BUILDERS:
+        rebuilt = builder(layout, tmp_path / f"{kind}{suffix}").read_bytes()
+        assert same_form(suffix, (folder / f"{kind}{suffix}").read_bytes(), rebuilt), f"{folder}/{kind}{suffix}"
+    if version == load_layout(kind).version:  # still current: nobody may edit it without releasing a new version
+        assert (folder / "layout.yaml").read_bytes() == (ROOT / "forms" / f"{kind}.yaml").read_bytes(), (
+            f"forms/{kind}.yaml was edited after version {version} was released: "
+            f"run 'commission forms release {kind} --next-version X.Y.Z' first"
+        )
+
+
+def test_validate_checks_a_record_against_the_version_asked_for(project: Path, capsys) -> None:
+    assert main(["forms", "release", KIND, "--next-version", "1.1.0"]) == 0
+    _edit_next_version(project)
+    record = EXAMPLES / KIND / "dartford-young-people-leaving-care.yaml"
+    capsys.readouterr()
+    assert main(["validate", str(record), "--kind", KIND, "--version", "1.0.0", "--today", "2026-08-01"]) == 0
+    assert "valid growth-bid (version 1.0.0)" in capsys.readouterr().out
+    assert main(["validate", str(record), "--kind", KIND, "--today", "2026-08-01"]) == 1
+    assert "/service_users" in capsys.readouterr().out, "1.1.0 no longer asks it"
+    assert main(["validate", str(record), "--kind", KIND, "--version", "0.9.0"]) == 2
