@@ -188,3 +188,58 @@ def test_validate_checks_a_record_against_the_version_asked_for(project: Path, c
     assert main(["validate", str(record), "--kind", KIND, "--today", "2026-08-01"]) == 1
     assert "/service_users" in capsys.readouterr().out, "1.1.0 no longer asks it"
     assert main(["validate", str(record), "--kind", KIND, "--version", "0.9.0"]) == 2
+
+
+def test_a_batch_of_old_and_new_returns_loses_no_column(project: Path, tmp_path: Path) -> None:
+    """Columns: the current form's, in its order, then those only older versions asked; a rename shares one."""
+    import subprocess
+    import sys
+
+    from openpyxl import load_workbook
+
+    from generator.ooxml.fill import fill_form
+
+    assert main(["forms", "release", KIND, "--next-version", "1.1.0"]) == 0
+    _edit_next_version(project)
+    # 1.1.0 also renames the summary: same question, new pointer, declared in the layout.
+    schema_file = project / "schemas" / f"{KIND}.schema.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    schema["properties"]["proposal_summary"] = schema["properties"].pop("summary")
+    schema["required"] = ["proposal_summary" if name == "summary" else name for name in schema["required"]]
+    schema_file.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    layout_file = project / "forms" / f"{KIND}.yaml"
+    text = layout_file.read_text(encoding="utf-8").replace("- /summary\n", "- /proposal_summary\n")
+    layout_file.write_text(text + "renamed:\n  /summary: /proposal_summary\n", encoding="utf-8")
+    _forget()
+    assert main(["forms", "build", "--out", str(project / "forms")]) == 0
+
+    inbox = tmp_path / "returns"
+    inbox.mkdir()
+    shutil.copyfile(OLD_RETURN, inbox / "old-form.docx")
+    new = load_data_file(EXAMPLES / KIND / "swale-teenage-parents.yaml")
+    del new["service_users"]
+    new["proposal_summary"] = new.pop("summary")
+    new["website"] = "https://example.org"
+    (inbox / "new-form.docx").write_bytes(
+        fill_form((project / "forms" / f"{KIND}.docx").read_bytes(), load_layout(KIND), new)
+    )
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "batch", str(inbox), "--out", str(out), "--today", "2026-08-01"],
+        cwd=ROOT,
+        env={**__import__("os").environ, "COMMISSION_PROJECT": str(project)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    sheet = list(load_workbook(out / "returns.xlsx")[KIND].iter_rows(values_only=True))
+    header, rows = sheet[0], {row[0]: dict(zip(sheet[0], row, strict=True)) for row in sheet[1:]}
+    old, new_row = rows["old-form.docx"], rows["new-form.docx"]
+    assert (old["Version"], new_row["Version"]) == ("1.0.0", "1.1.0")
+    dropped = "Service users supported at any one time (version 1.0.0 and earlier)"
+    assert header[-1] == dropped and "Website" in header
+    assert old[dropped] == load_data_file(EXAMPLES / KIND / "dartford-young-people-leaving-care.yaml")["service_users"]
+    assert new_row["Website"] == "https://example.org" and old["Website"] is None
+    [summary] = [name for name in header if name.startswith("Summary")]
+    assert old[summary] and new_row[summary] == new["proposal_summary"], "old and new summaries in one column"

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from openpyxl import Workbook
 
-from ..forms.layout import Question, layout_kinds, load_layout
+from ..forms.layout import Question, every_version_questions, layout_kinds, load_layout
 from .atomic import atomic_path
 from .cells import cell_value
 from .identity import answer_at
@@ -44,6 +44,14 @@ def _lookup(row: Version, pointer: str) -> Any:
     if value is None and row.raw:
         return row.raw.get(pointer)
     return value
+
+
+def _answer(row: Version, pointer: str, older: tuple[str, ...]) -> Any:
+    """A question's answer, found under an older name if the return was made before it was renamed."""
+    for name in (pointer, *older):
+        if (value := _lookup(row, name)) is not None:
+            return value
+    return None
 
 
 def organisation_of(row: Version) -> str | None:
@@ -84,7 +92,9 @@ def _files_sheet(register: Register) -> Sheet:
     return Sheet("Files", "files", header, rows)
 
 
-def _kind_sheet(register: Register, kind: str, questions: list[Question]) -> Sheet:
+def _kind_sheet(
+    register: Register, kind: str, questions: list[Question], older_names: Mapping[str, tuple[str, ...]]
+) -> Sheet:
     header = ["File", "Version", "Status", "Also received as", "Received", "Gone from the folder", "Earlier versions",
               *(q.label for q in questions)]  # fmt: skip
 
@@ -92,7 +102,7 @@ def _kind_sheet(register: Register, kind: str, questions: list[Question]) -> She
         for row in register.versions(kind, current=True):
             if row.status == "skipped":
                 continue
-            answers = [_lookup(row, q.pointer) for q in questions]
+            answers = [_answer(row, q.pointer, older_names.get(q.pointer, ())) for q in questions]
             yield [row.path, row.version, row.status, _others(row, row.path), row.first_seen, row.gone_at,
                    row.other_versions, *answers]  # fmt: skip
 
@@ -165,8 +175,8 @@ def sheets(register: Register) -> list[Sheet]:
     for kind in register.kinds():
         if kind not in layout_kinds():
             continue
-        questions = list(load_layout(kind).questions())
-        out.append(_kind_sheet(register, kind, [q for q in questions if not q.columns]))
+        questions, older_names = every_version_questions(kind)  # nothing an old return held is left out
+        out.append(_kind_sheet(register, kind, [q for q in questions if not q.columns], older_names))
         out.extend(_group_sheet(register, kind, q) for q in questions if q.columns)
     out.append(_history_sheet(register))
     out.append(_errors_sheet(register))

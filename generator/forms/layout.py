@@ -10,7 +10,7 @@ the site's form guides all read this model.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,13 +20,14 @@ import yaml
 from ..records.errors import CommissionError
 from ..records.messages import field_label
 from ..records.resources import resource_dir
-from ..records.schemas import FieldSpec, field_for_pointer, fields, schema_info
+from ..records.schemas import FieldSpec, field_for_pointer, fields, schema_info, versions
 
 __all__ = [
     "WIDGETS",
     "FormLayout",
     "Question",
     "Section",
+    "every_version_questions",
     "forget_layouts",
     "frozen_folder",
     "layout_kinds",
@@ -86,6 +87,9 @@ class FormLayout:
     identity: tuple[str, ...] = ()
     #: The form's own date of submission, if it asks for one: orders returns received at the same time.
     submitted: str | None = None
+    #: Questions this version renamed or moved since earlier ones, as (old pointer, new pointer) pairs, so
+    #: exports put old and new answers in one column (``renamed:`` in the layout file).
+    renamed: tuple[tuple[str, str], ...] = ()
 
     def questions(self) -> Iterator[Question]:
         """Every question in form order (tables as one question)."""
@@ -272,7 +276,63 @@ def _load_layout(kind: str, version: str) -> FormLayout:
         instructions=raw.get("instructions", ""),
         sections=tuple(sections),
         **_identity(kind, raw, sections, path.name),
+        renamed=_renamed(raw, sections, kind, path.name),
     )
+
+
+def _renamed(raw: Mapping[str, Any], sections: list[Section], kind: str, where: str) -> tuple[tuple[str, str], ...]:
+    """The layout's ``renamed: {old pointer: new pointer}``; each new pointer a question of this version."""
+    renamed = raw.get("renamed") or {}
+    if not isinstance(renamed, Mapping):
+        raise CommissionError(f"{where}: 'renamed' maps old JSON Pointers to new ones; got {renamed!r}.")
+    asked = {q.pointer for section in sections for q in section.questions}
+    asked |= {c.pointer for section in sections for q in section.questions for c in q.columns}
+    for old, new in renamed.items():
+        if new not in asked:
+            raise CommissionError(
+                f"{where}, renamed: '{new}' (the new name of '{old}') is not a question of the {kind} form."
+            )
+    return tuple((str(old), str(new)) for old, new in renamed.items())
+
+
+def every_version_questions(kind: str) -> tuple[list[Question], dict[str, tuple[str, ...]]]:
+    """The questions of every released version: the current form's in its order, then those dropped since.
+
+    A dropped question is labelled as from an older version; one renamed or moved
+    (``renamed:`` in a later layout) is not dropped but answered under its new
+    pointer. Returns the questions and, for each pointer, the older pointers that
+    hold the same answer, so an export loses nothing an old return held.
+    """
+    current = load_layout(kind)
+    questions = list(current.questions())
+    seen = {q.pointer for q in questions}
+    aliases: dict[str, list[str]] = {}
+    newer_names: dict[str, str] = {}
+    for version in reversed(versions(kind)):  # newest first, so a rename chain leads to today's pointer
+        try:
+            layout = load_layout(kind, version)
+        except CommissionError:  # a schema released without its layout: nothing of it to show
+            continue
+        for old, new in layout.renamed:
+            newer_names[old] = newer_names.get(new, new)
+        for question in layout.questions():
+            target = newer_names.get(question.pointer)
+            if target is not None:
+                aliases.setdefault(target, []).append(question.pointer)
+            elif question.pointer not in seen:
+                seen.add(question.pointer)
+                questions.append(replace(question, label=f"{question.label} (version {version} and earlier)"))
+            elif question.columns:  # a table both have: keep the columns only the older one asked
+                at = next(i for i, q in enumerate(questions) if q.pointer == question.pointer)
+                known = {c.pointer for c in questions[at].columns} | set(newer_names)
+                extra = tuple(
+                    replace(c, label=f"{c.label} (version {version} and earlier)")
+                    for c in question.columns
+                    if c.pointer not in known
+                )
+                if extra:
+                    questions[at] = replace(questions[at], columns=questions[at].columns + extra)
+    return questions, {pointer: tuple(old) for pointer, old in aliases.items()}
 
 
 def layout_kinds() -> list[str]:
