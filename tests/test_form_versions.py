@@ -243,3 +243,20 @@ def test_a_batch_of_old_and_new_returns_loses_no_column(project: Path, tmp_path:
     assert new_row["Website"] == "https://example.org" and old["Website"] is None
     [summary] = [name for name in header if name.startswith("Summary")]
     assert old[summary] and new_row[summary] == new["proposal_summary"], "old and new summaries in one column"
+
+
+def test_the_site_offers_the_current_forms_and_lists_the_older_versions(project: Path, tmp_path: Path) -> None:
+    from generator.site.downloads import copy_downloads, downloads_page
+
+    assert main(["forms", "release", KIND, "--next-version", "1.1.0"]) == 0
+    _forget()
+    downloads = copy_downloads(tmp_path / "downloads")
+    older = [d for d in downloads if d.version is not None]
+    assert sorted(d.file for d in older) == [f"{KIND}-1.0.0.docx", f"{KIND}-1.0.0.pdf"]
+    assert all((tmp_path / "downloads" / d.file).is_file() for d in downloads)
+    current = parse_return(tmp_path / "downloads" / f"{KIND}.docx")
+    assert current.version == "1.1.0"
+    assert parse_return(tmp_path / "downloads" / f"{KIND}-1.0.0.docx").version == "1.0.0"
+    page = downloads_page(downloads)
+    assert page.index("## Older versions of the forms") > page.index(f"]({KIND}.docx)")
+    assert f"]({KIND}-1.0.0.docx)" in page.split("## Older versions of the forms")[1]

@@ -1,7 +1,9 @@
 """Copy the files people download into the site: blank forms and JSON Schemas.
 
 Blank forms (``forms/<kind>.docx`` and ``.pdf``) are copied when they exist;
-the JSON Schemas always are, with the shared definitions they refer to.
+the JSON Schemas always are, with the shared definitions they refer to. The
+blank forms of older released versions (``forms/versions/<kind>/<version>/``)
+are listed after them, for a bidder finishing a return begun on one.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..records.resources import resource_dir
-from ..records.schemas import kinds, schema_info
+from ..records.schemas import kinds, schema_info, versions
 from .markdown import GENERATED_NOTE, cell, esc, table
 
 __all__ = ["FORMATS", "Download", "copy_downloads", "downloads_page", "link"]
@@ -30,6 +32,8 @@ class Download:
     title: str
     file: str
     size: int
+    #: Set for the blank form of an older released version (the current files have none).
+    version: str | None = None
 
     @property
     def suffix(self) -> str:
@@ -60,6 +64,23 @@ def copy_downloads(dest: Path) -> list[Download]:
     for kind, title, source in found:
         shutil.copyfile(source, dest / source.name)
         out.append(Download(kind, title, source.name, source.stat().st_size))
+    return out + _older_forms(dest)
+
+
+def _older_forms(dest: Path) -> list[Download]:
+    """The frozen blank forms of every version but the current one, newest first, as ``<kind>-<version>.docx``."""
+    out = []
+    for kind in kinds():
+        info = schema_info(kind)
+        for version in reversed(versions(kind)):
+            folder = resource_dir("forms") / "versions" / kind / version
+            if version == info.version or not folder.is_dir():
+                continue
+            for suffix in (".docx", ".pdf"):
+                if (source := folder / f"{kind}{suffix}").is_file():
+                    name = f"{kind}-{version}{suffix}"
+                    shutil.copyfile(source, dest / name)
+                    out.append(Download(kind, info.title, name, source.stat().st_size, version))
     return out
 
 
@@ -69,12 +90,29 @@ def link(download: Download, prefix: str = "") -> str:
     return f'[{esc(text)}]({prefix}{download.file}){{ download="{download.file}" }}'
 
 
-def downloads_page(downloads: list[Download]) -> str:
-    """The page listing every file to download."""
-    rows = [
-        [cell(d.title), f'[{esc(d.file)}]({d.file}){{ download="{d.file}" }}', cell(d.label), cell(d.size_text)]
-        for d in downloads
+def _row(download: Download) -> list[str]:
+    file = f'[{esc(download.file)}]({download.file}){{ download="{download.file}" }}'
+    first = [cell(download.title)] + ([cell(download.version)] if download.version else [])
+    return [*first, file, cell(download.label), cell(download.size_text)]
+
+
+def _older_section(older: list[Download]) -> list[str]:
+    if not older:
+        return []
+    return [
+        "",
+        "## Older versions of the forms",
+        "",
+        "Use one of these only to finish a return you began on an older form: returns made on any version "
+        "listed here are still read, by the version they were made on. For a new return, use the forms above.",
+        "",
+        table(["Document", "Version", "File", "What it is", "Size"], [_row(d) for d in older]),
     ]
+
+
+def downloads_page(downloads: list[Download]) -> str:
+    """The page listing every file to download: the current files, then older versions' blank forms."""
+    rows = [_row(d) for d in downloads if d.version is None]
     return "\n".join(
         [
             "# Downloads",
@@ -90,5 +128,6 @@ def downloads_page(downloads: list[Download]) -> str:
             "The shared definitions file holds the parts every schema uses.",
             "",
             table(["Document", "File", "What it is", "Size"], rows),
+            *_older_section([d for d in downloads if d.version is not None]),
         ]
     )
