@@ -6,10 +6,11 @@ import pytest
 import yaml
 
 from generator.records.loading import load_data_file
+from generator.records.schemas import kinds
 from generator.records.validation import validate_record
 from tests.conftest import EXAMPLES, TODAY
 
-KINDS = ["growth-bid", "service-specification", "evaluation-report", "round-summary"]
+KINDS = kinds()  # every kind the schemas define has examples
 VALID = [(kind, path) for kind in KINDS for path in sorted((EXAMPLES / kind).glob("*.*"))]
 INVALID = [
     (kind, case, expected)

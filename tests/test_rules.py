@@ -9,6 +9,7 @@ import pytest
 
 from generator.records.loading import load_data_file
 from generator.records.rules import rules_for
+from generator.records.schemas import kinds
 from generator.records.validation import validate_record
 from tests.conftest import EXAMPLES, TODAY
 
@@ -117,7 +118,7 @@ def test_each_weighted_criterion_is_scored_once():
 
 
 def test_every_rule_has_a_name_and_a_summary():
-    for kind in ["growth-bid", "service-specification", "evaluation-report"]:
+    for kind in kinds():
         for rule in rules_for(kind):
             assert rule.name and rule.summary.endswith(".")
     assert {r.name for r in rules_for("growth-bid")} == {"weekly-hours-match-yearly", "start-not-before-submission"}
