@@ -127,6 +127,9 @@ def xfa_disagreements(acroform: DictionaryObject, fields: Mapping[str, Any]) -> 
 
 
 #: What fillers draw for a letter their font cannot encode: qpdf '?', pdftk code 0 (the replacement mark).
+#: Such a box is still reviewed: the officer sees '?ukasz' where the register holds 'Łukasz'. pdftk draws
+#: the 32 extra letters (Polish among them), so this reviews qpdf's returns of any letter beyond WinAnsi,
+#: and pdftk's of Greek, Cyrillic, Hebrew, Arabic, ř, ț and Vietnamese; the message says marks were drawn.
 _MARKS = ("?", "\ufffd")
 
 

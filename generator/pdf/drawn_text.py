@@ -15,8 +15,9 @@ Any other font (Type3, a Type0 font with another CMap or no ToUnicode, a simple
 font with only a built-in encoding) makes the drawing undecodable: ``None``, and
 the caller does not guess. Invisible text (render modes 3 and 7) is not counted.
 Everything is bounded: stream sizes, tokens, nesting and CMap entries, with
-decoded fonts and CMaps kept per file (a ToUnicode map of 6,000 glyphs is read
-once however many fields use it).
+decoded fonts kept per file and ToUnicode maps by their bytes (the 6,000-glyph
+map of our Type0 font, the same in every return from one blank form, is read
+once per process).
 
 Text drawn as paths or images, or with glyphs whose shapes are other letters
 than their codes say, is beyond what reading the stream can tell.
@@ -27,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from fontTools import agl
@@ -129,16 +130,15 @@ def _simple_decoder(font: DictionaryObject) -> Decoder | None:
 
 
 _CMAP_BLOCK = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.S)
-_CMAP_ITEM = re.compile(rb"<([0-9A-Fa-f\s]*)>|\[|\]")
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{1,8})>\s*<([0-9A-Fa-f]*)>")
+_BFRANGE = re.compile(rb"<([0-9A-Fa-f]{1,8})>\s*<([0-9A-Fa-f]{1,8})>\s*(?:<([0-9A-Fa-f]*)>|\[([^\]]*)\])")
+_HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 
 
-def _utf16(hex_digits: bytes) -> str:
-    digits = re.sub(rb"\s", b"", hex_digits)
+def _utf16(digits: bytes) -> str:
+    if len(digits) == 4:
+        return chr(int(digits, 16))
     return bytes.fromhex(digits.decode("ascii")).decode("utf-16-be", "replace") if len(digits) % 4 == 0 else _MISSING
-
-
-def _code(hex_digits: bytes) -> int:
-    return int(re.sub(rb"\s", b"", hex_digits) or b"0", 16)
 
 
 def parse_to_unicode(data: bytes) -> dict[int, str] | None:
@@ -147,36 +147,28 @@ def parse_to_unicode(data: bytes) -> dict[int, str] | None:
         return None
     mapping: dict[int, str] = {}
     for kind, body in _CMAP_BLOCK.findall(data):
-        items = [m.group(1) if m.group(1) is not None else m.group(0) for m in _CMAP_ITEM.finditer(body)]
-        step = 2 if kind == b"bfchar" else 3
-        index = 0
-        while index + step <= len(items):
-            if step == 2:
-                source, target = items[index : index + 2]
-                if isinstance(source, bytes) and source not in (b"[", b"]"):
-                    mapping[_code(source)] = _utf16(target)
-                index += 2
-                continue
-            low, high, target = items[index : index + 3]
-            index += 3
-            first, last = _code(low), _code(high)
+        if kind == b"bfchar":
+            mapping.update((int(source, 16), _utf16(target)) for source, target in _BFCHAR.findall(body))
+        for low, high, target, targets in _BFRANGE.findall(body) if kind == b"bfrange" else ():
+            first, last = int(low, 16), int(high, 16)
             if last < first or len(mapping) + last - first >= MAX_CMAP_ENTRIES:
                 return None
-            if target == b"[":
-                end = items.index(b"]", index) if b"]" in items[index:] else len(items)
-                for offset, each in enumerate(items[index:end][: last - first + 1]):
-                    mapping[first + offset] = _utf16(each)
-                index = end + 1
+            if not target:  # one destination per code
+                mapping.update(zip(range(first, last + 1), map(_utf16, _HEX.findall(targets)), strict=False))
                 continue
             start = _utf16(target)
-            if not start:
-                continue
-            head, tail = start[:-1], ord(start[-1])
-            for offset in range(last - first + 1):
-                mapping[first + offset] = head + chr(min(tail + offset, 0x10FFFF))
+            head, tail = start[:-1], ord(start[-1]) if start else 0
+            ends = (chr(min(code, 0x10FFFF)) for code in range(tail, tail + last - first + 1))
+            mapping.update(zip(range(first, last + 1), (head + end for end in ends) if head else ends, strict=False))
         if len(mapping) > MAX_CMAP_ENTRIES:
             return None
     return mapping
+
+
+#: Maps read from CMaps this small are kept by content: every return our filler drew from one blank
+#: form carries the same 20 KB map of 6,000 glyphs, read once per process (callers must not change it).
+_KEPT_CMAP_BYTES = 64_000
+_kept_to_unicode = lru_cache(maxsize=4)(parse_to_unicode)
 
 
 def _type0_decoder(font: DictionaryObject) -> Decoder | None:
@@ -185,7 +177,8 @@ def _type0_decoder(font: DictionaryObject) -> Decoder | None:
     to_unicode = _resolve(font.get("/ToUnicode"))
     if not isinstance(to_unicode, StreamObject):
         return None
-    mapping = parse_to_unicode(to_unicode.get_data())
+    data = to_unicode.get_data()
+    mapping = (_kept_to_unicode if len(data) <= _KEPT_CMAP_BYTES else parse_to_unicode)(data)
     if mapping is None:
         return None
 
@@ -222,16 +215,16 @@ class FontCache:
         return known[1]
 
 
+#: One token, with any whitespace and comments before it; the commonest kinds first.
 _TOKEN = re.compile(
-    rb"(?P<space>[\x00\t\n\x0c\r ]+|%[^\r\n]*)"
-    rb"|(?P<literal>\()"
-    rb"|(?P<hex><(?!<)[0-9A-Fa-f\x00\t\n\x0c\r ]*>)"
-    rb"|(?P<dict><<|>>)"
-    rb"|(?P<open>\[)|(?P<close>\])"
-    rb"|(?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)"
-    rb"|(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))"
+    rb"(?:[\x00\t\n\x0c\r ]+|%[^\r\n]*)*"
+    rb"(?:(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))"
     rb"|(?P<operator>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)"
-    rb"|(?P<other>.)",
+    rb"|(?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)"
+    rb"|(?P<literal>\()"
+    rb"|<(?P<hex>[0-9A-Fa-f\x00\t\n\x0c\r ]*)>"
+    rb"|(?P<open>\[)|(?P<close>\])"
+    rb"|(?P<other><<|>>|.))",
     re.S,
 )
 _PAREN = re.compile(rb"[()\\]")
@@ -344,52 +337,64 @@ def _run(
         raise DrawingTooLarge
     own = _resolve(stream.get("/Resources"))
     resources = [own, *resources] if isinstance(own, DictionaryObject) else resources
-    operands: list[Any] = []
+    operands: list[Any] = []  # numbers and names as str, strings as bytes, arrays as lists
     arrays: list[list[Any]] = []
     saved: list[_State] = []
     tokens = 0
     at = 0
+    match_at = _TOKEN.match
     while at < len(data):
-        match = _TOKEN.match(data, at)
-        assert match is not None  # the last alternative matches any byte
+        match = match_at(data, at)
+        if match is None:  # only whitespace or a comment left
+            break
         at = match.end()
         kind = match.lastgroup
-        if kind == "space":
-            continue
         tokens += 1
         if tokens > MAX_TOKENS or len(operands) > _MAX_STACK or len(arrays) > _MAX_STACK:
             raise DrawingTooLarge
-        target = arrays[-1] if arrays else operands
-        if kind == "literal":
-            text, at = _literal(data, at)
-            target.append(text)
-        elif kind == "hex":
-            digits = re.sub(rb"[^0-9A-Fa-f]", b"", match.group(0))
-            target.append(bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii")))
-        elif kind == "open":
-            arrays.append([])
-        elif kind == "close":
-            if arrays:
-                done = arrays.pop()
-                (arrays[-1] if arrays else operands).append(done)
-        elif kind == "name":
-            target.append(NameObject(match.group(0).decode("latin-1")))
-        elif kind == "number":
-            target.append(float(match.group(0)))
-        elif kind == "operator":
+        if kind == "operator":
             if arrays:  # an operator inside an array: a broken stream; the array ends here
                 arrays.clear()
-            operator = match.group(0)
-            if not _operator(operator, operands, resources, fonts, drawing, state, saved, depth):
+            operator = match.group(kind)
+            if operator in _HEEDED and not _operator(
+                operator, operands, resources, fonts, drawing, state, saved, depth
+            ):
                 return False
             if operator == b"ID":
                 end = _END_OF_IMAGE.search(data, at)
                 at = end.end() if end else len(data)
             operands = []
+            continue
+        target = arrays[-1] if arrays else operands
+        if kind == "number" or kind == "name":
+            target.append(match.group(kind).decode("latin-1"))
+        elif kind == "literal":
+            text, at = _literal(data, at)
+            target.append(text)
+        elif kind == "hex":
+            digits = match.group(kind)
+            if len(digits) % 2:
+                digits = re.sub(rb"[^0-9A-Fa-f]", b"", digits) + b"0"
+            target.append(bytes.fromhex(digits.decode("ascii")))
+        elif kind == "open":
+            arrays.append([])
+        elif kind == "close" and arrays:
+            done = arrays.pop()
+            (arrays[-1] if arrays else operands).append(done)
     fonts.tokens_left -= tokens
     if fonts.tokens_left < 0:
         raise DrawingTooLarge
     return True
+
+
+#: The operators that change what text is drawn, how, or where a line starts; all others are passed over.
+_HEEDED = frozenset(
+    (b"Tj", b"TJ", b"'", b'"', b"Td", b"TD", b"T*", b"Tm", b"BT", b"ET", b"Tf", b"Tr", b"q", b"Q", b"Do")
+)
+
+
+def _is_name(operand: Any) -> bool:
+    return isinstance(operand, str) and operand.startswith("/")
 
 
 def _operator(
@@ -409,10 +414,10 @@ def _operator(
         return _show(drawing, state, fonts, _operands_text(operands[-1]) if operands else [])
     if operator in (b"Td", b"TD", b"T*", b"Tm", b"BT", b"ET"):
         drawing.new_line()
-    elif operator == b"Tf" and len(operands) >= 2 and isinstance(operands[-2], NameObject):
+    elif operator == b"Tf" and len(operands) >= 2 and _is_name(operands[-2]):
         state.font = _font_named(resources, operands[-2])
-    elif operator == b"Tr" and operands and isinstance(operands[-1], float):
-        state.mode = int(operands[-1])
+    elif operator == b"Tr" and operands and isinstance(operands[-1], str) and not _is_name(operands[-1]):
+        state.mode = int(float(operands[-1]))
     elif operator == b"q":
         if len(saved) >= _MAX_STACK:
             raise DrawingTooLarge
@@ -420,7 +425,7 @@ def _operator(
     elif operator == b"Q" and saved:
         restored = saved.pop()
         state.font, state.mode = restored.font, restored.mode
-    elif operator == b"Do" and operands and isinstance(operands[-1], NameObject):
+    elif operator == b"Do" and operands and _is_name(operands[-1]):
         form = _xobject_named(resources, operands[-1])
         if isinstance(form, StreamObject) and form.get("/Subtype") == "/Form":
             if depth >= _MAX_FORM_DEPTH:
