@@ -258,6 +258,8 @@ def test_a_full_disk_is_a_plain_message_and_exit_2(tmp_path, command):
         ("hidden-duplicate-field.pdf", "the file holds this answer twice, '68500.0' and '1.00'"),
         ("signed-then-changed.pdf", "changed after the form was signed: '68500.0' when signed, '99999.00' now"),
         ("xfa-disagrees.pdf", "its XFA data, which some PDF readers show instead, says '99999.00'"),
+        ("amount-drawn-otherwise.pdf", "the form shows '1.00' in this box, but the value stored in it is '68500.0'"),
+        ("amount-value-changed.pdf", "the form shows '68500.0' in this box, but the value stored in it is '1.00'"),
     ],
 )
 def test_a_pdf_holding_two_answers_to_one_question_goes_to_an_officer_with_both(name, reason):

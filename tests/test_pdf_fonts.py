@@ -6,9 +6,11 @@ import re
 
 import pikepdf
 import pytest
+from pypdf import PdfReader
 
 from generator.forms.layout import layout_kinds
 from generator.pdf.cmap import to_unicode_cmap
+from generator.pdf.drawn_text import FontCache, parse_to_unicode
 from generator.pdf.encoding import EXTRA_LETTERS, MISSING, differences, field_encoding, win_ansi
 from generator.pdf.fonts import DEJAVU_SANS, FONT_RESOURCE, UNICODE_FONT_RESOURCE, font_facts
 from tests.conftest import ROOT
@@ -67,3 +69,18 @@ def test_the_default_encoding_is_win_ansi_plus_32_letters_in_codes_a_string_carr
     assert not {8, 9, 10, 12, 13} & set(table)  # backspace, tab, line ends, form feed
     assert differences()[:2] == [0, "uniFFFD"]
     assert sum(isinstance(item, str) for item in differences()) == 33
+
+
+def test_the_reader_decodes_the_default_font_by_its_glyph_names_as_the_encoding_module_defines_it() -> None:
+    """The /DA font's /Differences, read through the Adobe Glyph List, give back every letter encoding.py put there."""
+    reader = PdfReader(ROOT / "forms" / "growth-bid.pdf")
+    font = reader.trailer["/Root"]["/AcroForm"]["/DR"]["/Font"]["/DejaVu"]
+    decode = FontCache().decoder(font)
+    assert decode is not None
+    assert {code: decode(bytes([code])) for code in field_encoding()} == field_encoding()
+
+
+def test_the_reader_reads_the_type0_fonts_to_unicode_map_back_as_cmap_py_wrote_it() -> None:
+    facts = font_facts(DEJAVU_SANS.read_bytes())
+    wanted = {glyph: chr(code) for glyph, code in facts.to_unicode().items()}
+    assert parse_to_unicode(to_unicode_cmap(facts.to_unicode())) == wanted

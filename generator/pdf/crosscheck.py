@@ -3,15 +3,17 @@
 A PDF reader shows what a file draws; the toolkit reads the field values. A
 crafted (or badly repaired) file can make them differ: the same field twice
 (one hidden), XFA data that an XFA-capable reader shows instead of the fields,
-or a value changed in an update appended after the form was signed. Each
-difference found here is handed back as (field name, what the officer may see,
-what was read), for manual review.
+a value changed in an update appended after the form was signed, or a box whose
+appearance draws other text than its value. Each difference found here is
+handed back as (field name, what the officer may see, what was read), for
+manual review.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from lxml import etree
@@ -20,8 +22,17 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from ..ooxml.safety import PackageError, parse_xml
+from .bidi import visual_order
+from .drawn_text import DrawingTooLarge, FontCache, drawn_lines
 
-__all__ = ["Difference", "shown", "signed_then_changed", "xfa_disagreements"]
+__all__ = [
+    "Difference",
+    "appearance_disagreements",
+    "only_letters_missing",
+    "shown",
+    "signed_then_changed",
+    "xfa_disagreements",
+]
 
 #: (field name, the other value, the value read)
 Difference = tuple[str, Any, Any]
@@ -112,4 +123,90 @@ def xfa_disagreements(acroform: DictionaryObject, fields: Mapping[str, Any]) -> 
         key = name.rsplit("/", 1)[-1]
         if key in leaves and leaves[key] != (value if isinstance(value, str) else str(value or "")).strip():
             found.append((name, leaves[key], value))
+    return found
+
+
+#: What fillers draw for a letter their font cannot encode: qpdf '?', pdftk code 0 (the replacement mark).
+#: Such a box is still reviewed: the officer sees '?ukasz' where the register holds 'Łukasz'. pdftk draws
+#: the 32 extra letters (Polish among them), so this reviews qpdf's returns of any letter beyond WinAnsi,
+#: and pdftk's of Greek, Cyrillic, Hebrew, Arabic, ř, ț and Vietnamese; the message says marks were drawn.
+_MARKS = ("?", "\ufffd")
+
+
+def _squeezed(text: str) -> str:
+    """Text as compared: compatibility forms folded (Arabic presentation forms, ligatures), all whitespace gone."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+
+
+def _reads_as(lines: Sequence[str], value: str) -> bool:
+    """Whether drawn lines read as the value, however the filler wrapped, shrank or ordered them.
+
+    Wrapping only adds line breaks and drops spaces at them, so all whitespace is
+    set aside. Right-to-left text may be drawn in typed order (pypdf), back to
+    front as a whole (one line), or back to front line by line (our filler, pdftk).
+    """
+    want = _squeezed(value)
+    if _squeezed("".join(lines)) == want:
+        return True
+    if not (_right_to_left(value) or _right_to_left("".join(lines))):
+        return False
+    orders = ("".join(lines)[::-1], "".join(line[::-1] for line in lines), "".join(map(visual_order, lines)))
+    return any(_squeezed(order) == want for order in orders)
+
+
+def only_letters_missing(drawn: str, value: str) -> bool:
+    """Whether the drawing differs from the value only by marks ('?', '\ufffd') in place of some letters."""
+    drawn, value = _squeezed(drawn), _squeezed(value)
+    return len(drawn) == len(value) and all(
+        d == v or (d in _MARKS and v not in _MARKS) for d, v in zip(drawn, value, strict=True)
+    )
+
+
+def _appearances(widget: DictionaryObject) -> StreamObject | None:
+    """A widget's normal appearance: the stream itself, or the one its /AS state names."""
+    appearance = _resolve(widget.get("/AP"))
+    normal = _resolve(appearance.get("/N")) if isinstance(appearance, DictionaryObject) else None
+    if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):
+        normal = _resolve(normal.get(str(widget.get("/AS", ""))))
+    return normal if isinstance(normal, StreamObject) else None
+
+
+def appearance_disagreements(
+    widgets: Mapping[str, Sequence[DictionaryObject]],
+    fields: Mapping[str, Any],
+    default_resources: DictionaryObject | None,
+) -> list[Difference]:
+    """Text boxes whose appearance draws other text than their value: (name, the text drawn, the value).
+
+    The text drawn is '' when a box draws its text invisibly, and None when its
+    drawing is too large to check. A box whose appearance shows no text at all
+    is left alone (a PDF reader then draws the value itself, or nothing), and so
+    is one drawn with a font whose codes cannot be read as letters
+    (:mod:`.drawn_text`).
+    """
+    fonts = FontCache()
+    found: list[Difference] = []
+    for name, boxes in widgets.items():
+        value = fields.get(name)
+        if value is not None and not isinstance(value, str):
+            continue
+        for widget in boxes:
+            appearance = _appearances(widget)
+            if appearance is None:
+                continue
+            try:
+                lines = drawn_lines(appearance, default_resources, fonts)
+            except DrawingTooLarge:
+                found.append((name, None, value))
+                if fonts.tokens_left < 0:
+                    return found  # the file's budget is spent: the rest goes unchecked with this one named
+                break
+            if not lines or _reads_as(lines, value or ""):
+                continue
+            found.append((name, " ".join(lines), value))
+            break
     return found

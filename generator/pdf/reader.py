@@ -20,7 +20,7 @@ from ..records.issues import Issue
 from ..records.messages import field_label
 from ..records.schemas import versions
 from ..returns.extraction import Extraction, UnreadableReturn
-from .crosscheck import shown, signed_then_changed, xfa_disagreements
+from .crosscheck import appearance_disagreements, only_letters_missing, shown, signed_then_changed, xfa_disagreements
 from .guard import ReadTimeout, bounded
 from .metadata import KIND_KEY, VERSION_KEY, parse_identity
 from .names import IDENTITY_FIELD, MAX_FIELD_DEPTH, split_field_name
@@ -86,10 +86,27 @@ def _is_field(node: DictionaryObject) -> bool:
     return "/T" in node or "/FT" in node or "/Kids" in node
 
 
-def _walk_fields(roots: ArrayObject, twice: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+_MAX_WIDGETS = 50
+_PASSWORD = 1 << 13
+
+
+def _text_widgets(node: DictionaryObject, inherited: dict[str, Any]) -> list[DictionaryObject]:
+    """The widgets of a terminal text field, whose appearances show its value; none for a password box."""
+    if inherited.get("/FT") != "/Tx" or int(_resolve(inherited.get("/Ff", 0)) or 0) & _PASSWORD:
+        return []
+    kids = [_resolve(kid) for kid in _resolve(node.get("/Kids", ArrayObject()))[:_MAX_WIDGETS]]
+    return [node, *(kid for kid in kids if isinstance(kid, DictionaryObject))]
+
+
+def _walk_fields(
+    roots: ArrayObject,
+    twice: dict[str, list[Any]] | None = None,
+    widgets: dict[str, list[DictionaryObject]] | None = None,
+) -> dict[str, Any]:
     """Full field name -> raw value, for every terminal field, cycles and depth bounded.
 
-    A name met again with another value is kept in ``twice`` with every value it had.
+    A name met again with another value is kept in ``twice`` with every value it had;
+    the widgets of each text field (the first met of a name) go in ``widgets``.
     """
     found: dict[str, Any] = {}
     seen: set[int] = set()
@@ -118,6 +135,8 @@ def _walk_fields(roots: ArrayObject, twice: dict[str, list[Any]] | None = None) 
             value = _value(node, here)
             if name in found and found[name] != value and twice is not None:
                 twice.setdefault(name, [found[name]]).append(value)
+            if widgets is not None and name not in found:
+                widgets[name] = _text_widgets(node, here)
             found.setdefault(name, value)
     return found
 
@@ -204,7 +223,8 @@ def _extract(data: bytes, name: str) -> Extraction:
     if len(roots) > _MAX_FIELDS:
         raise UnreadableReturn(name, _TOO_MANY_FIELDS)
     twice: dict[str, list[Any]] = {}
-    fields = _walk_fields(roots, twice)
+    widgets: dict[str, list[DictionaryObject]] = {}
+    fields = _walk_fields(roots, twice, widgets)
     if len(fields) > _MAX_FIELDS:
         raise UnreadableReturn(name, _TOO_MANY_FIELDS)
     if not fields:
@@ -212,7 +232,8 @@ def _extract(data: bytes, name: str) -> Extraction:
     kind, version = _identity(reader, fields)
     fields.pop(IDENTITY_FIELD, None)
     flags = risky_content(root, acroform)
-    reviews = _reviews(data, root, acroform, fields, twice, kind, version)
+    widgets.pop(IDENTITY_FIELD, None)
+    reviews = _reviews(data, root, acroform, fields, twice, widgets, kind, version)
     if reviews:
         flags["manual_review"] = reviews
     return Extraction(kind=kind, version=version, answers=_answers(fields, kind, version), flags=flags)
@@ -231,6 +252,7 @@ def _reviews(
     acroform: DictionaryObject,
     fields: dict[str, Any],
     twice: dict[str, list[Any]],
+    widgets: dict[str, list[DictionaryObject]],
     kind: str | None,
     version: str | None,
 ) -> list[dict[str, str]]:
@@ -255,6 +277,10 @@ def _reviews(
                 f"but the field holds {shown(value)}",
             )
         )
+    default_resources = _resolve(acroform.get("/DR"))
+    default_resources = default_resources if isinstance(default_resources, DictionaryObject) else None
+    for field, drawn, value in appearance_disagreements(widgets, fields, default_resources):
+        found.append((field, _drawn_reason(drawn, value)))
     reviews = []
     for field, reason in found:
         pointer = split_field_name(field)[0] if field else ""
@@ -262,6 +288,18 @@ def _reviews(
         label = field_label(kind, pointer, version) if known and pointer else field or "File"
         reviews.append({"path": pointer, "field": label, "reason": reason})
     return reviews
+
+
+def _drawn_reason(drawn: str | None, value: Any) -> str:
+    stored = f"the value stored in it is {shown(value)}" if value else "no value is stored in it"
+    if drawn is None:
+        return f"what the form shows in this box is drawn with far more than any form needs, so it was not checked; {stored}"
+    if not drawn:
+        return f"the form draws this box's text invisibly, so it shows nothing, but {stored}"
+    reason = f"the form shows {shown(drawn)} in this box, but {stored}"
+    if isinstance(value, str) and only_letters_missing(drawn, value):
+        reason += " (the program that filled it in drew marks for letters its font lacks)"
+    return reason
 
 
 def read_pdf(data: bytes, name: str) -> Extraction:

@@ -1,0 +1,451 @@
+"""The text a field's appearance stream draws, read back as characters, so it can be set beside the field's value.
+
+A PDF reader shows a filled field by drawing its normal appearance (/AP /N), not
+its value (/V); the two can be made to differ. This module reads the string
+operands of the text-showing operators (Tj, TJ, ', ") of an appearance stream,
+following form XObjects it paints, and decodes them through the font the
+stream's Tf chose (PDF 32000-1, 9.4 and 9.6-9.10):
+
+* simple fonts by their /Encoding: WinAnsi, Standard or MacRoman, with
+  /Differences looked up by glyph name in the Adobe Glyph List (which covers
+  the 32 extra letters of our own ``/DejaVu`` encoding, :mod:`.encoding`);
+* Type0 fonts with the Identity-H encoding by their /ToUnicode CMap.
+
+Any other font (Type3, a Type0 font with another CMap or no ToUnicode, a simple
+font with only a built-in encoding) makes the drawing undecodable: ``None``, and
+the caller does not guess. Invisible text (render modes 3 and 7) is not counted.
+Everything is bounded: stream sizes, tokens, nesting and CMap entries, with
+decoded fonts kept per file and ToUnicode maps by their bytes (the 6,000-glyph
+map of our Type0 font, the same in every return from one blank form, is read
+once per process).
+
+Text drawn as paths or images, or with glyphs whose shapes are other letters
+than their codes say, is beyond what reading the stream can tell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import Any
+
+from fontTools import agl
+from fontTools.encodings.MacRoman import MacRoman
+from fontTools.encodings.StandardEncoding import StandardEncoding
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+from .encoding import win_ansi
+
+__all__ = ["DrawingTooLarge", "FontCache", "drawn_lines"]
+
+#: No field's appearance needs more than this (our filler writes about 4 bytes a character).
+MAX_STREAM_BYTES = 256_000
+MAX_TOKENS = 60_000
+#: Tokens across every appearance of one file.
+MAX_FILE_TOKENS = 1_000_000
+MAX_CMAP_BYTES = 2_000_000
+MAX_CMAP_ENTRIES = 70_000
+_MAX_FORM_DEPTH = 4
+_MAX_STACK = 1_000
+_MISSING = "\ufffd"
+_INVISIBLE = (3, 7)
+_LATIN_STANDARD_14 = {
+    f"/{family}{style}"
+    for family, styles in (
+        ("Helvetica", ("", "-Bold", "-Oblique", "-BoldOblique")),
+        ("Courier", ("", "-Bold", "-Oblique", "-BoldOblique")),
+        ("Times", ("-Roman", "-Bold", "-Italic", "-BoldItalic")),
+    )
+    for style in styles
+}
+
+Decoder = Callable[[bytes], str]
+
+
+class DrawingTooLarge(Exception):
+    """An appearance, or all of a file's appearances together, is far larger than any filler writes."""
+
+
+def _resolve(obj: Any) -> Any:
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def _glyph_char(name: str) -> str:
+    """The character a glyph name stands for ('' when the glyph list has none)."""
+    return agl.toUnicode(name.lstrip("/"))
+
+
+#: Codes no base encoding gives a glyph, which fillers write for a line break or tab in the value
+#: (qpdf draws a many-line value as one line holding them): read as the whitespace they stand for.
+_CONTROL_SPACES = {9: " ", 10: "\n", 12: " ", 13: "\n"}
+
+
+@cache
+def _base_encoding(name: str) -> tuple[str, ...] | None:
+    """Code -> character for the base encodings a simple font may name; None for any other."""
+    if name == "/WinAnsiEncoding":
+        table = win_ansi()
+        chars = [table.get(code, _MISSING) for code in range(256)]
+    elif name in ("/StandardEncoding", "/MacRomanEncoding"):
+        names = StandardEncoding if name == "/StandardEncoding" else MacRoman
+        chars = [_glyph_char(glyph) if glyph != ".notdef" else _MISSING for glyph in names]
+    else:
+        return None
+    for code, space in _CONTROL_SPACES.items():
+        chars[code] = space if chars[code] == _MISSING else chars[code]
+    return tuple(chars)
+
+
+def _simple_decoder(font: DictionaryObject) -> Decoder | None:
+    encoding = _resolve(font.get("/Encoding"))
+    differences: Any = None
+    if isinstance(encoding, DictionaryObject):
+        differences = _resolve(encoding.get("/Differences"))
+        encoding = _resolve(encoding.get("/BaseEncoding"))
+    if encoding is None:
+        # Without a base encoding a font uses its built-in one, which only Latin standard fonts make known.
+        known = "/StandardEncoding" if str(font.get("/BaseFont")) in _LATIN_STANDARD_14 else ""
+        table = _base_encoding(known) if known else None
+        if table is None and differences is None:
+            return None
+        table = table or (_MISSING,) * 256
+    else:
+        table = _base_encoding(str(encoding)) if isinstance(encoding, NameObject) else None
+        if table is None:
+            return None
+    if isinstance(differences, ArrayObject):
+        chars = list(table)
+        code = 0
+        for item in differences[:512]:
+            item = _resolve(item)
+            if isinstance(item, int):
+                code = int(item)
+            elif isinstance(item, NameObject) and 0 <= code < 256:
+                chars[code] = _glyph_char(item) or _MISSING
+                code += 1
+        table = tuple(chars)
+    return lambda data: "".join(table[byte] for byte in data)
+
+
+_CMAP_BLOCK = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.S)
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{1,8})>\s*<([0-9A-Fa-f]*)>")
+_BFRANGE = re.compile(rb"<([0-9A-Fa-f]{1,8})>\s*<([0-9A-Fa-f]{1,8})>\s*(?:<([0-9A-Fa-f]*)>|\[([^\]]*)\])")
+_HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
+
+
+def _utf16(digits: bytes) -> str:
+    if len(digits) == 4:
+        return chr(int(digits, 16))
+    return bytes.fromhex(digits.decode("ascii")).decode("utf-16-be", "replace") if len(digits) % 4 == 0 else _MISSING
+
+
+def parse_to_unicode(data: bytes) -> dict[int, str] | None:
+    """A ToUnicode CMap's bfchar and bfrange entries as code -> text; None if it is larger than any font needs."""
+    if len(data) > MAX_CMAP_BYTES:
+        return None
+    mapping: dict[int, str] = {}
+    for kind, body in _CMAP_BLOCK.findall(data):
+        if kind == b"bfchar":
+            mapping.update((int(source, 16), _utf16(target)) for source, target in _BFCHAR.findall(body))
+        for low, high, target, targets in _BFRANGE.findall(body) if kind == b"bfrange" else ():
+            first, last = int(low, 16), int(high, 16)
+            if last < first or len(mapping) + last - first >= MAX_CMAP_ENTRIES:
+                return None
+            if not target:  # one destination per code
+                mapping.update(zip(range(first, last + 1), map(_utf16, _HEX.findall(targets)), strict=False))
+                continue
+            start = _utf16(target)
+            head, tail = start[:-1], ord(start[-1]) if start else 0
+            ends = (chr(min(code, 0x10FFFF)) for code in range(tail, tail + last - first + 1))
+            mapping.update(zip(range(first, last + 1), (head + end for end in ends) if head else ends, strict=False))
+        if len(mapping) > MAX_CMAP_ENTRIES:
+            return None
+    return mapping
+
+
+#: Maps read from CMaps this small are kept by content: every return our filler drew from one blank
+#: form carries the same 20 KB map of 6,000 glyphs, read once per process (callers must not change it).
+_KEPT_CMAP_BYTES = 64_000
+_kept_to_unicode = lru_cache(maxsize=4)(parse_to_unicode)
+
+
+def _type0_decoder(font: DictionaryObject) -> Decoder | None:
+    if str(font.get("/Encoding")) not in ("/Identity-H", "/Identity-V"):
+        return None
+    to_unicode = _resolve(font.get("/ToUnicode"))
+    if not isinstance(to_unicode, StreamObject):
+        return None
+    data = to_unicode.get_data()
+    mapping = (_kept_to_unicode if len(data) <= _KEPT_CMAP_BYTES else parse_to_unicode)(data)
+    if mapping is None:
+        return None
+
+    def decode(data: bytes) -> str:
+        return "".join(
+            mapping.get(data[i] << 8 | data[i + 1], _MISSING) if i + 1 < len(data) else _MISSING
+            for i in range(0, len(data), 2)
+        )
+
+    return decode
+
+
+@dataclass
+class FontCache:
+    """Decoders for one file's fonts, each worked out once; and how many tokens the file's drawings have used."""
+
+    _decoders: dict[int, tuple[Any, Decoder | None]] = field(default_factory=dict)
+    tokens_left: int = MAX_FILE_TOKENS
+
+    def decoder(self, font: Any) -> Decoder | None:
+        font = _resolve(font)
+        if not isinstance(font, DictionaryObject):
+            return None
+        known = self._decoders.get(id(font))
+        if known is None or known[0] is not font:
+            subtype = font.get("/Subtype")
+            if subtype in ("/Type1", "/TrueType", "/MMType1"):
+                decoder = _simple_decoder(font)
+            elif subtype == "/Type0":
+                decoder = _type0_decoder(font)
+            else:
+                decoder = None  # Type3 glyphs are drawings of their own
+            known = self._decoders[id(font)] = (font, decoder)  # the font is kept, so its id is not reused
+        return known[1]
+
+
+#: One token, with any whitespace and comments before it; the commonest kinds first.
+_TOKEN = re.compile(
+    rb"(?:[\x00\t\n\x0c\r ]+|%[^\r\n]*)*"
+    rb"(?:(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))"
+    rb"|(?P<operator>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)"
+    rb"|(?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)"
+    rb"|(?P<literal>\()"
+    rb"|<(?P<hex>[0-9A-Fa-f\x00\t\n\x0c\r ]*)>"
+    rb"|(?P<open>\[)|(?P<close>\])"
+    rb"|(?P<other><<|>>|.))",
+    re.S,
+)
+_PAREN = re.compile(rb"[()\\]")
+_ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f"}
+_END_OF_IMAGE = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r ]|$)")
+
+
+def _literal(data: bytes, at: int) -> tuple[bytes, int]:
+    """A literal string's bytes, from just after its '(' to just after its ')'; escapes undone."""
+    out = bytearray()
+    depth = 1
+    while True:
+        found = _PAREN.search(data, at)
+        if found is None:
+            return bytes(out + data[at:]), len(data)
+        out += data[at : found.start()]
+        char, at = data[found.start()], found.end()
+        if char == 0x5C:  # backslash
+            if at >= len(data):
+                break
+            escaped = data[at]
+            digits = re.match(rb"[0-7]{1,3}", data[at : at + 3])
+            if digits:
+                out.append(int(digits.group(0), 8) & 0xFF)
+                at += len(digits.group(0))
+                continue
+            at += 1
+            if escaped in (0x0A, 0x0D):  # a line continued
+                if escaped == 0x0D and data[at : at + 1] == b"\n":
+                    at += 1
+                continue
+            out += _ESCAPES.get(escaped, bytes([escaped]))
+        elif char == 0x28:
+            depth += 1
+            out.append(char)
+        else:
+            depth -= 1
+            if depth == 0:
+                return bytes(out), at
+            out.append(char)
+    return bytes(out), len(data)
+
+
+@dataclass
+class _State:
+    font: Any = None
+    mode: int = 0
+
+
+@dataclass
+class _Drawing:
+    lines: list[str] = field(default_factory=lambda: [""])
+    shown: bool = False  # any non-empty string shown, visibly or not
+
+    def new_line(self) -> None:
+        if self.lines[-1]:
+            self.lines.append("")
+
+
+def _show(drawing: _Drawing, state: _State, fonts: FontCache, strings: list[bytes]) -> bool:
+    """Add shown strings to the drawing; False when the current font cannot be decoded."""
+    strings = [s for s in strings if s]
+    if not strings:
+        return True
+    drawing.shown = True
+    if state.mode in _INVISIBLE:
+        return True
+    decoder = fonts.decoder(state.font)
+    if decoder is None:
+        return False
+    drawing.lines[-1] += "".join(decoder(s) for s in strings)
+    return True
+
+
+def _font_named(resources: list[DictionaryObject], name: str) -> Any:
+    for each in resources:
+        table = _resolve(each.get("/Font"))
+        if isinstance(table, DictionaryObject) and name in table:
+            return table.raw_get(name)
+    return None
+
+
+def _xobject_named(resources: list[DictionaryObject], name: str) -> Any:
+    for each in resources:
+        table = _resolve(each.get("/XObject"))
+        if isinstance(table, DictionaryObject) and name in table:
+            return _resolve(table.raw_get(name))
+    return None
+
+
+def _operands_text(operand: Any) -> list[bytes]:
+    if isinstance(operand, bytes):
+        return [operand]
+    if isinstance(operand, list):
+        return [item for item in operand if isinstance(item, bytes)]
+    return []
+
+
+def _run(
+    stream: StreamObject,
+    resources: list[DictionaryObject],
+    fonts: FontCache,
+    drawing: _Drawing,
+    state: _State,
+    depth: int,
+) -> bool:
+    """Interpret one content stream's text operators into ``drawing``; False when its text cannot be decoded."""
+    data = stream.get_data()
+    if len(data) > MAX_STREAM_BYTES:
+        raise DrawingTooLarge
+    own = _resolve(stream.get("/Resources"))
+    resources = [own, *resources] if isinstance(own, DictionaryObject) else resources
+    operands: list[Any] = []  # numbers and names as str, strings as bytes, arrays as lists
+    arrays: list[list[Any]] = []
+    saved: list[_State] = []
+    tokens = 0
+    at = 0
+    match_at = _TOKEN.match
+    while at < len(data):
+        match = match_at(data, at)
+        if match is None:  # only whitespace or a comment left
+            break
+        at = match.end()
+        kind = match.lastgroup
+        tokens += 1
+        if tokens > MAX_TOKENS or len(operands) > _MAX_STACK or len(arrays) > _MAX_STACK:
+            raise DrawingTooLarge
+        if kind == "operator":
+            if arrays:  # an operator inside an array: a broken stream; the array ends here
+                arrays.clear()
+            operator = match.group(kind)
+            if operator in _HEEDED and not _operator(
+                operator, operands, resources, fonts, drawing, state, saved, depth
+            ):
+                return False
+            if operator == b"ID":
+                end = _END_OF_IMAGE.search(data, at)
+                at = end.end() if end else len(data)
+            operands = []
+            continue
+        target = arrays[-1] if arrays else operands
+        if kind == "number" or kind == "name":
+            target.append(match.group(kind).decode("latin-1"))
+        elif kind == "literal":
+            text, at = _literal(data, at)
+            target.append(text)
+        elif kind == "hex":
+            digits = match.group(kind)
+            if len(digits) % 2:
+                digits = re.sub(rb"[^0-9A-Fa-f]", b"", digits) + b"0"
+            target.append(bytes.fromhex(digits.decode("ascii")))
+        elif kind == "open":
+            arrays.append([])
+        elif kind == "close" and arrays:
+            done = arrays.pop()
+            (arrays[-1] if arrays else operands).append(done)
+    fonts.tokens_left -= tokens
+    if fonts.tokens_left < 0:
+        raise DrawingTooLarge
+    return True
+
+
+#: The operators that change what text is drawn, how, or where a line starts; all others are passed over.
+_HEEDED = frozenset(
+    (b"Tj", b"TJ", b"'", b'"', b"Td", b"TD", b"T*", b"Tm", b"BT", b"ET", b"Tf", b"Tr", b"q", b"Q", b"Do")
+)
+
+
+def _is_name(operand: Any) -> bool:
+    return isinstance(operand, str) and operand.startswith("/")
+
+
+def _operator(
+    operator: bytes,
+    operands: list[Any],
+    resources: list[DictionaryObject],
+    fonts: FontCache,
+    drawing: _Drawing,
+    state: _State,
+    saved: list[_State],
+    depth: int,
+) -> bool:
+    """Apply one operator; False when text it shows cannot be decoded."""
+    if operator in (b"Tj", b"TJ", b"'", b'"'):
+        if operator != b"Tj" and operator != b"TJ":
+            drawing.new_line()
+        return _show(drawing, state, fonts, _operands_text(operands[-1]) if operands else [])
+    if operator in (b"Td", b"TD", b"T*", b"Tm", b"BT", b"ET"):
+        drawing.new_line()
+    elif operator == b"Tf" and len(operands) >= 2 and _is_name(operands[-2]):
+        state.font = _font_named(resources, operands[-2])
+    elif operator == b"Tr" and operands and isinstance(operands[-1], str) and not _is_name(operands[-1]):
+        state.mode = int(float(operands[-1]))
+    elif operator == b"q":
+        if len(saved) >= _MAX_STACK:
+            raise DrawingTooLarge
+        saved.append(_State(state.font, state.mode))
+    elif operator == b"Q" and saved:
+        restored = saved.pop()
+        state.font, state.mode = restored.font, restored.mode
+    elif operator == b"Do" and operands and _is_name(operands[-1]):
+        form = _xobject_named(resources, operands[-1])
+        if isinstance(form, StreamObject) and form.get("/Subtype") == "/Form":
+            if depth >= _MAX_FORM_DEPTH:
+                raise DrawingTooLarge
+            inner = _State(state.font, state.mode)
+            return _run(form, resources, fonts, drawing, inner, depth + 1)
+    return True
+
+
+def drawn_lines(appearance: StreamObject, fallback: DictionaryObject | None, fonts: FontCache) -> list[str] | None:
+    """The lines of text an appearance stream draws, None when its fonts are undecodable.
+
+    [] when it shows no text at all; [""] when it shows text, but all of it invisibly.
+
+    ``fallback`` is the form's default resources (/DR), used for a font the
+    stream's own /Resources lack, as PDF readers do. Raises
+    :class:`DrawingTooLarge` past the limits above.
+    """
+    drawing = _Drawing()
+    if not _run(appearance, [fallback] if fallback is not None else [], fonts, drawing, _State(), 0):
+        return None
+    lines = [line for line in drawing.lines if line]
+    return lines or ([""] if drawing.shown else [])
