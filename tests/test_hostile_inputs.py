@@ -344,3 +344,19 @@ def test_an_evaluation_pattern_reaching_a_folder_it_cannot_read_is_a_problem_not
     assert main(["evaluate", str(round_file), "--within", str(EXAMPLES), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "cannot be listed (Permission denied)" in err and "Traceback" not in err
+
+
+def test_a_pdf_with_100000_top_level_fields_is_refused_for_that(tmp_path):
+    """pypdf took past the deadline to read such a /Fields list; its list bound now stops it early, with the reason."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    fields = [
+        pikepdf.Dictionary(T=pikepdf.String(f"f{n}"), FT=pikepdf.Name.Tx, V=pikepdf.String("x")) for n in range(100_000)
+    ]
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(fields))
+    pdf.save(tmp_path / "many-fields.pdf", object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    envelope = parse_return(tmp_path / "many-fields.pdf")
+    assert envelope.status == "unreadable"
+    assert "more than 5,000 fields" in envelope.errors[0].message

@@ -17,11 +17,13 @@ from pypdf import apply_configuration
 
 from ..records.limits import TimeLimitExceeded, deadline
 
-__all__ = ["DEADLINE_SECONDS", "STREAM_LIMIT", "ReadTimeout", "bounded"]
+__all__ = ["DEADLINE_SECONDS", "MAX_LIST_ENTRIES", "STREAM_LIMIT", "ReadTimeout", "bounded"]
 
 #: No stream in a form decompresses to more than this.
 STREAM_LIMIT = 8_000_000
 DEADLINE_SECONDS = 10.0
+#: No list in a form holds more; 100,000 fields in one list took pypdf past the deadline to read.
+MAX_LIST_ENTRIES = 20_000
 
 
 class _Collect(logging.Handler):
@@ -60,6 +62,8 @@ def bounded(seconds: float = DEADLINE_SECONDS) -> Iterator[list[str]]:
         "stream_decoding_work_maximum_length": 4 * STREAM_LIMIT,
         "xfa_decoding_work_maximum_length": 4 * STREAM_LIMIT,
         "form_fields_maximum_entries": 20_000,
+        # Our own font's /W array, the longest list in any of our forms, has 6,253 entries.
+        "array_maximum_element_count": MAX_LIST_ENTRIES,
         "form_fields_maximum_depth": 20,
         "page_tree_maximum_entries": 2_000,
         "jbig2dec_binary": None,

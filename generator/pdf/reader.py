@@ -21,7 +21,7 @@ from ..records.messages import field_label
 from ..records.schemas import versions
 from ..returns.extraction import Extraction, UnreadableReturn
 from .crosscheck import appearance_disagreements, only_letters_missing, shown, signed_then_changed, xfa_disagreements
-from .guard import ReadTimeout, bounded
+from .guard import MAX_LIST_ENTRIES, ReadTimeout, bounded
 from .metadata import KIND_KEY, VERSION_KEY, parse_identity
 from .names import IDENTITY_FIELD, MAX_FIELD_DEPTH, split_field_name
 from .scan import risky_content
@@ -48,10 +48,19 @@ _BOMB = (
 )
 _TIMEOUT = "this PDF took too long to read and may be damaged or crafted; please save the form again and resend it"
 _MAX_FIELDS = 5_000
+_LONG_LIST = (
+    f"this PDF holds a list of more than {MAX_LIST_ENTRIES:,} entries, far more than any of our forms, "
+    "so it was not read; please return the form you were sent"
+)
 _TOO_MANY_FIELDS = (
     f"this PDF has more than {_MAX_FIELDS:,} fields, far more than any of our forms (a few hundred at most), "
     "so it was not read; please return the form you were sent"
 )
+
+
+def _fields_list_too_long(data: bytes) -> bool:
+    """Whether the over-long list is most likely the form's field list (told apart only to word the refusal)."""
+    return data.count(b"/T ") + data.count(b"/T(") > _MAX_FIELDS
 
 
 def _resolve(obj: Any) -> Any:
@@ -317,7 +326,9 @@ def read_pdf(data: bytes, name: str) -> Extraction:
         raise
     except ReadTimeout:
         raise UnreadableReturn(name, _TIMEOUT) from None
-    except LimitReachedError:
+    except LimitReachedError as exc:
+        if "array element" in str(exc):  # pypdf's words for a list longer than MAX_LIST_ENTRIES
+            raise UnreadableReturn(name, _TOO_MANY_FIELDS if _fields_list_too_long(data) else _LONG_LIST) from None
         raise UnreadableReturn(name, _BOMB) from None
     except FileNotDecryptedError:
         raise UnreadableReturn(name, _ENCRYPTED) from None
