@@ -140,12 +140,20 @@ def demo(out: Path, today: dt.date | None) -> int:
 @click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The .docx file to write.")
 @click.option("--kind", type=_KindChoice(), help="The document kind, for a template that does not say.")
+@click.option(
+    "--version",
+    "version",
+    metavar="X.Y.Z",
+    help="The released version of the form DATA was made on [default: the one the template was made for].",
+)
 @today_option("The date to treat as today (date rules, date of issue).")
-def render_command(template: str, data: Path, out: Path, kind: str | None, today: dt.date | None) -> int:
+def render_command(
+    template: str, data: Path, out: Path, kind: str | None, version: str | None, today: dt.date | None
+) -> int:
     """Fill a Word TEMPLATE (a shipped name or a .docx path) from DATA (JSON or YAML)."""
     from .documents.render import render_file
 
-    outcome = render_file(template, data, out, kind=kind, today=today)
+    outcome = render_file(template, data, out, kind=kind, version=version, today=today)
     if outcome.issues:
         print_issues(str(data), outcome.issues)
         return EXIT_INVALID

@@ -260,3 +260,71 @@ def test_the_site_offers_the_current_forms_and_lists_the_older_versions(project:
     page = downloads_page(downloads)
     assert page.index("## Older versions of the forms") > page.index(f"]({KIND}.docx)")
     assert f"]({KIND}-1.0.0.docx)" in page.split("## Older versions of the forms")[1]
+
+
+def test_render_takes_a_record_of_an_older_version_and_names_what_it_lacks(project: Path, tmp_path: Path, capsys):
+    from .template_factory import make_template
+
+    assert main(["forms", "release", KIND, "--next-version", "1.1.0"]) == 0
+    _edit_next_version(project)
+    record = EXAMPLES / KIND / "dartford-young-people-leaving-care.yaml"
+    new_id = f"urn:commission:schema:{KIND}:1.1.0"
+    letter = make_template(tmp_path / "letter.docx", [["Dear {{ applicant.organisation }}, about {{ proposal_title }}."]],
+                           identifier=new_id)  # fmt: skip
+    with_website = make_template(tmp_path / "with-website.docx", [["{{ proposal_title }}: {{ website }}"]],
+                                 identifier=new_id)  # fmt: skip
+    out = tmp_path / "out.docx"
+    capsys.readouterr()
+    args = ["--out", str(out), "--version", "1.0.0", "--today", "2026-08-01"]
+    assert main(["render", str(letter), str(record), *args]) == 0, capsys.readouterr()
+    assert out.is_file()
+    out.unlink()
+    assert main(["render", str(with_website), str(record), *args]) == 1
+    report = capsys.readouterr().out
+    assert "/website" in report and "version 1.0.0 records do not have it" in report
+    assert not out.exists()
+    # Without --version the record is checked as the template's version, which no longer asks its service users.
+    assert main(["render", str(letter), str(record), "--out", str(out), "--today", "2026-08-01"]) == 1
+    assert "/service_users" in capsys.readouterr().out
+
+
+def _one_bid_round(folder: Path, version: str | None) -> Path:
+    folder.mkdir()
+    shutil.copyfile(EXAMPLES / KIND / "dartford-young-people-leaving-care.yaml", folder / "bid.yaml")
+    shutil.copyfile(EXAMPLES / "evaluation-report" / "dartford-young-people-leaving-care.yaml", folder / "report.yaml")
+    entry = "{reference: GB-2026-003, file: bid.yaml" + (f", version: {version}" if version else "") + "}"
+    (folder / "round.yaml").write_text(
+        f"name: A round\nmoney_available: 200000.00\nbids:\n  - {entry}\nevaluations:\n  - report.yaml\n",
+        encoding="utf-8",
+    )
+    return folder / "round.yaml"
+
+
+def test_evaluate_takes_bids_made_on_an_older_form(project: Path, tmp_path: Path, capsys) -> None:
+    assert main(["forms", "release", KIND, "--next-version", "1.1.0"]) == 0
+    _edit_next_version(project)
+    capsys.readouterr()
+    old = _one_bid_round(tmp_path / "old", "1.0.0")
+    assert main(["evaluate", str(old), "--out", str(tmp_path / "out-old"), "--today", "2026-09-25"]) == 0
+    summary = json.loads((tmp_path / "out-old" / "round-summary.json").read_text(encoding="utf-8"))
+    assert [bid["reference"] for bid in summary["bids"]] == ["GB-2026-003"]
+    undeclared = _one_bid_round(tmp_path / "undeclared", None)
+    assert main(["evaluate", str(undeclared), "--out", str(tmp_path / "out-new"), "--today", "2026-09-25"]) == 1
+    assert "/service_users" in capsys.readouterr().err, "checked as 1.1.0, which no longer asks it"
+
+
+def test_evaluate_names_what_a_version_lacks_that_a_round_needs(project: Path, tmp_path: Path, capsys) -> None:
+    assert main(["forms", "release", KIND, "--next-version", "1.1.0"]) == 0
+    schema_file = project / "schemas" / f"{KIND}.schema.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    del schema["properties"]["submission_date"]
+    schema["required"].remove("submission_date")
+    schema_file.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    layout_file = project / "forms" / f"{KIND}.yaml"
+    text = layout_file.read_text(encoding="utf-8").replace("      - /submission_date\n", "")
+    layout_file.write_text(text.replace("submitted: /submission_date\n", ""), encoding="utf-8")
+    _forget()
+    capsys.readouterr()
+    round_file = _one_bid_round(tmp_path / "round", "1.1.0")
+    assert main(["evaluate", str(round_file), "--out", str(tmp_path / "out"), "--today", "2026-09-25"]) == 1
+    assert "version 1.1.0 of the form has no Date of submission, which a round needs" in capsys.readouterr().err

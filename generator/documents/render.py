@@ -19,11 +19,13 @@ from typing import Any
 from ..records.errors import CommissionError, UnreadableFileError
 from ..records.issues import Issue
 from ..records.loading import load_data_file
+from ..records.messages import field_label
 from ..records.resources import resource_dir
 from ..records.schemas import kinds, schema_info
 from ..records.validation import validate_record
-from .render_context import build_context
-from .template_engine import compile_template, sanitise
+from .render_context import build_context, canonical, known_pointers
+from .template_engine import CompiledTemplate, compile_template, environment, sanitise
+from .template_names import names_used
 
 __all__ = [
     "RenderOutcome",
@@ -105,18 +107,52 @@ def render_record(
     record: Any,
     *,
     kind: str | None = None,
+    version: str | None = None,
     today: dt.date | None = None,
 ) -> RenderOutcome:
-    """Validate ``record`` against the template's schema; render only if it is valid."""
+    """Validate ``record`` against its schema; render only if it is valid and has what the template uses.
+
+    ``version`` is the released version of the form the record was made on
+    (default: the template's). A record of another version is checked by its
+    own version's rules, and any field the template uses that its version does
+    not have is named, so a too-old record is never rendered with gaps.
+    """
     path = resolve_template(template)
     compiled = compile_template(path, str(template))
-    kind, version = template_kind(path, compiled.identifier, kind)
+    kind, made_for = template_kind(path, compiled.identifier, kind)
+    version = schema_info(kind, version or made_for).version
     today = today or dt.date.today()
     issues = validate_record(record, kind, version=version, today=today)
+    if not issues:
+        issues = _fields_the_version_lacks(compiled, kind, schema_info(kind, made_for).version, version)
     if issues:
         return RenderOutcome(path, kind, issues, None)
     context = sanitise(build_context(record, kind, issued=today, version=version))
     return RenderOutcome(path, kind, [], compiled.render(context))
+
+
+def _fields_the_version_lacks(compiled: CompiledTemplate, kind: str, made_for: str, version: str) -> list[Issue]:
+    """Fields the template uses that records of ``version`` do not have (none when it was made for that version)."""
+    if version == made_for:
+        return []
+    env = environment()
+    known, template_knows = known_pointers(kind, version), known_pointers(kind, made_for)
+    missing: dict[str, Issue] = {}
+    for part in compiled.parts:
+        for use in names_used(env.parse(part.source), env.globals):
+            pointer = canonical(use.pointer, kind)
+            if pointer in known or pointer not in template_knows or pointer in missing:
+                continue
+            missing[pointer] = Issue(
+                path=pointer,
+                field=field_label(kind, pointer, made_for),
+                message=(
+                    f"the template (made for version {made_for} of the form) shows this, but version {version} "
+                    f"records do not have it; use a template made for version {version}, or fill it in"
+                ),
+                rule="older-version",
+            )
+    return list(missing.values())
 
 
 def render_file(
@@ -125,11 +161,12 @@ def render_file(
     out: Path,
     *,
     kind: str | None = None,
+    version: str | None = None,
     today: dt.date | None = None,
 ) -> RenderOutcome:
     """Render the record in ``data`` (JSON or YAML) to ``out``; nothing is written if it is invalid."""
     path = resolve_template(template)  # a wrong template name is reported before the data is read
-    outcome = render_record(path, load_data_file(data), kind=kind, today=today)
+    outcome = render_record(path, load_data_file(data), kind=kind, version=version, today=today)
     if outcome.document is not None:
         if out.exists() and not out.is_file():
             raise CommissionError(f"{out} is not a file a document can be written to; give a file name with --out")

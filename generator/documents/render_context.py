@@ -21,7 +21,7 @@ from ..records.criteria import criteria_set
 from ..records.schemas import fields, schema_info
 from ..records.scoring import weighted_rows, weighted_score
 
-__all__ = ["ALIASES", "DERIVED", "build_context", "document_title"]
+__all__ = ["ALIASES", "DERIVED", "build_context", "canonical", "document_title", "known_pointers"]
 
 _BID_DECISIONS = {"funded": "funded", "reserve": "reserve", "not funded": "not_funded", "not fundable": "not_fundable"}
 
@@ -149,3 +149,16 @@ def build_context(
     if deriver is not None:
         context.update(deriver(context))
     return context
+
+
+def known_pointers(kind: str, version: str | None = None) -> frozenset[str]:
+    """Every name a template for ``kind`` may use: the schema's fields and the derived values."""
+    return frozenset(spec.pointer for spec in fields(kind, version)) | DERIVED["*"] | DERIVED.get(kind, frozenset())
+
+
+def canonical(pointer: str, kind: str) -> str:
+    """A name as the schema spells it (a template may use a shorter alias, such as ``bid`` for a field group)."""
+    for alias, target in ALIASES.get(kind, {}).items():
+        if pointer == alias or pointer.startswith(alias + "/"):
+            return target + pointer[len(alias) :]
+    return pointer

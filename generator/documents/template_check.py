@@ -26,9 +26,8 @@ import jinja2
 from lxml import etree
 
 from ..records.errors import TemplateFaultError
-from ..records.schemas import fields
 from .render import resolve_template, shipped_templates, template_kind
-from .render_context import ALIASES, DERIVED
+from .render_context import canonical, known_pointers
 from .template_engine import bounded_work, environment, read_parts
 from .template_names import NameUse, names_used
 
@@ -64,18 +63,6 @@ class TemplateReport:
     problems: tuple[TemplateProblem, ...]
 
 
-def known_pointers(kind: str, version: str | None = None) -> frozenset[str]:
-    """Every name a template for ``kind`` may use: the schema's fields and the derived values."""
-    return frozenset(spec.pointer for spec in fields(kind, version)) | DERIVED["*"] | DERIVED.get(kind, frozenset())
-
-
-def _canonical(pointer: str, kind: str) -> str:
-    for alias, target in ALIASES.get(kind, {}).items():
-        if pointer == alias or pointer.startswith(alias + "/"):
-            return target + pointer[len(alias) :]
-    return pointer
-
-
 def _dotted(pointer: str) -> str:
     return NameUse(pointer, 0).dotted
 
@@ -85,7 +72,7 @@ def _unknown_names(uses: list[NameUse], kind: str, version: str | None) -> list[
     reported: set[str] = set()
     out = []
     for use in uses:
-        if _canonical(use.pointer, kind) in known or use.pointer in reported:
+        if canonical(use.pointer, kind) in known or use.pointer in reported:
             continue
         if any(use.pointer.startswith(bad + "/") for bad in reported):
             continue  # only the first wrong step of a name is worth saying

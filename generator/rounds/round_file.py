@@ -38,7 +38,9 @@ from ..records.criteria import Scale, criteria_set
 from ..records.errors import UnreadableFileError
 from ..records.issues import Issue
 from ..records.loading import load_data_file
+from ..records.messages import field_label
 from ..records.money import MoneyError, parse_money
+from ..records.schemas import field_for_pointer, versions
 from ..records.scoring import weighted_score
 from ..records.validation import validate_record
 from .evaluation import Bid, RoundMoney
@@ -107,7 +109,7 @@ class _Reader:
             "or give a wider folder with --within"
         )
 
-    def load(self, file: Path, kind: str) -> Mapping[str, Any] | None:
+    def load(self, file: Path, kind: str, version: str | None = None) -> Mapping[str, Any] | None:
         if self.outside(file):
             self.found.add(file, "", "File", self._outside_message("this file is"))
             return None
@@ -116,7 +118,7 @@ class _Reader:
         except UnreadableFileError as exc:
             self.found.add(file, "", "File", exc.reason)
             return None
-        issues = validate_record(record, kind, today=self.today)
+        issues = validate_record(record, kind, version=version, today=self.today)
         self.found.extend(file, issues)
         return None if any(i.severity == "error" for i in issues) else record
 
@@ -129,11 +131,12 @@ class _Reader:
         for row, entry in enumerate(entries):
             where = f"/bids/{row}"
             label = f"Bids, row {row + 1}"
-            if not isinstance(entry, Mapping) or set(entry) != {"reference", "file"}:
+            if not isinstance(entry, Mapping) or not {"reference", "file"} <= set(entry) <= _BID_KEYS:
                 self.problem(
                     "bids",
                     "expected a reference and a file, such as {reference: GB-2027-001, file: "
-                    "bids/gb-2027-001.yaml}, and nothing else",
+                    "bids/gb-2027-001.yaml}, and at most the version of the form it was made on "
+                    "(version: 1.0.0)",
                     entry,
                     where,
                     label,
@@ -157,7 +160,16 @@ class _Reader:
                 )
                 continue
             files[file.resolve()] = reference
-            record = self.load(file, "growth-bid")
+            version = entry.get("version")
+            if version is not None and (not isinstance(version, str) or version not in versions("growth-bid")):
+                known_versions = ", ".join(versions("growth-bid"))
+                self.problem("bids", f"there is no released version {version!r} (released: {known_versions})",
+                             version, f"{where}/version", label)  # fmt: skip
+                continue
+            if lacking := _lacking("growth-bid", version):
+                self.found.add(file, "", "File", f"version {version} of the form has no {lacking}, which a round needs")
+                continue
+            record = self.load(file, "growth-bid", version)
             if record is None:
                 continue
             try:
@@ -301,6 +313,26 @@ class _Reader:
             reports=reports,
             warnings=tuple(self.found.warnings),
         )
+
+
+#: What a bid entry may say: its reference, its file and, for a bid made on an older form, that form's version.
+_BID_KEYS = frozenset({"reference", "file", "version"})
+#: The answers a bid must have to be ranked and funded.
+_ROUND_NEEDS = ("/annual_amount", "/applicant/organisation", "/proposal_title", "/submission_date")
+
+
+def _lacking(kind: str, version: str | None) -> str:
+    """The questions a round needs that ``version`` of the form does not ask, as their labels ('' if none)."""
+    if version is None:
+        return ""
+    missing = [p for p in _ROUND_NEEDS if field_for_pointer(kind, p, version) is None]
+    return ", ".join(_label_anywhere(kind, p) for p in missing)
+
+
+def _label_anywhere(kind: str, pointer: str) -> str:
+    """A question's label in the newest version that asks it (the version at hand may not)."""
+    asking = [v for v in reversed(versions(kind)) if field_for_pointer(kind, pointer, v) is not None]
+    return field_label(kind, pointer, asking[0]) if asking else pointer
 
 
 def read_round(path: Path | str, today: dt.date | None = None, within: Path | None = None) -> RoundSpec:
