@@ -13,6 +13,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -328,3 +329,41 @@ def test_evaluate_names_what_a_version_lacks_that_a_round_needs(project: Path, t
     round_file = _one_bid_round(tmp_path / "round", "1.1.0")
     assert main(["evaluate", str(round_file), "--out", str(tmp_path / "out"), "--today", "2026-09-25"]) == 1
     assert "version 1.1.0 of the form has no Date of submission, which a round needs" in capsys.readouterr().err
+
+
+#: Returns made on the 1.0.0 forms and committed: the samples, real LibreOffice 7.4 and 25.2 saves, mangled ones.
+COMMITTED_1_0_0 = [
+    *sorted((ROOT / "examples" / "returns").glob("*.docx")),
+    *sorted((FIXTURES / "returns" / "lo74").glob("*.docx")),
+    *sorted((FIXTURES / "returns" / "lo74-odt").glob("*.odt")),
+    FIXTURES / "returns" / "odt" / "growth-bid-lo25.odt",
+    *(
+        FIXTURES / "returns" / name
+        for name in ("tags-stripped.docx", "tracked-changes.docx", "control-deleted-answer-kept.docx")
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def as_read_today() -> dict[Path, tuple[str, Any, Any]]:
+    """Each committed return as this project reads it now, while 1.0.0 is the current version."""
+    return {path: _read(path) for path in COMMITTED_1_0_0}
+
+
+def _read(path: Path) -> tuple[str, Any, Any]:
+    envelope = parse_return(path, today=TODAY)
+    return envelope.status, envelope.record, envelope.raw
+
+
+@pytest.mark.parametrize("path", COMMITTED_1_0_0, ids=lambda p: p.name)
+def test_committed_returns_read_the_same_after_every_form_moves_on(
+    as_read_today: dict[Path, tuple[str, Any, Any]], project: Path, path: Path
+) -> None:
+    for kind in layout_kinds():
+        assert main(["forms", "release", kind, "--next-version", "1.1.0"]) == 0
+    _forget()
+    assert _read(path) == as_read_today[path]
+    envelope = parse_return(path, today=TODAY)
+    if envelope.status != "unreadable":
+        assert envelope.version == "1.0.0"
+        assert [w.rule for w in envelope.warnings].count("older-version") == 1

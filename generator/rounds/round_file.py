@@ -190,22 +190,24 @@ class _Reader:
             )
         return bids, records
 
-    def report_files(self, raw: Mapping[str, Any]) -> list[tuple[Path, bool]]:
+    def report_files(self, raw: Mapping[str, Any]) -> list[tuple[Path, bool, str | None]]:
         entries = raw.get("evaluations", [])
         if not isinstance(entries, list):
             self.problem("evaluations", "expected a list of evaluation report files", entries)
             return []
-        out: list[tuple[Path, bool]] = []
+        out: list[tuple[Path, bool, str | None]] = []
         for row, entry in enumerate(entries):
             where, label = f"/evaluations/{row}", f"Evaluation reports, row {row + 1}"
-            moderated = False
+            moderated, version = False, None
             if isinstance(entry, Mapping):
-                unknown = set(entry) - {"file", "moderated"}
-                moderated = entry.get("moderated", False)
-                if unknown or not isinstance(moderated, bool):
+                unknown = set(entry) - {"file", "moderated", "version"}
+                moderated, version = entry.get("moderated", False), entry.get("version")
+                released = versions("evaluation-report")
+                if unknown or not isinstance(moderated, bool) or (version is not None and version not in released):
                     self.problem(
                         "evaluations",
-                        "expected a file and, if it is the moderated report, moderated: true",
+                        "expected a file and, if it is the moderated report, moderated: true, and for a report made "
+                        f"on an older form its version (released: {', '.join(released)})",
                         entry,
                         where,
                         label,
@@ -227,21 +229,21 @@ class _Reader:
                     continue
                 if not matches:
                     self.problem("evaluations", f"no file matches '{entry}'", entry, where, label)
-                out.extend((match, moderated) for match in matches)
+                out.extend((match, moderated, version) for match in matches)
             else:
-                out.append((self.folder / entry, moderated))
+                out.append((self.folder / entry, moderated, version))
         return out
 
     def reports(self, raw: Mapping[str, Any], bids: list[Bid], on: Scale) -> dict[str, tuple[LoadedReport, ...]]:
         by_ref: dict[str, list[LoadedReport]] = {}
         known = {bid.reference: bid for bid in bids}
         seen: set[Path] = set()
-        for file, moderated in self.report_files(raw):
+        for file, moderated, version in self.report_files(raw):
             if file.resolve() in seen:
                 self.found.add(file, "", "File", "this report is listed twice in the round file; list it once")
                 continue
             seen.add(file.resolve())
-            record = self.load(file, "evaluation-report")
+            record = self.load(file, "evaluation-report", version)
             if record is None:
                 continue
             issues = scale_issues(record, on)
