@@ -9,19 +9,21 @@ from a ``MemoryError`` or, since a library may swallow one in its own
 come within reach of the ceiling: a result read that close to it is not
 trusted, and the worker is replaced so the next file starts afresh.
 
-Workers die with the batch: each asks the kernel to kill it when its parent
-(the fork server, which itself ends when the batch does) goes, and one that
-finds its pipe to the batch closed exits quietly.
+Workers die with the batch: each watches its pipe to the batch from a thread
+(``POLLRDHUP``: the other end was closed, which the kernel does when the batch
+dies, even by ``SIGKILL``) and exits at once, quietly, even in the middle of a
+file.
 """
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import multiprocessing
 import os
 import resource
+import select
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -68,7 +70,6 @@ TOOLKIT_ERROR = "toolkit-error"
 MEMORY_ERROR = "memory"
 #: Results with these rules are not final: the next run reads the file again.
 RETRIED_RULES = (TOOLKIT_ERROR, MEMORY_ERROR)
-_PR_SET_PDEATHSIG = 1
 
 
 def failure(reason: str, rule: str = "unreadable") -> dict[str, Any]:
@@ -106,20 +107,25 @@ def _near_the_ceiling(limit: int) -> bool:
     return peak is not None and peak >= limit - max(32 * 1024 * 1024, limit // 8)
 
 
-def _die_with_parent() -> None:
-    """Ask the kernel to kill this worker when its parent ends, so no worker outlives the batch."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the closed pipe still ends an idle worker
+def _exit_when_the_batch_goes(conn: Connection) -> None:
+    """Exit this worker the moment the batch's end of the pipe closes, whatever it is doing."""
+    hang_up = getattr(select, "POLLRDHUP", 0)
+    if not hang_up:  # not Linux: an idle worker still ends when its read finds the pipe closed
         return
-    if os.getppid() == 1:  # the parent had already gone before we asked
-        os._exit(0)
+
+    def watch() -> None:
+        poller = select.poll()
+        poller.register(conn.fileno(), hang_up)
+        while True:
+            if any(events & (hang_up | select.POLLHUP | select.POLLERR) for _, events in poller.poll()):
+                os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-the-batch", daemon=True).start()
 
 
 def _serve(conn: Connection, task: Callable[..., dict[str, Any]], fixed: tuple[Any, ...], memory_mb: int) -> None:
     """Run ``task(*item, *fixed)`` for each item the parent sends, until it sends None or goes away."""
-    _die_with_parent()
+    _exit_when_the_batch_goes(conn)
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
