@@ -36,7 +36,7 @@ import generator.batch.run as batch_run
 from generator.batch.discovery import Found
 from generator.batch.names import shown_name
 from generator.batch.run import run_batch
-from generator.batch.worker import Limits
+from generator.batch.worker import Limits, parse_file
 from tests.batch_helpers import invalid_bid, scripted_parse, valid_bid, write_script
 from tests.conftest import EXAMPLES, ROOT
 
@@ -108,6 +108,15 @@ def _swap_for_a_pipe_after_discovery(monkeypatch: pytest.MonkeyPatch, target: Pa
         return found
 
     monkeypatch.setattr(batch_run, "find_returns", find_then_swap)
+
+
+def test_a_file_swapped_for_a_pipe_after_it_was_hashed_is_unreadable_not_waited_on(tmp_path: Path) -> None:
+    """The parse itself opens without waiting, so a pipe put in the file's place after hashing cannot block it."""
+    os.mkfifo(tmp_path / "bid.docx")
+    result = parse_file(str(tmp_path / "bid.docx"), None)
+    assert result["status"] == "unreadable"
+    assert "not an ordinary file" in result["errors"][0]["message"]
+    assert result["errors"][0]["rule"] == "unreadable", "the file's fault, not the toolkit's"
 
 
 def _names(out: Path) -> dict[str, tuple[str, bytes, str]]:

@@ -1,4 +1,10 @@
-"""Run a batch: find returns, record what was received, parse what is new, settle the register, write the exports."""
+"""Run a batch: find returns, record what was received, parse what is new, settle the register, write the exports.
+
+This process only lists the folder; workers read every file (its hash, then,
+if the content is new, its parse), under the same time and memory limits, so
+no file can hold the batch up. Results are recorded in the folder's order,
+never the order the workers finished in.
+"""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from ..records.errors import CommissionError
+from ..records.errors import CommissionError, UnreadableFileError
 from ..returns.parse import parse_return
 
 __all__ = [
@@ -60,8 +60,14 @@ class Limits:
 
 
 def parse_file(path: str, today: dt.date | None) -> dict[str, Any]:
-    """The default parser: the envelope of one return, as plain data."""
-    return parse_return(path, today=today).to_dict()
+    """The default parser: the envelope of one return, as plain data.
+
+    A file that stopped being an ordinary file since it was hashed (swapped for a pipe, say) is unreadable.
+    """
+    try:
+        return parse_return(path, today=today).to_dict()
+    except UnreadableFileError as exc:
+        return failure(exc.reason)
 
 
 #: The rule of a failure in the toolkit itself (not the file): such files are tried again on the next run.
