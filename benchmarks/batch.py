@@ -6,7 +6,14 @@ peak-memory figure belongs to that run alone. Memory is measured for 1/4 of
 the files and for all of them: the two figures should be about the same,
 because the batch streams rows and keeps no per-file state in the parent.
 
-    python benchmarks/batch.py [--count 1000]
+    python benchmarks/batch.py [--count 1000] [--odd] [--cases]
+
+``--odd`` mixes eight odd entries into every 100 returns (a dangling and a
+looping symbolic link, a name that is not UTF-8, a name with a newline, a
+named pipe, a socket, a folder named like a return, a 20 GB sparse file) and
+times the same returns without them in the same run, as the floor. ``--cases``
+times a batch over each odd entry alone (beside one real return), with its
+peak memory.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import json
 import os
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -106,6 +114,51 @@ def generate(folder: Path, count: int) -> dict[str, int]:
     return made
 
 
+#: One odd entry each: (name as bytes, how it is made in a folder).
+def _odd_makers(real_return: bytes) -> dict[str, Any]:
+    def fifo(path: bytes) -> None:
+        os.mkfifo(path)
+
+    def sock(path: bytes) -> None:
+        here = os.getcwd()
+        os.chdir(os.path.dirname(path))
+        try:
+            with socket.socket(socket.AF_UNIX) as listener:
+                listener.bind(os.path.basename(path))
+        finally:
+            os.chdir(here)
+
+    def sparse(path: bytes) -> None:
+        with open(path, "wb"):
+            pass
+        os.truncate(path, 20 * 1024**3)
+
+    def copy(path: bytes) -> None:
+        with open(path, "wb") as handle:
+            handle.write(real_return)
+
+    return {
+        "dangling link": (b"notes.txt", lambda p: os.symlink(b"no such file", p)),
+        "link loop": (b"loop.docx", lambda p: os.symlink(os.path.basename(p), p)),
+        "name not UTF-8": (b"Caf\xe9.docx", copy),
+        "name with a newline": (b"evil\nSummary: all valid.docx", copy),
+        "named pipe": (b"pipe.docx", fifo),
+        "socket": (b"sock.docx", sock),
+        "folder named .docx": (b"folder.docx", lambda p: os.mkdir(p)),
+        "20 GB sparse file": (b"huge.pdf", sparse),
+    }
+
+
+def add_odd_entries(folder: Path, real_return: bytes) -> int:
+    """Eight odd entries in every subfolder of 100 returns; how many were made."""
+    made = 0
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        for name, make in _odd_makers(real_return).values():
+            make(os.path.join(os.fsencode(sub), name))
+            made += 1
+    return made
+
+
 def parse_and_note_memory(path: str, today: Any) -> dict[str, Any]:
     """The real parser, plus the worker's peak memory so far (workers are not our children, so we ask them)."""
     from generator.batch.worker import parse_file
@@ -137,7 +190,7 @@ def measure(folder: Path, out: Path, jobs: int) -> dict[str, Any]:
     """One fresh batch in this process; prints its figures as JSON."""
     from generator.batch.run import run_batch
 
-    files = sum(1 for p in folder.rglob("*") if p.is_file())
+    files = sum(len(names) + len(dirs) for _, dirs, names in os.walk(os.fsencode(folder)))
     before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     with open("/dev/null", "w") as quiet:
@@ -160,23 +213,59 @@ def measure(folder: Path, out: Path, jobs: int) -> dict[str, Any]:
     }
 
 
-def _measured(folder: Path, jobs: int, scratch: Path) -> dict[str, Any]:
+def _measured(folder: Path, jobs: int, scratch: Path, prefix: tuple[str, ...] = ()) -> dict[str, Any]:
     out = scratch / f"out-{folder.name}-{jobs}"
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, __file__, "--measure", str(folder), "--out", str(out), "--jobs", str(jobs)]
+    command = [*prefix, sys.executable, __file__, "--measure", str(folder), "--out", str(out), "--jobs", str(jobs)]
     done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _cases(scratch: Path) -> None:
+    """Each odd entry alone beside one real return, timed in its own process with its peak memory."""
+    real = (ROOT / "examples" / "returns" / "growth-bid-valid.docx").read_bytes()
+    floor_folder = scratch / "case-floor"
+    floor_folder.mkdir()
+    (floor_folder / "real.docx").write_bytes(real)
+    floor = _measured(floor_folder, 1, scratch)
+    makers = _odd_makers(real)
+    makers["unlistable folder"] = (b"locked", lambda p: (os.mkdir(p), os.chmod(p, 0)))
+    # root may list any folder: run without the power to override permissions, so chmod 000 holds
+    prefix = ("setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search") if os.getuid() == 0 else ()
+    print(f"floor (one real return alone): {floor['seconds']} s, parent peak {floor['parent_peak_mb']} MB")
+    for number, (case, (name, make)) in enumerate(makers.items()):
+        folder = scratch / f"case-{number}"
+        folder.mkdir()
+        (folder / "real.docx").write_bytes(real)
+        make(os.path.join(os.fsencode(folder), name))
+        locked = case == "unlistable folder"
+        run = _measured(folder, 1, scratch, prefix if locked else ())
+        if locked:
+            os.chmod(os.path.join(os.fsencode(folder), name), 0o755)  # so the scratch folder can be removed
+        print(
+            f"{case}: {run['seconds']} s ({run['seconds'] / floor['seconds']:.2f}x the floor), "
+            f"parent peak {run['parent_peak_mb']} MB, counts {run['counts']}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--odd", action="store_true", help="mix odd entries in; time against the same returns without")
+    parser.add_argument("--cases", action="store_true", help="time each odd entry alone, with its peak memory")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.out, args.jobs)))
+        return
+    if args.cases:
+        with tempfile.TemporaryDirectory() as scratch_name:
+            _cases(Path(scratch_name))
+        return
+    if args.odd:
+        _odd_run(args.count)
         return
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
@@ -201,6 +290,31 @@ def main() -> None:
         f"peak memory, parent: {quarter['parent_peak_mb']} MB for {quarter['files']} files, "
         f"{one['parent_peak_mb']} MB for {one['files']}; largest worker {quarter['largest_worker_peak_mb']} MB "
         f"for {quarter['files']}, {one['largest_worker_peak_mb']} MB for {one['files']}"
+    )
+
+
+def _odd_run(count: int) -> None:
+    """The same returns with and without odd entries, one job each, then the odd folder with two jobs."""
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        made = generate(scratch / "plain", count)
+        generate(scratch / "odd", count)
+        odd = add_odd_entries(scratch / "odd", (ROOT / "examples" / "returns" / "growth-bid-valid.docx").read_bytes())
+        print(f"generated {count} returns {made}, and the same with {odd} odd entries mixed in")
+        floor = _measured(scratch / "plain", 1, scratch)
+        mixed = _measured(scratch / "odd", 1, scratch)
+        mixed_two = _measured(scratch / "odd", 2, scratch)
+    for run in (floor, mixed, mixed_two):
+        print(json.dumps(run))
+    print(f"floor, {floor['files']} returns, 1 job: {floor['seconds']} s, parent peak {floor['parent_peak_mb']} MB")
+    print(
+        f"with odd entries, {mixed['files']} entries, 1 job: {mixed['seconds']} s "
+        f"({mixed['seconds'] / floor['seconds']:.2f}x the floor), parent peak {mixed['parent_peak_mb']} MB, "
+        f"largest worker {mixed['largest_worker_peak_mb']} MB"
+    )
+    print(
+        f"with odd entries, 2 jobs: {mixed_two['seconds']} s ({mixed_two['seconds'] / floor['seconds']:.2f}x the "
+        f"1-job floor); load average {mixed_two['load_average_after']:.1f}"
     )
 
 

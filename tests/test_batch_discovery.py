@@ -1,10 +1,11 @@
-"""Every file under the folder is found: anything that may be a return goes to the parser, the rest skipped with why."""
+"""Every entry under the folder is found: anything that may be a return goes to a worker, the rest skipped with why."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from generator.batch.discovery import find_returns
+from generator.batch.fingerprint import fingerprint
 
 from .conftest import FIXTURES
 
@@ -15,11 +16,14 @@ def test_returns_are_found_recursively_in_any_case_and_others_skipped_with_a_rea
         (tmp_path / name).write_bytes(b"x")
     (tmp_path / "link.docx").symlink_to(tmp_path / "a.docx")
     found = find_returns(tmp_path)
-    assert [p.relative_to(tmp_path).as_posix() for p in found.returns] == ["a.docx", "sub/B.PDF", "sub/deeper/c.Docx"]
-    reasons = {p.relative_to(tmp_path).as_posix(): reason for p, reason in found.skipped}
-    assert set(reasons) == {"notes.txt", "sub/~$a.docx", "README", "link.docx"}
+    assert [e.name for e in found.to_read] == ["README", "a.docx", "sub/B.PDF", "sub/deeper/c.Docx"]
+    assert [e.needs_a_look for e in found.to_read] == [True, False, False, False]
+    reasons = {entry.name: reason for entry, reason in found.skipped}
+    assert set(reasons) == {"notes.txt", "sub/~$a.docx", "link.docx"}
     assert "not a return (.txt, a text file)" in reasons["notes.txt"]
-    assert "(no extension)" in reasons["README"] and "first bytes" in reasons["README"]
+    readme = fingerprint(str(tmp_path / "README"), True)
+    assert readme["status"] == "skipped" and "sha256" not in readme
+    assert "(no extension)" in readme["errors"][0]["message"] and "first bytes" in readme["errors"][0]["message"]
     assert "lock file" in reasons["sub/~$a.docx"]
     assert "symbolic link" in reasons["link.docx"]
 
@@ -29,7 +33,7 @@ def test_every_format_a_bidder_may_send_goes_to_the_parser(tmp_path: Path) -> No
     for name in formats:
         (tmp_path / name).write_bytes((FIXTURES / "returns" / "formats" / name).read_bytes())
     found = find_returns(tmp_path)
-    assert [p.name for p in found.returns] == formats and not found.skipped
+    assert [e.name for e in found.to_read] == formats and not found.skipped
 
 
 def test_a_file_of_any_name_that_starts_like_a_return_goes_to_the_parser(tmp_path: Path) -> None:
@@ -37,8 +41,10 @@ def test_a_file_of_any_name_that_starts_like_a_return_goes_to_the_parser(tmp_pat
     (tmp_path / "bid.final").write_bytes(b"%PDF-1.7\n")
     (tmp_path / "bid.bak").write_bytes(b"just some text")
     found = find_returns(tmp_path)
-    assert [p.name for p in found.returns] == ["attachment", "bid.final"]
-    assert [p.name for p, _ in found.skipped] == ["bid.bak"]
+    assert not found.skipped and all(e.needs_a_look for e in found.to_read)
+    looked = {e.name: fingerprint(str(tmp_path / e.name), e.needs_a_look) for e in found.to_read}
+    assert [name for name, facts in looked.items() if "sha256" in facts] == ["attachment", "bid.final"]
+    assert looked["bid.bak"]["status"] == "skipped"
 
 
 def test_the_officers_and_the_computers_own_files_are_skipped_saying_what_they_are(tmp_path: Path) -> None:
@@ -46,8 +52,8 @@ def test_the_officers_and_the_computers_own_files_are_skipped_saying_what_they_a
     for name in names:
         (tmp_path / name).write_bytes(b"PK\x03\x04 even if it starts like a zip")
     found = find_returns(tmp_path)
-    assert not found.returns
-    reasons = {p.name: reason for p, reason in found.skipped}
+    assert not found.to_read
+    reasons = {entry.name: reason for entry, reason in found.skipped}
     assert set(reasons) == set(names)
     assert "spreadsheet" in reasons["budget.xlsx"] and "macOS" in reasons[".DS_Store"]
     assert "Windows" in reasons["Thumbs.db"] and "Windows" in reasons["desktop.ini"]

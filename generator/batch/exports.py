@@ -3,7 +3,9 @@
 Every export is built from the register alone, streamed row by row, and
 written atomically, so a re-run or an interrupted run gives the same files.
 Every cell goes through :func:`cell_value`, so nothing a bidder typed can run
-as a formula.
+as a formula. File names are shown escaped (``names.py``), and every line of
+``errors.txt`` is one line whatever a name or an answer holds, so nothing can
+fake a line of the report.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ..forms.layout import Question, every_version_questions, layout_kinds, load
 from .atomic import atomic_path
 from .cells import cell_value
 from .identity import answer_at
+from .names import printable
 from .register import Register, Version
 
 __all__ = ["Sheet", "organisation_of", "sheets", "write_csv", "write_error_report", "write_jsonl", "write_xlsx"]
@@ -239,7 +242,7 @@ def _section(handle: TextIO, title: str, lines: Iterator[str]) -> None:
         if first:
             handle.write(f"{title}\n\n")
             first = False
-        handle.write(f"    {line}\n")
+        handle.write(f"    {printable(line)}\n")
     if not first:
         handle.write("\n")
 
@@ -258,11 +261,11 @@ def write_error_report(register: Register, target: Path) -> None:
             if not _to_chase(row):
                 continue
             chased += 1
-            organisation = organisation_of(row) or "organisation not known"
+            organisation = printable(organisation_of(row) or "organisation not known")
             what = "cannot be read" if row.status == "unreadable" else f"{len(row.errors)} problem(s)"
-            handle.write(f"{row.path}  ({organisation}): {what}\n")
+            handle.write(f"{printable(row.path)}  ({organisation}): {what}\n")
             for error in row.errors:
-                handle.write(f"    {error.get('field')}: {error.get('message')}\n")
+                handle.write(f"    {printable(str(error.get('field')))}: {printable(str(error.get('message')))}\n")
             handle.write("\n")
         if not chased:
             handle.write(

@@ -6,7 +6,10 @@ when it was first and last seen, the parse result and, for a return whose bid
 is recognised, which later return of the same bid superseded it. ``names``
 holds every name each content was seen under, with when, and when that name
 left the folder (a changed file is a new content under the old name, the old
-kept). Nothing is deleted.
+kept). Nothing is deleted. A name is kept twice: ``raw_path``, the exact bytes
+the operating system gave (any byte sequence, UTF-8 or not, round-trips), and
+``path``, the same escaped into one printable line (see ``names.py``), which
+is what every export shows.
 
 Each result is committed as soon as it arrives, so a batch killed part way
 keeps everything it had finished and a re-run carries on. The register's own
@@ -101,6 +104,11 @@ MIGRATIONS: tuple[str, ...] = (
             OR (returns.sha256 IS NULL AND received.sha256 IS NULL AND received.first_name = returns.path);
     DROP TABLE returns;
     """,
+    # The exact bytes of every name, beside the printable text shown for it.
+    """
+    ALTER TABLE names ADD COLUMN raw_path BLOB;
+    UPDATE names SET raw_path = CAST(path AS BLOB);
+    """,
 )
 
 #: The status of a content found but not yet read (a batch was stopped before it got there).
@@ -191,7 +199,14 @@ class Version:
 
 
 def _dump(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if value is None:
+        return None
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a name's undecodable bytes (surrogateescape): kept as JSON escapes
+        return json.dumps(value, ensure_ascii=True, sort_keys=True, default=str)
+    return text
 
 
 def _version(values: tuple[Any, ...]) -> Version:
@@ -253,12 +268,14 @@ class Register:
         modified: str | None,
         now: str,
         result: dict[str, Any] | None,
-        retry_rule: str,
+        retry_rules: str | tuple[str, ...],
+        raw: bytes | None = None,
     ) -> tuple[int, bool]:
         """Record that ``path`` holds this content now; return the content's row and whether it must be read.
 
-        A content already received is not read again (unless the toolkit itself failed on it:
-        ``retry_rule``); a new one is stored as ``result``, or as pending until its parse arrives.
+        ``path`` is the name as shown, ``raw`` its exact bytes (by default, the shown name's).
+        A content already received is not read again (unless its result has one of
+        ``retry_rules``: the toolkit failed on it, or memory ran out); a new one is stored as ``result``, or as pending until its parse arrives.
         A file without a hash (skipped, or unreadable before it could be hashed) is matched by
         its name and result, so the same reason is not recorded twice.
         """
@@ -287,15 +304,17 @@ class Register:
             else:
                 content = int(found[0])
                 self._db.execute("UPDATE received SET last_seen = ? WHERE id = ?", (now, content))
-                must_read = found[1] == PENDING or f'"rule": "{retry_rule}"' in found[2]
+                rules = (retry_rules,) if isinstance(retry_rules, str) else retry_rules
+                must_read = found[1] == PENDING or any(f'"rule": "{rule}"' in found[2] for rule in rules)
             self._db.execute(
                 "UPDATE names SET gone_at = ? WHERE path = ? AND received != ? AND gone_at IS NULL",
                 (now, path, content),
             )
             self._db.execute(
-                "INSERT INTO names (path, received, first_seen, last_seen, modified) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (path, received) DO UPDATE SET last_seen = excluded.last_seen, gone_at = NULL",
-                (path, content, now, now, modified),
+                "INSERT INTO names (path, received, first_seen, last_seen, modified, raw_path) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (path, received) DO UPDATE SET last_seen = excluded.last_seen, gone_at = NULL, "
+                "raw_path = excluded.raw_path",
+                (path, content, now, now, modified, path.encode() if raw is None else raw),
             )
             self._db.execute("COMMIT")
         except BaseException:

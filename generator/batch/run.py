@@ -1,23 +1,29 @@
-"""Run a batch: find returns, record what was received, parse what is new, settle the register, write the exports."""
+"""Run a batch: find returns, record what was received, parse what is new, settle the register, write the exports.
+
+This process only lists the folder; workers read every file (its hash, then,
+if the content is new, its parse), under the same time and memory limits, so
+no file can hold the batch up. Results are recorded in the folder's order,
+never the order the workers finished in.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from .discovery import find_returns
+from .atomic import remove_leftovers
+from .discovery import Entry, find_returns
 from .exports import write_csv, write_error_report, write_jsonl, write_xlsx
+from .fingerprint import fingerprint, skipped
 from .identity import identify
 from .progress import reporter
 from .register import Register
-from .worker import TOOLKIT_ERROR, Limits, Parser, failure, parse_file, parse_in_workers
+from .worker import RETRIED_RULES, Limits, Parser, failure, parse_file, run_in_workers
 
 __all__ = ["BatchResult", "run_batch"]
-
-_CHUNK = 1024 * 1024
 
 
 @dataclass
@@ -51,35 +57,11 @@ class BatchResult:
         return line
 
 
-def _hash(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
-def _skipped(reason: str) -> dict[str, object]:
-    issue = {"path": "", "field": "File", "message": reason, "value": None, "rule": "skipped"}
-    return {"status": "skipped", "errors": [issue]}
-
-
-def _modified(path: Path) -> str | None:
-    """The file's modified time, to order files received in the same run (never a reason to fail)."""
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        return None
-    return dt.datetime.fromtimestamp(stamp / 1e9, dt.UTC).isoformat(timespec="microseconds")
-
-
-def _size(path: Path) -> int | None:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return None
+def _leftovers_removed(out: Path) -> None:
+    """Temporary exports a killed run left behind; the exports are written afresh below."""
+    for name in ("returns.xlsx", "returns.jsonl", "errors.txt"):
+        remove_leftovers(out, name)
+    remove_leftovers(out / "csv", "*.csv")
 
 
 def run_batch(
@@ -98,35 +80,51 @@ def run_batch(
     ``now`` is when the files are received (default: the moment the batch starts).
     """
     seen_at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="seconds")
+    limits = limits or Limits()
     found = find_returns(returns_dir)
     out.mkdir(parents=True, exist_ok=True)
+    _leftovers_removed(out)
     result = BatchResult(out=out, counts={})
-    key = {path: path.relative_to(returns_dir).as_posix() for path in [*found.returns, *(p for p, _ in found.skipped)]}
+    top = os.fsencode(returns_dir)
+    present: list[str] = []
     with Register(out / "register.sqlite") as register:
-        for path, reason in found.skipped:
-            register.seen(key[path], None, _size(path), _modified(path), seen_at, _skipped(reason), TOOLKIT_ERROR)
-        to_parse: dict[int, str] = {}
-        for path in found.returns:
-            try:
-                sha256, size = _hash(path)
-            except OSError as exc:
-                unread = failure(f"the file cannot be read ({exc.strerror})")
-                register.seen(key[path], None, None, _modified(path), seen_at, unread, TOOLKIT_ERROR)
+
+        def record(
+            entry: Entry, sha256: str | None, size: int | None, outcome: dict[str, Any] | None
+        ) -> tuple[int, bool]:
+            present.append(entry.name)
+            return register.seen(entry.name, sha256, size, entry.modified, seen_at, outcome, RETRIED_RULES, entry.raw)
+
+        for entry, reason in found.skipped:
+            record(entry, None, entry.size, skipped(reason))
+        for entry, reason in found.unreadable:
+            record(entry, None, None, failure(reason))
+        # Every read of a file happens in a worker; results are recorded in the folder's order, not the workers'.
+        items = [(os.fsdecode(os.path.join(top, entry.raw)), entry.needs_a_look) for entry in found.to_read]
+        prints: dict[str, dict[str, Any]] = {}
+        for (path, _), facts in run_in_workers(items, fingerprint, jobs=jobs, limits=limits):
+            prints[path] = facts
+        to_parse: dict[int, tuple[str, str]] = {}
+        for entry, (path, _) in zip(found.to_read, items, strict=True):
+            facts = prints.pop(path)
+            if "sha256" not in facts:
+                record(entry, None, facts.get("size"), facts)
                 continue
-            content, must_read = register.seen(key[path], sha256, size, _modified(path), seen_at, None, TOOLKIT_ERROR)
+            content, must_read = record(entry, facts["sha256"], facts["size"], None)
             if must_read and content not in to_parse:
-                to_parse[content] = str(path)
+                to_parse[content] = (path, entry.name)
             else:
                 result.reused += 1
-        by_path = {path: content for content, path in to_parse.items()}
+        by_path = {path: (content, name) for content, (path, name) in to_parse.items()}
         with reporter(len(to_parse), progress) as report:
-            for path_text, outcome in parse_in_workers(
-                list(to_parse.values()), jobs=jobs, limits=limits or Limits(), today=today, parse=parse
+            for (path,), outcome in run_in_workers(
+                [(path,) for path, _ in to_parse.values()], parse, jobs=jobs, limits=limits, fixed=(today,)
             ):
-                register.store(by_path[path_text], outcome)
-                report.done(key[Path(path_text)], outcome["status"])
+                content, name = by_path[path]
+                register.store(content, outcome)
+                report.done(name, outcome["status"])
                 result.parsed += 1
-        result.gone = register.settle(sorted(key.values()), seen_at, identify)
+        result.gone = register.settle(sorted(present), seen_at, identify)
         write_xlsx(register, out / "returns.xlsx")
         write_csv(register, out / "csv")
         write_jsonl(register, out / "returns.jsonl")
