@@ -11,9 +11,10 @@ showing its grey prompt never makes two returns look alike.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
-from ..forms.layout import layout_kinds, load_layout
+from ..forms.layout import every_version_questions, layout_kinds, load_layout
 
 __all__ = ["answer_at", "identify", "normalised"]
 
@@ -46,15 +47,30 @@ def _date(value: Any) -> str | None:
         return None
 
 
+@cache
+def _older_names(kind: str) -> dict[str, tuple[str, ...]]:
+    """Each current pointer's names in older versions of the form (``renamed:`` in their layouts)."""
+    return every_version_questions(kind)[1]
+
+
 def identify(kind: str, record: dict[str, Any] | None, raw: dict[str, Any] | None) -> tuple[str | None, str | None]:
     """(the bid a return is of, or None if it cannot be told; the form's own date of submission, or None)."""
     if kind not in layout_kinds() or not record:
         return None, None
     layout = load_layout(kind)
-    submitted = _date(answer_at(record, layout.submitted)) if layout.submitted else None
-    if layout.reference and (reference := normalised(answer_at(record, layout.reference))):
+    older = _older_names(kind)
+
+    def answer(pointer: str) -> Any:
+        """The answer under its current name, or under the name an older version of the form gave it."""
+        for name in (pointer, *older.get(pointer, ())):
+            if (value := answer_at(record, name)) is not None:
+                return value
+        return None
+
+    submitted = _date(answer(layout.submitted)) if layout.submitted else None
+    if layout.reference and (reference := normalised(answer(layout.reference))):
         return f"reference {reference}", submitted
-    parts = [normalised(answer_at(record, pointer)) for pointer in layout.identity]
+    parts = [normalised(answer(pointer)) for pointer in layout.identity]
     if parts and all(parts):
         return " | ".join(part for part in parts if part), submitted
     return None, submitted

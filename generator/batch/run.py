@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,7 +22,7 @@ from .fingerprint import fingerprint, skipped
 from .identity import identify
 from .progress import reporter
 from .register import Register
-from .worker import RETRIED_RULES, Limits, Parser, failure, parse_file, run_in_workers
+from .worker import RETRIED_RULES, TOOLKIT_ERROR, Limits, Parser, failure, parse_file, run_in_workers
 
 __all__ = ["BatchResult", "run_batch"]
 
@@ -121,7 +122,13 @@ def run_batch(
                 [(path,) for path, _ in to_parse.values()], parse, jobs=jobs, limits=limits, fixed=(today,)
             ):
                 content, name = by_path[path]
-                register.store(content, outcome)
+                try:
+                    register.store(content, outcome)
+                except (sqlite3.DataError, ValueError, TypeError) as exc:  # one result that cannot be stored
+                    outcome = failure(
+                        f"the toolkit could not record what it read ({type(exc).__name__})", TOOLKIT_ERROR
+                    )
+                    register.store(content, outcome)
                 report.done(name, outcome["status"])
                 result.parsed += 1
         result.gone = register.settle(sorted(present), seen_at, identify)

@@ -43,7 +43,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.oxml import serialize_part_xml
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from lxml import etree
 
 from ..ooxml.safety import PackageError, open_package
@@ -97,9 +97,10 @@ class _TemplateTimeout(TimeLimitExceeded):
     """Compiling or filling in a template took longer than any document needs."""
 
 
-class _Environment(SandboxedEnvironment):
+class _Environment(ImmutableSandboxedEnvironment):
     """Looks up a record's keys before any attribute, so a field named ``items`` is the field.
 
+    Immutable, so a template cannot change the data it is filled from (``{{ items.pop() }}``).
     ``**``, ``*`` and ``%`` are intercepted, so Jinja never folds them as
     constants while compiling (``'a' * 10**9`` would be built then, outside any
     bound), and a huge power is refused when the template runs.
@@ -122,7 +123,8 @@ class _Environment(SandboxedEnvironment):
 def bounded_work(name: str, where: str) -> Iterator[None]:
     """Compile or fill in under the deadline and the memory ceiling; running past either is a plain fault."""
     try:
-        with deadline(TEMPLATE_SECONDS, _TemplateTimeout), memory_ceiling(TEMPLATE_MEMORY_BYTES):
+        # The ceiling outside the deadline: a last alarm can then never land before the old limit is put back.
+        with memory_ceiling(TEMPLATE_MEMORY_BYTES), deadline(TEMPLATE_SECONDS, _TemplateTimeout):
             yield
     except _TemplateTimeout:
         raise TemplateFaultError(
@@ -282,7 +284,7 @@ class CompiledTemplate:
         try:
             with bounded_work(self.name, part.where):
                 xml = template.render(context)
-        except (jinja2.TemplateError, ValueError, TypeError, ArithmeticError) as exc:
+        except (jinja2.TemplateError, ValueError, TypeError, ArithmeticError, LookupError) as exc:
             raise TemplateFaultError(self.name, part.paragraph(_template_line(exc)), _problem(exc)) from None
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         if not _LISTING.search(xml):

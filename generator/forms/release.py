@@ -101,14 +101,14 @@ def release(kind: str, next_version: str) -> list[Path]:
         raise CommissionError(
             f"The {kind} form is at version {info.version}; the next version must be higher, not {next_version}."
         )
-    written = freeze(kind)
     schema_file = resource_dir("schemas") / f"{kind}.schema.json"
     text = schema_file.read_text(encoding="utf-8")
+    old_id, new_id = info.id, info.id[: -len(info.version)] + next_version
+    if json.loads(text).get("$id") != old_id or text.count(json.dumps(old_id)) != 1:  # checked before writing
+        raise CommissionError(f"{schema_file}: its $id could not be found to change it to {new_id}.")
+    written = freeze(kind)
     frozen_schema = resource_dir("schemas") / "versions" / kind / f"{info.version}.schema.json"
     written += _write_frozen({frozen_schema: text.encode("utf-8")}, info.version, kind)
-    old_id, new_id = info.id, info.id[: -len(info.version)] + next_version
-    if json.loads(text).get("$id") != old_id or text.count(json.dumps(old_id)) != 1:
-        raise CommissionError(f"{schema_file}: its $id could not be found to change it to {new_id}.")
     schema_file.write_text(text.replace(json.dumps(old_id), json.dumps(new_id)), encoding="utf-8")
     for forget in (forget_schemas, forget_layouts, forget_lookups):  # this process read the old version
         forget()

@@ -63,6 +63,8 @@ def read_odt(data: bytes, name: str) -> Extraction:
         kind, version = _identity(package.xml("meta.xml") if package.has("meta.xml") else None)
         root = package.xml("content.xml")
         refuse_scripts(root)
+        if package.has("styles.xml"):  # headers and footers can carry event listeners too
+            refuse_scripts(package.xml("styles.xml"))
         package.check_unread()  # damage in any part, even one never read, is damage (as for Word files)
     except PackageError as exc:
         raise UnreadableReturn(name, exc.reason) from None
@@ -144,7 +146,7 @@ class _Reader:
     #: Boxes whose line breaks a re-save moved out in front of them (LibreOffice 7.4).
     run_together: set[etree._Element] = field(default_factory=set)
     #: Each table element's question (None: not one of the form's tables), found once per table.
-    headed: dict[etree._Element, Question | None] = field(default_factory=dict)
+    headed: dict[etree._Element, tuple[etree._Element | None, Question | None]] = field(default_factory=dict)
 
     def warn(self, pointer: str, label: str, message: str) -> None:
         self.warnings.append(Issue(path=pointer, field=label, message=message, rule="odt", severity="warning"))
@@ -160,17 +162,22 @@ class _Reader:
         return self.lookup.question_labelled(text_of(cells[0])) if len(cells) >= 2 else None
 
     def _table_question(self, table: etree._Element) -> Question | None:
+        return self._heading(table)[1]
+
+    def _heading(self, table: etree._Element) -> tuple[etree._Element | None, Question | None]:
+        """A table's header row and the question it heads, once per table (per cell, the reads were quadratic)."""
         if table not in self.headed:
             rows = _rows(table)
-            self.headed[table] = self.lookup.table_headed([text_of(c) for c in _cells(rows[0])]) if rows else None
+            question = self.lookup.table_headed([text_of(c) for c in _cells(rows[0])]) if rows else None
+            self.headed[table] = (rows[0] if rows else None, question)
         return self.headed[table]
 
     def _column_of_cell(self, cell: etree._Element) -> Question | None:
         table, row = _ancestor(cell, _TABLE), _ancestor(cell, _ROW)
         if table is None or row is None:
             return None
-        question = self._table_question(table)
-        if question is None or row is _rows(table)[0]:
+        header, question = self._heading(table)
+        if question is None or row is header:
             return None
         index = _cells(row).index(cell)
         return question.columns[index] if index < len(question.columns) else None
@@ -290,7 +297,7 @@ class _Reader:
         for pointer, table_rows in rows.items():
             table = self.lookup.tables[pointer]
             added = 0
-            for index, row in enumerate(sorted(table_rows, key=order.__getitem__)):
+            for index, row in enumerate(sorted(table_rows, key=lambda row: order.get(row, len(order)))):
                 for name, (value, control) in table_rows[row].items():
                     answers[f"{pointer}/{index}/{name}"] = value
                     if control is not None and control.element in self.run_together:

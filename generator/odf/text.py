@@ -59,8 +59,14 @@ _BLOCKS = frozenset(
 _MOST_SPACES = 1000
 
 
+#: Characters one element's text may run to: far beyond any answer (10,000 at most), far below what
+#: ``text:s`` space counts could claim in a crafted content.xml (thousands of them, 1,000 spaces each).
+MOST_CHARACTERS = 1_000_000
+
+
 class _Text:
     def __init__(self) -> None:
+        self.size = 0
         self.parts: list[str] = []
         self.paragraphs = 0
         #: True at a paragraph's start or after a space from the XML: a following space is dropped.
@@ -73,12 +79,19 @@ class _Text:
         if self.after_space and data.startswith(" "):
             data = data[1:]
         if data:
-            self.parts.append(data)
+            self._add(data)
             self.after_space = data.endswith(" ")
 
     def literal(self, data: str) -> None:
-        self.parts.append(data)
+        self._add(data)
         self.after_space = False
+
+    def _add(self, data: str) -> None:
+        """Keep text up to ``MOST_CHARACTERS``; the rest is dropped (the answer is already far too long)."""
+        room = MOST_CHARACTERS - self.size
+        if room > 0:
+            self.parts.append(data[:room])
+            self.size += min(len(data), room)
 
     def walk(self, element: etree._Element, inline: bool) -> None:
         tag = element.tag

@@ -45,7 +45,7 @@ class BoundValues:
         mappings = dict(_MAPPING.findall(binding.get(qn("w:prefixMappings"), "")))
         try:
             found = store.getroottree().xpath(path, namespaces=mappings)
-        except etree.XPathError:
+        except (etree.XPathError, TypeError, ValueError):  # lxml refuses an empty or malformed namespace this way
             raise ValueError(path) from None
         if not found or not isinstance(found[0], etree._Element):
             return None

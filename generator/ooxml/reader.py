@@ -290,7 +290,8 @@ class _Reader:
         header, question = self._heading(table)
         if question is None or row is header:
             return None
-        return question, question.columns[_cells(row).index(cell)]
+        index = _cells(row).index(cell)
+        return (question, question.columns[index]) if index < len(question.columns) else None
 
     def _heading(self, table: etree._Element) -> tuple[etree._Element | None, Question | None]:
         """A table's header row and the repeating question it heads, worked out once per table.

@@ -16,7 +16,7 @@ import zlib
 from lxml import etree
 
 from .prolog import declares_doctype, mentions_doctype
-from .zipread import checksum, entry_span, first_overlap, inflate
+from .zipread import checksum, declared_entries, entry_span, first_overlap, inflate
 
 __all__ = ["MAX_ENTRIES", "MAX_PART_BYTES", "MAX_RATIO", "Package", "PackageError", "open_package", "parse_xml"]
 
@@ -188,6 +188,10 @@ def _too_compressed(info: zipfile.ZipInfo) -> bool:
 
 def open_package(data: bytes, document: str = "Word") -> Package:
     """A zip checked for entry count, declared sizes, compression ratio and overlapping parts before any part is read."""
+    if (declared := declared_entries(data)) is not None and declared > MAX_ENTRIES:
+        raise PackageError(
+            f"it holds {declared:,} parts; a {document} form has a few dozen at most, so it was not read"
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()

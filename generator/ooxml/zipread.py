@@ -22,7 +22,7 @@ import struct
 import zipfile
 import zlib
 
-__all__ = ["checksum", "entry_span", "first_overlap", "inflate"]
+__all__ = ["checksum", "declared_entries", "entry_span", "first_overlap", "inflate"]
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _LOCAL_SIGNATURE = b"PK\x03\x04"
@@ -119,3 +119,28 @@ def checksum(span: memoryview, info: zipfile.ZipInfo, limit: int) -> tuple[int, 
             break
         crc, size, pending = zlib.crc32(piece, crc), size + len(piece), inflater.unconsumed_tail
     return crc, size
+
+
+#: The end-of-directory record lies in the zip's last 64 KB (its comment) plus its own 22 bytes.
+_DIRECTORY_TAIL = 65_557
+
+
+def declared_entries(data: bytes) -> int | None:
+    """How many entries the zip's end-of-directory record (or its ZIP64 record) says it holds; None if not found.
+
+    Read before ``zipfile`` builds an object for every entry, so a directory of
+    400,000 entries is refused in microseconds rather than after seconds and
+    hundreds of megabytes.
+    """
+    tail_start = max(len(data) - _DIRECTORY_TAIL, 0)
+    end = data.rfind(b"PK\x05\x06", tail_start)
+    if end < 0 or end + 22 > len(data):
+        return None
+    (count,) = struct.unpack_from("<H", data, end + 10)
+    if count != 0xFFFF:
+        return count
+    zip64 = data.rfind(b"PK\x06\x06", tail_start, end)
+    if zip64 < 0 or zip64 + 40 > len(data):
+        return None
+    (count64,) = struct.unpack_from("<Q", data, zip64 + 32)
+    return count64

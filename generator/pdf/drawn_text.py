@@ -135,9 +135,14 @@ _BFRANGE = re.compile(rb"<([0-9A-Fa-f]{1,8})>\s*<([0-9A-Fa-f]{1,8})>\s*(?:<([0-9
 _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 
 
+def _char(code: int) -> str:
+    """A code point as text; a lone surrogate (which no text can hold, and no file can store) reads as U+FFFD."""
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else chr(code)
+
+
 def _utf16(digits: bytes) -> str:
     if len(digits) == 4:
-        return chr(int(digits, 16))
+        return _char(int(digits, 16))
     return bytes.fromhex(digits.decode("ascii")).decode("utf-16-be", "replace") if len(digits) % 4 == 0 else _MISSING
 
 
@@ -158,7 +163,7 @@ def parse_to_unicode(data: bytes) -> dict[int, str] | None:
                 continue
             start = _utf16(target)
             head, tail = start[:-1], ord(start[-1]) if start else 0
-            ends = (chr(min(code, 0x10FFFF)) for code in range(tail, tail + last - first + 1))
+            ends = (_char(code) for code in range(tail, tail + last - first + 1))
             mapping.update(zip(range(first, last + 1), (head + end for end in ends) if head else ends, strict=False))
         if len(mapping) > MAX_CMAP_ENTRIES:
             return None

@@ -106,8 +106,8 @@ def _pages(root: DictionaryObject, found: dict[str, list[str]], actions: set[int
         annotations = _resolve(node.get("/Annots"))
         for annotation in (annotations if isinstance(annotations, ArrayObject) else [])[:_LIMIT]:
             annotation = _resolve(annotation)
-            if not isinstance(annotation, DictionaryObject) or "/T" in annotation:
-                continue  # a field's widget is looked at with the fields
+            if not isinstance(annotation, DictionaryObject) or annotation.get("/Subtype") == "/Widget":
+                continue  # a field's widget is looked at with the fields; any other annotation is looked at here
             where = f"page {number} {str(annotation.get('/Subtype', '/annotation')).lstrip('/').lower()}"
             _actions(annotation.get("/A"), where, found, actions)
             _actions(annotation.get("/AA"), where, found, actions)

@@ -64,12 +64,15 @@ def deadline(seconds: float, error: type[TimeLimitExceeded] = TimeLimitExceeded)
 
 
 def _disarm(previous: Any) -> None:
-    """Stop the timer and put the old handler back, dropping an alarm already on its way."""
+    """Stop the timer and put the old handler back, dropping an alarm already on its way.
+
+    ``previous`` is None when the old handler was installed from C, not Python: the default is put back.
+    """
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
     try:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_IGN)  # discards a pending alarm
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
 
@@ -88,10 +91,12 @@ def memory_ceiling(extra_bytes: int) -> Iterator[None]:
     """Let the block take at most ``extra_bytes`` more address space; a bigger allocation is a ``MemoryError``.
 
     A ceiling already lower (a batch worker's ``--memory-mb``) is kept; the old
-    limit is restored afterwards.
+    limit is restored afterwards. The limit is the whole process's, so only the
+    main thread sets it (as only it receives the deadline's alarm); elsewhere
+    this is a no-op.
     """
     used = _address_space()
-    if used is None:
+    if used is None or threading.current_thread() is not threading.main_thread():
         yield
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)

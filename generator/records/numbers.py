@@ -27,7 +27,8 @@ class OutOfRange(str):
 
     def __new__(cls, text: str) -> OutOfRange:
         digits = sum(ch.isdigit() for ch in text)
-        shown = text if len(text) <= _SHOWN else f"{text[:_SHOWN]}… ({digits:,} digits)"
+        size = f"{digits:,} digits" if digits == len(text.lstrip("+-")) else f"{len(text):,} characters"
+        shown = text if len(text) <= _SHOWN else f"{text[:_SHOWN]}… ({size})"
         made = super().__new__(cls, shown)
         made.digits = digits
         return made
@@ -59,5 +60,7 @@ def bounded_float(text: str) -> float | OutOfRange:
 
 
 def in_range(value: float) -> bool:
-    """Finite and of no more than :data:`MAX_DIGITS` integer digits."""
+    """Finite and of no more than :data:`MAX_DIGITS` integer digits (an int is compared as an int: no overflow)."""
+    if isinstance(value, int):
+        return abs(value) < 10**MAX_DIGITS
     return math.isfinite(value) and abs(value) < 10**MAX_DIGITS

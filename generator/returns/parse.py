@@ -63,18 +63,35 @@ class Envelope:
         return {"valid": 0, "invalid": EXIT_INVALID}.get(self.status, EXIT_UNREADABLE)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "sha256": self.sha256,
-            "kind": self.kind,
-            "version": self.version,
-            "status": self.status,
-            "record": self.record,
-            "raw": self.raw,
-            "errors": [issue.to_dict() for issue in self.errors],
-            "warnings": [issue.to_dict() for issue in self.warnings],
-            "flags": self.flags,
-        }
+        """The envelope as JSON-ready data; a lone surrogate a crafted file smuggled in reads as U+FFFD."""
+        return _storable(
+            {
+                "file": self.file,
+                "sha256": self.sha256,
+                "kind": self.kind,
+                "version": self.version,
+                "status": self.status,
+                "record": self.record,
+                "raw": self.raw,
+                "errors": [issue.to_dict() for issue in self.errors],
+                "warnings": [issue.to_dict() for issue in self.warnings],
+                "flags": self.flags,
+            }
+        )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: Any) -> Any:
+    """Text every output can hold: UTF-8 has no lone surrogates, so a register or terminal would refuse them."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
 
 
 Reader = Callable[[bytes, str], Extraction]
@@ -212,7 +229,15 @@ _NAMES_SHOWN = 10
 
 
 def _zip_names(data: bytes) -> list[str] | None:
-    """The member names from the zip's directory (nothing is unpacked), or None if it cannot be opened."""
+    """The member names from the zip's directory (nothing is unpacked), or None if it cannot be opened.
+
+    None too for a directory too big for any form: the first reader then refuses it with the count.
+    """
+    from ..ooxml.safety import MAX_ENTRIES
+    from ..ooxml.zipread import declared_entries
+
+    if (declared := declared_entries(data)) is not None and declared > MAX_ENTRIES:
+        return None
     try:
         return zipfile.ZipFile(io.BytesIO(data)).namelist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
