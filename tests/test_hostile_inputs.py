@@ -360,3 +360,45 @@ def test_a_pdf_with_100000_top_level_fields_is_refused_for_that(tmp_path):
     envelope = parse_return(tmp_path / "many-fields.pdf")
     assert envelope.status == "unreadable"
     assert "more than 5,000 fields" in envelope.errors[0].message
+
+
+def test_a_lone_surrogate_in_a_fonts_unicode_map_reads_as_a_replacement_mark():
+    from generator.pdf.drawn_text import parse_to_unicode
+
+    mapping = parse_to_unicode(b"beginbfchar <0001> <D800> endbfchar beginbfrange <0002> <0003> <DBFF> endbfrange")
+    assert mapping[1] == mapping[2] == "\ufffd"
+    assert all(text.encode("utf-8") for text in mapping.values())  # a lone surrogate cannot be encoded
+
+
+def test_an_envelope_never_holds_text_a_register_cannot_store():
+    envelope = parse_bytes(b"", "empty.docx")
+    envelope.raw = {"/summary": "half a pair \ud800 of surrogates"}
+    stored = envelope.to_dict()
+    assert stored["raw"]["/summary"] == "half a pair \ufffd of surrogates"
+    stored["raw"]["/summary"].encode("utf-8")
+
+
+def test_a_huge_hex_integer_in_yaml_is_too_large_not_a_crash(capsys, tmp_path):
+    record = tmp_path / "hex.yaml"
+    record.write_text("annual_amount: 0x" + "F" * 300 + "\n", encoding="utf-8")
+    assert main(["validate", str(record), "--kind", "growth-bid"]) == 1
+    assert "(302 characters) is too large to be a real answer" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("source", ["{{ [1].pop() }}", "{{ {'a': 1}.popitem() }}", "{{ 'a'.encode('no-such-codec') }}"])
+def test_a_template_that_fails_on_a_lookup_or_tries_to_change_data_is_a_template_fault(capsys, tmp_path, source):
+    from .template_factory import make_template
+
+    template = make_template(tmp_path / "t.docx", [[source]])
+    assert main(["render", str(template), str(SPEC), "--out", str(tmp_path / "o.docx")]) == 3
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_data_binding_with_an_empty_namespace_goes_to_review_not_a_crash():
+    word = (ROOT / "examples" / "returns" / "growth-bid-valid.docx").read_bytes()
+    from .fixtures.make_hostile import _bound_amount
+
+    data = _bound_amount(word, "1.00").replace(b"xmlns:ns0='urn:example:bid'", b"xmlns:ns0=''")
+    envelope = parse_bytes(data, "bound.docx", today=TODAY)
+    assert envelope.status == "invalid"
+    assert any(e.rule == "manual_review" and e.path == "/annual_amount" for e in envelope.errors)
