@@ -367,3 +367,29 @@ def test_committed_returns_read_the_same_after_every_form_moves_on(
     if envelope.status != "unreadable":
         assert envelope.version == "1.0.0"
         assert [w.rule for w in envelope.warnings].count("older-version") == 1
+
+
+@pytest.fixture(scope="module")
+def pdf_returns_today() -> dict[str, tuple[bytes, tuple[str, Any, Any]]]:
+    """Each kind's 1.0.0 PDF form filled with its first example, and how it reads while 1.0.0 is current."""
+    out = {}
+    for kind in layout_kinds():
+        example = next(p for p in sorted((EXAMPLES / kind).glob("*.yaml")))
+        blank = (ROOT / "forms" / "versions" / kind / "1.0.0" / f"{kind}.pdf").read_bytes()
+        data = fill_pdf(blank, field_values(load_layout(kind, "1.0.0"), load_data_file(example)))
+        envelope = parse_bytes(data, f"{kind}.pdf", today=TODAY)
+        out[kind] = (data, (envelope.status, envelope.record, envelope.raw))
+    return out
+
+
+@pytest.mark.parametrize("kind", layout_kinds())
+def test_pdf_returns_of_every_kind_read_the_same_after_every_form_moves_on(
+    pdf_returns_today: dict[str, tuple[bytes, tuple[str, Any, Any]]], project: Path, kind: str
+) -> None:
+    for each in layout_kinds():
+        assert main(["forms", "release", each, "--next-version", "1.1.0"]) == 0
+    _forget()
+    data, before = pdf_returns_today[kind]
+    envelope = parse_bytes(data, f"{kind}.pdf", today=TODAY)
+    assert (envelope.status, envelope.record, envelope.raw) == before
+    assert before[0] == "valid" and envelope.version == "1.0.0"
