@@ -11,14 +11,43 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from .layout import Question, load_layout
 
-__all__ = ["FormLookup", "forget_lookups", "form_lookup", "label_key"]
+__all__ = ["TEXT_WIDGETS", "FormLookup", "forget_lookups", "form_lookup", "label_key", "recover_deleted"]
+
+
+#: Widgets whose answer is typed text (a reader takes a whole answer cell for them).
+TEXT_WIDGETS = frozenset({"text", "textarea", "money", "number"})
+#: Widgets whose answer can be read back from plain text left in an answer cell.
+_RECOVERABLE = TEXT_WIDGETS | {"date", "choice"}
+_RECOVERED = "its answer box had been deleted; the answer was read from the text in its answer cell"
+_MISSING = "its answer box is missing from the form and no answer was found beside the question"
+
+
+def recover_deleted(
+    missing: Sequence[Question],
+    cell_text: Mapping[str, str],
+    answers: dict[str, Any],
+    warn: Callable[[str, str, str], None],
+) -> list[str]:
+    """Questions whose box was deleted: the text left in the answer cell is the answer, else it is missing.
+
+    ``cell_text`` is each question's answer-cell text as the format reader found it
+    beside the question's label; the pointers recovered are returned, for the flag.
+    """
+    for question in missing:
+        text = cell_text.get(question.pointer, "").strip()
+        if text and question.widget in _RECOVERABLE:
+            answers[question.pointer] = text
+            warn(question.pointer, question.label, _RECOVERED)
+        else:
+            warn(question.pointer, question.label, _MISSING)
+    return sorted(q.pointer for q in missing if q.pointer in answers)
 
 
 def label_key(text: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from lxml import etree
 
 from ..forms.layout import Question, layout_kinds
-from ..forms.matching import FormLookup, form_lookup
+from ..forms.matching import TEXT_WIDGETS, FormLookup, form_lookup, recover_deleted
 from ..ooxml.safety import PackageError, open_package
 from ..records.issues import Issue
 from ..records.schemas import versions
@@ -37,7 +37,6 @@ __all__ = ["IDENTITY_PROPERTIES", "read_odt"]
 IDENTITY_PROPERTIES = ("OOXMLCorePropertyIdentifier", "OOXMLCorePropertyVersion")
 #: Parts every read parses in full (so ``parse_xml`` checks them for a DOCTYPE anyway).
 _PARSED_PARTS = frozenset({"content.xml", "meta.xml", "META-INF/manifest.xml"})
-_TEXT_WIDGETS = {"text", "textarea", "money", "number"}
 _RUN_TOGETHER = (
     "its line breaks were found in front of the answer, not in it, as LibreOffice 7.4 saves them, "
     "so its lines have run together; check the answer in the form"
@@ -222,7 +221,7 @@ class _Reader:
 
     def _value(self, question: Question, control: Control) -> Any:
         """A text answer is its whole cell when the box is the cell's only one (paragraphs typed after it count)."""
-        if control.kind == "checkbox" or control.placeholder or question.widget not in _TEXT_WIDGETS:
+        if control.kind == "checkbox" or control.placeholder or question.widget not in TEXT_WIDGETS:
             return control.value
         cell = _ancestor(control.element, _CELL)
         if cell is None or sum(1 for _ in cell.iter(*CONTROL_TAGS)) != 1:
@@ -326,28 +325,12 @@ class _Reader:
         missing = [q for q in self.lookup.boxes.values() if q.pointer not in answers]
         if not missing:
             return
-        rows: dict[str, etree._Element] = {}
+        cell_text: dict[str, str] = {}
         for row in self.body.iter(_ROW):
             question = self._question_of_row(row)
-            if question is not None and not _aside(row):
-                rows.setdefault(question.pointer, row)
-        for question in missing:
-            row = rows.get(question.pointer)
-            text = text_of(_cells(row)[1]).strip() if row is not None else ""
-            if text and question.widget in _TEXT_WIDGETS | {"date", "choice"}:
-                answers[question.pointer] = text
-                self.warn(
-                    question.pointer,
-                    question.label,
-                    "its answer box had been deleted; the answer was read from the text in its answer cell",
-                )
-            else:
-                self.warn(
-                    question.pointer,
-                    question.label,
-                    "its answer box is missing from the form and no answer was found beside the question",
-                )
-        if recovered := sorted(q.pointer for q in missing if q.pointer in answers):
+            if question is not None and not _aside(row) and question.pointer not in cell_text:
+                cell_text[question.pointer] = text_of(_cells(row)[1])
+        if recovered := recover_deleted(missing, cell_text, answers, self.warn):
             self.flags["recovered"] = recovered
 
     def _flag(self, untagged: int) -> None:

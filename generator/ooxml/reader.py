@@ -20,7 +20,7 @@ from typing import Any
 from lxml import etree
 
 from ..forms.layout import Question, layout_kinds
-from ..forms.matching import FormLookup, form_lookup, label_key
+from ..forms.matching import TEXT_WIDGETS, FormLookup, form_lookup, label_key, recover_deleted
 from ..records.issues import Issue
 from ..records.schemas import versions
 from ..returns.extraction import Extraction, UnreadableReturn
@@ -38,7 +38,6 @@ _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relati
 _STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 #: Parts every read parses in full (so ``parse_xml`` checks them for a DOCTYPE anyway).
 _PARSED_PARTS = frozenset({"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "word/document.xml"})
-_TEXT_WIDGETS = {"text", "textarea", "money", "number"}
 _RUN_TOGETHER = (
     "its line breaks were found in front of the answer, not in it, as LibreOffice 7.4 saves them, "
     "so its lines have run together; check the answer in the form"
@@ -342,7 +341,7 @@ class _Reader:
         return question.options[index] if index < len(question.options) else text
 
     def _value(self, question: Question, control: Control) -> Any:
-        if control.kind == "checkbox" or control.placeholder or question.widget not in _TEXT_WIDGETS:
+        if control.kind == "checkbox" or control.placeholder or question.widget not in TEXT_WIDGETS:
             return control.value
         if _alone_in_cell(control.element):
             return control.value
@@ -519,32 +518,16 @@ class _Reader:
         self.flags.setdefault("lines_run_together", []).append(pointer)
 
     def _recover(self, answers: dict[str, Any]) -> None:
-        """A control deleted: take its answer cell's text if there is any, else say it is missing."""
+        """A box deleted: take its answer cell's text if there is any, else say it is missing."""
         missing = [q for q in self.boxes.values() if q.pointer not in answers]
         if not missing:
             return
-        rows = {}
+        cell_text: dict[str, str] = {}
         for row in self.body.iter(_TR):
             question = self._question_of_row(row)
-            if question is not None:
-                rows.setdefault(question.pointer, row)
-        for question in missing:
-            row = rows.get(question.pointer)
-            text = text_of(_cells(row)[1]).strip() if row is not None else ""
-            if text and question.widget in _TEXT_WIDGETS | {"date", "choice"}:
-                answers[question.pointer] = text
-                self.warn(
-                    question.pointer,
-                    question.label,
-                    "its answer box had been deleted; the answer was read from the text in its answer cell",
-                )
-            else:
-                self.warn(
-                    question.pointer,
-                    question.label,
-                    "its answer box is missing from the form and no answer was found beside the question",
-                )
-        if recovered := sorted(q.pointer for q in missing if q.pointer in answers):
+            if question is not None and question.pointer not in cell_text:
+                cell_text[question.pointer] = text_of(_cells(row)[1])
+        if recovered := recover_deleted(missing, cell_text, answers, self.warn):
             self.flags["recovered"] = recovered
 
     def _flag(self, untagged: int) -> None:
