@@ -18,7 +18,7 @@ from typing import Any
 
 from .layout import Question, load_layout
 
-__all__ = ["TEXT_WIDGETS", "FormLookup", "forget_lookups", "form_lookup", "label_key", "recover_deleted"]
+__all__ = ["TEXT_WIDGETS", "FormLookup", "forget_lookups", "form_lookup", "label_key", "recover_deleted", "rows_added"]
 
 
 #: Widgets whose answer is typed text (a reader takes a whole answer cell for them).
@@ -48,6 +48,20 @@ def recover_deleted(
         else:
             warn(question.pointer, question.label, _MISSING)
     return sorted(q.pointer for q in missing if q.pointer in answers)
+
+
+_ADDED_ROWS = (
+    "{rows} added without answer boxes (an inserted row copies the row's look, not its boxes); "
+    "what was typed in {them} was read cell by cell under the table's column headings: check {them}"
+)
+
+
+def rows_added(numbers: Sequence[int]) -> str:
+    """The warning for rows a bidder added to a table, numbered as the form shows them (under the header)."""
+    shown = [str(n) for n in numbers]
+    listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    rows = f"row {listed} was" if len(shown) == 1 else f"rows {listed} were"
+    return _ADDED_ROWS.format(rows=rows, them="it" if len(shown) == 1 else "them")
 
 
 def label_key(text: str) -> str:

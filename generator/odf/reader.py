@@ -21,7 +21,7 @@ from typing import Any
 from lxml import etree
 
 from ..forms.layout import Question, layout_kinds
-from ..forms.matching import TEXT_WIDGETS, FormLookup, form_lookup, recover_deleted
+from ..forms.matching import TEXT_WIDGETS, FormLookup, form_lookup, label_key, recover_deleted, rows_added
 from ..ooxml.safety import PackageError, open_package
 from ..records.issues import Issue
 from ..records.schemas import versions
@@ -146,6 +146,8 @@ class _Reader:
     run_together: set[etree._Element] = field(default_factory=set)
     #: Each table element's question (None: not one of the form's tables), found once per table.
     headed: dict[etree._Element, tuple[etree._Element | None, Question | None]] = field(default_factory=dict)
+    #: Rows of plain cells (added by a bidder) with their number under the table's header, as the form shows it.
+    plain_numbers: dict[etree._Element, int] = field(default_factory=dict)
 
     def warn(self, pointer: str, label: str, message: str) -> None:
         self.warnings.append(Issue(path=pointer, field=label, message=message, rule="odt", severity="warning"))
@@ -272,12 +274,16 @@ class _Reader:
             question = self._table_question(table)
             if question is None or _aside(table):
                 continue
-            for row in _rows(table)[1:]:
+            for number, row in enumerate(_rows(table)[1:], start=1):
                 if next(row.iter(*CONTROL_TAGS), None) is not None:
                     continue
                 texts = [text_of(cell) for cell in _cells(row)]
-                if not any(text.strip() for text in texts):
-                    continue
+                if (
+                    not any(text.strip() for text in texts)
+                    or [label_key(t) for t in texts] == self.lookup.headers[question.pointer]
+                ):
+                    continue  # nothing typed, or a copy of the header row
+                self.plain_numbers[row] = number
                 rows[question.pointer][row] = {
                     column.field.name: (text, None) for column, text in zip(question.columns, texts, strict=False)
                 }
@@ -295,7 +301,7 @@ class _Reader:
         read_plain: list[str] = []
         for pointer, table_rows in rows.items():
             table = self.lookup.tables[pointer]
-            added = 0
+            added: list[int] = []
             for index, row in enumerate(sorted(table_rows, key=lambda row: order.get(row, len(order)))):
                 for name, (value, control) in table_rows[row].items():
                     answers[f"{pointer}/{index}/{name}"] = value
@@ -303,16 +309,10 @@ class _Reader:
                         label = self.lookup.columns[f"{pointer}/*/{name}"][1].label
                         self._ran_together(f"{pointer}/{index}/{name}", f"{table.label}, row {index + 1}: {label}")
                 if row in plain:
-                    added += 1
+                    added.append(self.plain_numbers[row])
                     read_plain.append(f"{pointer}/{index}")
             if added:
-                self.warn(
-                    pointer,
-                    table.label,
-                    f"table {table.number} ({table.label}) has {added} row(s) without answer boxes, as "
-                    "LibreOffice's Table > Insert > Rows makes them; they were read by column position "
-                    "under the table's header, so check them against the form",
-                )
+                self.warn(pointer, f"{table.number} {table.label}", rows_added(added))
         if read_plain:
             self.flags["rows_without_controls"] = read_plain
 

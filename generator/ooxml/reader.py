@@ -20,7 +20,7 @@ from typing import Any
 from lxml import etree
 
 from ..forms.layout import Question, layout_kinds
-from ..forms.matching import TEXT_WIDGETS, FormLookup, form_lookup, label_key, recover_deleted
+from ..forms.matching import TEXT_WIDGETS, FormLookup, form_lookup, label_key, recover_deleted, rows_added
 from ..records.issues import Issue
 from ..records.schemas import versions
 from ..returns.extraction import Extraction, UnreadableReturn
@@ -48,10 +48,6 @@ _ALT_CHUNK = qn("w:altChunk")
 _DATA_BINDING = qn("w:dataBinding")
 _SDT, _SDT_CONTENT, _P, _TC, _TR, _TBL = (qn(n) for n in ("w:sdt", "w:sdtContent", "w:p", "w:tc", "w:tr", "w:tbl"))
 _TR_PR, _TBL_HEADER, _DEL = qn("w:trPr"), qn("w:tblHeader"), qn("w:del")
-_ADDED_ROWS = (
-    "{rows} added without answer boxes (an inserted row copies the row's look, not its boxes); "
-    "what was typed in {them} was read cell by cell under the table's column headings: check {them}"
-)
 #: What a paragraph or cell may hold beside its control and still say nothing more than the control.
 _TEXTLESS = frozenset(qn(n) for n in ("w:pPr", "w:tcPr", "w:bookmarkStart", "w:bookmarkEnd", "w:proofErr"))
 
@@ -180,12 +176,6 @@ def _deleted_row(row: etree._Element) -> bool:
 
 def _header_of(row: etree._Element) -> list[str]:
     return [label_key(text_of(cell)) for cell in _cells(row)]
-
-
-def _numbers(numbers: list[int]) -> str:
-    """1, 2 and 3 -> '1, 2 and 3'."""
-    text = [str(n) for n in numbers]
-    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
 
 
 def _leaf_controls(body: etree._Element) -> list[etree._Element]:
@@ -462,10 +452,7 @@ class _Reader:
 
     def _rows_added(self, table: Question, added: list[tuple[int, int]]) -> None:
         """One warning per table naming its added rows as the form shows them; their pointers in the flag."""
-        numbers = [number for _, number in added]
-        rows = f"row {numbers[0]} was" if len(numbers) == 1 else f"rows {_numbers(numbers)} were"
-        message = _ADDED_ROWS.format(rows=rows, them="it" if len(numbers) == 1 else "them")
-        self.warn(table.pointer, f"{table.number} {table.label}", message)
+        self.warn(table.pointer, f"{table.number} {table.label}", rows_added([number for _, number in added]))
         self.flags.setdefault("rows_without_controls", []).extend(f"{table.pointer}/{index}" for index, _ in added)
 
     def _check_bindings(
