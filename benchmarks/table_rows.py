@@ -27,14 +27,14 @@ from lxml import etree  # noqa: E402
 
 from generator.forms.layout import load_layout  # noqa: E402
 from generator.ooxml.reader import read_docx  # noqa: E402
-from tests.fixtures.make_returns import _tags_lost, edit_body, filled, record  # noqa: E402
+from tests.fixtures.make_returns import edit_body, filled, record, tags_lost  # noqa: E402
 from tests.ooxml.added_rows import insert_word_rows  # noqa: E402
 
 
 def _untagged(rows: int) -> bytes:
     rec = record()
     rec["outcomes"] = [copy.deepcopy(rec["outcomes"][0]) for _ in range(rows)]
-    return edit_body(filled(rec), _tags_lost)
+    return edit_body(filled(rec), tags_lost)
 
 
 def _plain(rows: int) -> bytes:

@@ -293,11 +293,11 @@ def test_a_file_that_is_both_a_zip_and_a_pdf_is_refused(capsys, name):
 def test_thousands_of_untagged_table_rows_are_all_read():
     """5,000 rows whose boxes lost their tags once took 88 s (each cell re-read its whole table); see
     benchmarks/table_rows.py for how the time grows with the rows."""
-    from .fixtures.make_returns import _tags_lost, edit_body, filled, record
+    from .fixtures.make_returns import edit_body, filled, record, tags_lost
 
     rec = record()
     rec["outcomes"] = [dict(rec["outcomes"][0], description=f"Outcome {n}") for n in range(5000)]
-    extraction = read_docx(edit_body(filled(rec), _tags_lost), "many-rows.docx")
+    extraction = read_docx(edit_body(filled(rec), tags_lost), "many-rows.docx")
     assert extraction.answers["/outcomes/4999/description"] == "Outcome 4999"
     assert sum(pointer.endswith("/description") for pointer in extraction.answers) == 5000
 

@@ -49,7 +49,7 @@ def shown(value: Any) -> str:
     return f"'{text}'" if len(text) <= _SHOWN else f"'{text[:_SHOWN]}...'"
 
 
-def _signed_ends(fields: Mapping[str, Any], root: DictionaryObject) -> list[int]:
+def _signed_ends(root: DictionaryObject) -> list[int]:
     """Where each signature's signed bytes end (its /ByteRange's last offset plus length)."""
     ends = []
     acroform = _resolve(root.get("/AcroForm"))
@@ -78,7 +78,7 @@ def signed_then_changed(
     and compared field by field (an empty list: changed after signing, but no
     answer differs).
     """
-    ends = [end for end in _signed_ends(fields, root) if 0 < end < len(data.rstrip(b"\x00\r\n\t "))]
+    ends = [end for end in _signed_ends(root) if 0 < end < len(data.rstrip(b"\x00\r\n\t "))]
     if not ends:
         return None
     signed = data[: min(ends)]
