@@ -11,7 +11,7 @@ import pytest
 from generator.documents.render_context import ALIASES, DERIVED, build_context
 from generator.records.criteria import criteria_set
 from generator.records.loading import load_data_file
-from generator.records.schemas import fields
+from generator.records.schemas import fields, schema_info, versions
 from tests.conftest import EXAMPLES, TODAY
 
 EXAMPLE = {
@@ -79,9 +79,15 @@ def test_the_document_block_names_title_schema_version_and_date_of_issue():
     assert context["document"] == {
         "title": "Service specification: North Kent Floating Support for Care Leavers",
         "kind": "Service specification",
-        "version": "1.0.0",
+        "version": schema_info("service-specification").version,  # the form's current version, not the template's
         "issued": "2027-01-05",
     }
+    oldest = versions("service-specification")[0]
+    assert oldest != context["document"]["version"], "a released version is older than the current one"
+    older = build_context(
+        load_data_file(EXAMPLE["service-specification"]), "service-specification", issued=TODAY, version=oldest
+    )
+    assert older["document"]["version"] == oldest, "a record of an older version names that version"
 
 
 def test_evaluation_context_puts_the_kent_titles_beside_the_answers():
