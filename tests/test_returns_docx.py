@@ -147,7 +147,11 @@ def test_sample_returns(name: str, code: int, tmp_path: Path, capsys: pytest.Cap
 def test_fixtures_are_made_by_the_committed_script() -> None:
     from .fixtures import make_returns
 
-    for folder, makers in ((RETURNS, make_returns.FIXTURES), (SAMPLES, make_returns.SAMPLE_RETURNS)):
+    older = make_returns.older_versions()
+    assert older, "a version of the form has been released before the current one"
+    assert sorted(p.name for p in make_returns.RELEASED.iterdir()) == sorted(older), "one folder per older version"
+    released = [(make_returns.RELEASED / v, make_returns.released_returns(v)) for v in older]
+    for folder, makers in ((RETURNS, make_returns.FIXTURES), (SAMPLES, make_returns.SAMPLE_RETURNS), *released):
         # PDF fixtures live in their own subfolder, made by their own script.
         assert sorted(makers) == sorted(p.name for p in folder.iterdir() if p.is_file()), folder
         for name, make in makers.items():
