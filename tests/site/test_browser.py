@@ -14,8 +14,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from generator.site.checklists import checklist
 from generator.forms.layout import layout_kinds
-from generator.records.schemas import kinds
+from generator.records.schemas import kinds, schema_info, versions
 from generator.site.build import BuildResult
+from generator.site.downloads import Download
 from tests.conftest import ROOT
 
 PHONE = {"width": 375, "height": 740}
@@ -116,22 +117,42 @@ def _download_every_link(page: Page, url: str) -> dict[str, bytes]:
     return got
 
 
+def _source(download: Download):
+    """The project file a download is a copy of: a schema, a current blank form, or an older version's frozen one."""
+    if download.suffix == ".json":
+        return ROOT / "schemas" / download.file
+    if download.version is not None:
+        return ROOT / "forms" / "versions" / download.kind / download.version / f"{download.kind}{download.suffix}"
+    return ROOT / "forms" / download.file
+
+
 @pytest.mark.parametrize("where", ["downloads/index.html", *[f"forms/{kind}.html" for kind in layout_kinds()]])
 def test_every_download_link_gives_a_file_that_opens(page: Page, site_url: str, built_site: BuildResult, where: str):
     got = _download_every_link(page, urljoin(site_url, where))
     assert got, f"{where} has no download links"
+    offered = {d.file: d for d in built_site.downloads}
     for name, data in got.items():
         _open_as("." + name.rsplit(".", 1)[-1], data)
-        source = ROOT / ("schemas" if name.endswith(".json") else "forms") / name
-        assert data == source.read_bytes(), f"{name} is not the file in {source.parent.name}/"
+        source = _source(offered[name])
+        assert data == source.read_bytes(), f"{name} is not the file in {source.parent.relative_to(ROOT)}/"
     schemas = {name for name in got if name.endswith(".schema.json")}
     if where.startswith("downloads"):
         assert schemas == {f"{kind}.schema.json" for kind in kinds()} | {"defs.schema.json"}
-        assert set(got) == {d.file for d in built_site.downloads}
+        assert set(got) == set(offered)
+        # The blank forms of every released version before the current one are offered too, named by version.
+        older = {
+            f"{kind}-{version}{suffix}"
+            for kind in layout_kinds()
+            for version in versions(kind)
+            if version != schema_info(kind).version
+            for suffix in (".docx", ".pdf")
+        }
+        assert older and older == {name for name, d in offered.items() if d.version is not None}
     else:
+        # A form's guide matches its current version, so it offers only the current files.
         kind = where.split("/")[1].removesuffix(".html")
         assert schemas == {f"{kind}.schema.json"}
-        assert set(got) == {d.file for d in built_site.downloads if d.kind == kind}
+        assert set(got) == {d.file for d in built_site.downloads if d.kind == kind and d.version is None}
 
 
 _PAGE_FACTS = """() => ({
