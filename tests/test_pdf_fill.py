@@ -37,9 +37,15 @@ def _lines(content: bytes) -> tuple[float, list[float]]:
 
 def test_a_long_answer_wraps_and_shrinks_to_fit_its_box() -> None:
     box = TextBox(width=495, height=72, multiline=True, size=9)
-    size, baselines = _lines(text_appearance("Lorem ipsum dolor sit amet. " * 60, box, FACTS, UNICODE_FONT_RESOURCE))
-    assert 5 <= size < 9
+    size, baselines = _lines(text_appearance("Lorem ipsum dolor sit amet. " * 24, box, FACTS, UNICODE_FONT_RESOURCE))
+    assert 8 <= size < 9
     assert len(baselines) > 4 and min(baselines) > 0 and max(baselines) < box.height
+
+
+def test_text_never_shrinks_below_8_pt_however_much_there_is() -> None:
+    box = TextBox(width=495, height=72, multiline=True, size=9)
+    size, baselines = _lines(text_appearance("Lorem ipsum dolor sit amet. " * 60, box, FACTS, UNICODE_FONT_RESOURCE))
+    assert size == 8 and len(baselines) > 6  # what does not fit is clipped; the value itself keeps all of it
 
 
 def test_a_short_answer_keeps_the_fields_size_and_sits_mid_box() -> None:

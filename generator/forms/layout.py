@@ -37,7 +37,7 @@ __all__ = [
 
 #: Every way a question can be asked.
 WIDGETS = ("text", "textarea", "money", "number", "date", "choice", "checkboxes", "checkbox", "table")
-_LAYOUT_KEYS = {"pointer", "widget", "rows"}
+_LAYOUT_KEYS = {"pointer", "widget", "rows", "characters"}
 _DEFAULT_ROWS = 3
 
 
@@ -55,6 +55,14 @@ class Question:
     field: FieldSpec
     columns: tuple[Question, ...] = ()
     rows: int = 0
+    #: How many characters the PDF form's box holds (``characters:`` in the layout); None: the PDF's default.
+    characters: int | None = None
+
+    @property
+    def max_length(self) -> int | None:
+        """The longest answer the schema allows, if it sets a limit."""
+        limit = self.field.schema.get("maxLength")
+        return limit if isinstance(limit, int) else None
 
     @property
     def options(self) -> tuple[Any, ...]:
@@ -79,6 +87,8 @@ class FormLayout:
     layout_version: int
     title: str
     subtitle: str
+    #: Instructions printed on every format of the form; then each format's own (``word_instructions``,
+    #: ``pdf_instructions``), because a PDF's boxes do not grow and its rows cannot be added.
     instructions: str
     sections: tuple[Section, ...]
     #: How a later return of the same bid is recognised (see ``batch``): its reference when the form has one
@@ -90,6 +100,13 @@ class FormLayout:
     #: Questions this version renamed or moved since earlier ones, as (old pointer, new pointer) pairs, so
     #: exports put old and new answers in one column (``renamed:`` in the layout file).
     renamed: tuple[tuple[str, str], ...] = ()
+    word_instructions: str = ""
+    pdf_instructions: str = ""
+
+    def instructions_for(self, form_format: str) -> str:
+        """What to print at the top of the ``word`` or ``pdf`` form: the shared instructions, then its own."""
+        own = {"word": self.word_instructions, "pdf": self.pdf_instructions}[form_format]
+        return "\n".join(part for part in (self.instructions, own) if part)
 
     def questions(self) -> Iterator[Question]:
         """Every question in form order (tables as one question)."""
@@ -158,6 +175,11 @@ def _question(kind: str, version: str, entry: Mapping[str, Any], number: str, wh
     if widget == "table":
         rows = int(entry.get("rows", _DEFAULT_ROWS))
         columns = tuple(_column(column) for column in _columns_of(kind, pointer, version))
+    characters = entry.get("characters")
+    if characters is not None and (not isinstance(characters, int) or isinstance(characters, bool) or characters < 1):
+        raise CommissionError(
+            f"{where}: 'characters' for {pointer} is a whole number of characters; got {characters!r}."
+        )
     return Question(
         pointer=pointer,
         number=number,
@@ -169,6 +191,7 @@ def _question(kind: str, version: str, entry: Mapping[str, Any], number: str, wh
         field=spec,
         columns=columns,
         rows=rows,
+        characters=characters,
     )
 
 
@@ -274,6 +297,8 @@ def _load_layout(kind: str, version: str) -> FormLayout:
         title=raw["title"],
         subtitle=raw.get("subtitle", ""),
         instructions=raw.get("instructions", ""),
+        word_instructions=raw.get("word_instructions", ""),
+        pdf_instructions=raw.get("pdf_instructions", ""),
         sections=tuple(sections),
         **_identity(kind, raw, sections, path.name),
         renamed=_renamed(raw, sections, kind, path.name),

@@ -110,7 +110,7 @@ def form_bytes(layout: FormLayout) -> bytes:
     document.add_heading(layout.title, level=0)
     if layout.subtitle:
         document.add_paragraph(layout.subtitle, style="Subtitle")
-    for line in layout.instructions.splitlines():
+    for line in layout.instructions_for("word").splitlines():
         if line.strip():
             document.add_paragraph(line)
     for part in layout.sections:

@@ -35,6 +35,8 @@ class FieldSpec:
     page: int
     rect: tuple[float, float, float, float]
     options: tuple[str, ...] = ()
+    #: The most characters a text box takes (/MaxLen): what it can show (see :mod:`.sizing`).
+    max_length: int | None = None
 
 
 def _form_xobject(pdf: pikepdf.Pdf, width: float, height: float, content: bytes, resources: pikepdf.Dictionary):
@@ -95,6 +97,8 @@ def _widget(pdf: pikepdf.Pdf, spec: FieldSpec, page: pikepdf.Page, font_resource
     else:
         field.FT = pikepdf.Name.Tx
         field.Ff = _MULTILINE if spec.kind == "textarea" else 0
+        if spec.max_length is not None:
+            field.MaxLen = spec.max_length
     field.AP = pikepdf.Dictionary(N=_form_xobject(pdf, width, height, b"/Tx BMC EMC", font_resources))
     return pdf.make_indirect(field)
 

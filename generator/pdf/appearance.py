@@ -3,8 +3,10 @@
 The text is drawn with the Type0 font (:mod:`.fonts`), two bytes per glyph,
 so any character the font has is shown; one it lacks shows as the
 replacement character. Lines wrap at spaces (a word wider than the box is
-broken), the size steps down from the field's own size to 5 pt until the text
-fits, and anything that still does not fit is clipped at the box's edge.
+broken), the size steps down from the field's own size until the text fits,
+but never below 8 pt, which is as small as text stays readable; our blank
+forms' boxes are sized (:mod:`.sizing`) so that what they accept fits at 9 pt.
+Anything that still does not fit is clipped at the box's edge.
 Text is NFC-normalised for drawing only, so a name typed with combining
 accents uses the font's precomposed letters. Runs of right-to-left letters are
 drawn right to left (:mod:`.bidi`).
@@ -18,10 +20,11 @@ from dataclasses import dataclass
 from .bidi import visual_order
 from .fonts import FontFacts
 
-__all__ = ["TextBox", "text_appearance"]
+__all__ = ["MIN_SIZE", "PAD", "TextBox", "leading", "text_appearance", "wrap"]
 
-_PAD = 2.0
-_MIN_SIZE = 5.0
+PAD = 2.0
+#: The smallest size a redraw shrinks text to.
+MIN_SIZE = 8.0
 _STEP = 0.5
 _REPLACEMENT = 0xFFFD
 
@@ -58,7 +61,8 @@ def _break_word(word: str, facts: FontFacts, size: float, room: float) -> list[s
     return [*pieces, piece]
 
 
-def _wrap(text: str, facts: FontFacts, size: float, room: float) -> list[str]:
+def wrap(text: str, facts: FontFacts, size: float, room: float) -> list[str]:
+    """``text`` in lines no wider than ``room`` at ``size``: broken at spaces, a word wider than a line in pieces."""
     space = _width(" ", facts, size)
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -81,21 +85,22 @@ def _wrap(text: str, facts: FontFacts, size: float, room: float) -> list[str]:
 
 def _layout(text: str, box: TextBox, facts: FontFacts) -> tuple[float, list[str]]:
     """The largest size, from the field's own down to the minimum, at which the text fits; and its lines."""
-    room_x, room_y = box.width - 2 * _PAD, box.height - 2 * _PAD
+    room_x, room_y = box.width - 2 * PAD, box.height - 2 * PAD
     size = box.size
     while True:
         if box.multiline:
-            lines = _wrap(text, facts, size, room_x)
-            fits = len(lines) * _leading(facts, size) <= room_y
+            lines = wrap(text, facts, size, room_x)
+            fits = len(lines) * leading(facts, size) <= room_y
         else:
             lines = [text.replace("\n", " ")]
             fits = _width(lines[0], facts, size) <= room_x
-        if fits or size - _STEP < _MIN_SIZE:
+        if fits or size - _STEP < MIN_SIZE:
             return size, lines
         size -= _STEP
 
 
-def _leading(facts: FontFacts, size: float) -> float:
+def leading(facts: FontFacts, size: float) -> float:
+    """The distance between lines of text at ``size``."""
     return (facts.ascent - facts.descent) * size / 1000
 
 
@@ -103,20 +108,20 @@ def text_appearance(text: str, box: TextBox, facts: FontFacts, font_name: str) -
     """The content stream that shows ``text`` in ``box`` with the Type0 font named ``font_name``."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     size, lines = _layout(text, box, facts)
-    leading = _leading(facts, size)
+    line_height = leading(facts, size)
     if box.multiline:
-        top = box.height - _PAD - facts.ascent * size / 1000
+        top = box.height - PAD - facts.ascent * size / 1000
     else:
-        top = (box.height - leading) / 2 - facts.descent * size / 1000
+        top = (box.height - line_height) / 2 - facts.descent * size / 1000
     out = [
         "/Tx BMC q",
         f"1 1 {box.width - 2:.2f} {box.height - 2:.2f} re W n",
         f"BT /{font_name} {size:g} Tf 0 g",
-        f"{_PAD:g} {top:.2f} Td",
+        f"{PAD:g} {top:.2f} Td",
     ]
     for index, line in enumerate(lines):
         if index:
-            out.append(f"0 {-leading:.2f} Td")
+            out.append(f"0 {-line_height:.2f} Td")
         out.append("<" + "".join(f"{glyph:04X}" for glyph in _glyphs(visual_order(line), facts)) + "> Tj")
     out.append("ET Q EMC")
     return "\n".join(out).encode("ascii")

@@ -103,6 +103,10 @@ def form_guide(layout: FormLayout, rules: Sequence[BusinessRule], downloads: Seq
     lines += [f"- {link(d, '../downloads/')}" for d in downloads] or ["No files are available for this form yet."]
     lines += ["", "## How to fill in the form", ""]
     lines += [esc(paragraph) + "\n" for paragraph in layout.instructions.splitlines() if paragraph.strip()]
+    for heading, own in (("In the Word form", layout.word_instructions), ("In the PDF form", layout.pdf_instructions)):
+        if own.strip():
+            lines += [f"**{heading}:**", ""]
+            lines += [esc(paragraph) + "\n" for paragraph in own.splitlines() if paragraph.strip()]
     for section in layout.sections:
         lines += [f"## {section.number}. {esc(section.title)}", ""]
         if section.intro:
