@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from lxml import etree
 
@@ -203,14 +203,11 @@ def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def accessible_package(data: bytes, *, keep: Iterable[str] = ()) -> bytes:
-    """The ``.docx`` with its styles and settings made accessible; every other part byte for byte.
-
-    ``keep`` names more table styles to keep though no table uses them yet.
-    """
+def accessible_package(data: bytes) -> bytes:
+    """The ``.docx`` with its styles and settings made accessible; every other part byte for byte."""
     source = zipfile.ZipFile(io.BytesIO(data))
     parts = {info.filename: source.read(info) for info in source.infolist()}
-    tables = _tables_used(parts) | frozenset(keep)
+    tables = _tables_used(parts)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
