@@ -2,7 +2,7 @@
 
 Each command is a plain function that returns an exit code; ``main`` is the
 one place that maps errors to exit codes (0 valid, 1 invalid, 2 usage,
-3 unreadable).
+3 unreadable, 69 another program needed is missing or failed, 70 the toolkit failed).
 """
 
 from __future__ import annotations
@@ -146,9 +146,15 @@ def demo(out: Path, today: dt.date | None) -> int:
     metavar="X.Y.Z",
     help="The released version of the form DATA was made on [default: the one the template was made for].",
 )
+@click.option(
+    "--pdf",
+    "pdf",
+    is_flag=True,
+    help="Also write an accessible (tagged, PDF/UA) PDF beside it, with LibreOffice: same name, .pdf.",
+)
 @today_option("The date to treat as today (date rules, date of issue).")
 def render_command(
-    template: str, data: Path, out: Path, kind: str | None, version: str | None, today: dt.date | None
+    template: str, data: Path, out: Path, kind: str | None, version: str | None, pdf: bool, today: dt.date | None
 ) -> int:
     """Fill a Word TEMPLATE (a shipped name or a .docx path) from DATA (JSON or YAML)."""
     from .documents.render import render_file
@@ -158,6 +164,11 @@ def render_command(
         print_issues(str(data), outcome.issues)
         return EXIT_INVALID
     click.echo(f"{out}: {outcome.kind} made from {data} with {outcome.template.name}")
+    if pdf:
+        from .documents.pdf_export import export_pdf
+
+        made = export_pdf(out, out.with_suffix(".pdf"))
+        click.echo(f"{made}: tagged PDF (PDF/UA) of {out}")
     return 0
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.documents.render_context import ALIASES, DERIVED, build_context
+from generator.documents.render_context import ALIASES, DERIVED, build_context, document_title
 from generator.records.criteria import criteria_set
 from generator.records.loading import load_data_file
 from generator.records.schemas import fields, schema_info, versions
@@ -88,6 +88,16 @@ def test_the_document_block_names_title_schema_version_and_date_of_issue():
         load_data_file(EXAMPLE["service-specification"]), "service-specification", issued=TODAY, version=oldest
     )
     assert older["document"]["version"] == oldest, "a record of an older version names that version"
+
+
+def test_the_documents_name_follows_the_schemas_pattern_and_never_has_a_gap():
+    """``x-document-title`` in the schema; a frozen version without one uses the current one's; no value, no gap."""
+    record = load_data_file(EXAMPLE["service-specification"])
+    assert "x-document-title" not in schema_info("service-specification", "1.0.0").contents
+    named = "Service specification: North Kent Floating Support for Care Leavers"
+    assert document_title(record, "service-specification", "1.0.0") == named
+    record["service_name"] = ""
+    assert document_title(record, "service-specification") == schema_info("service-specification").title
 
 
 def test_evaluation_context_puts_the_kent_titles_beside_the_answers():

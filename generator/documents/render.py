@@ -128,7 +128,7 @@ def render_record(
     if issues:
         return RenderOutcome(path, kind, issues, None)
     context = sanitise(build_context(record, kind, issued=today, version=version))
-    return RenderOutcome(path, kind, [], compiled.render(context))
+    return RenderOutcome(path, kind, [], compiled.render(context, title=context["document"]["title"]))
 
 
 def _fields_the_version_lacks(compiled: CompiledTemplate, kind: str, made_for: str, version: str) -> list[Issue]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any
@@ -77,15 +78,31 @@ def _fill(value: Any, pattern: str, children: Mapping[str, list[str]]) -> Any:
     return value
 
 
-def document_title(record: Mapping[str, Any], kind: str) -> str:
-    """The title a finished document carries in its footer."""
-    if kind == "service-specification":
-        return f"Service specification: {record['service_name']}"
-    if kind == "evaluation-report":
-        return f"Evaluation of bid {record['bid']['reference']}"
-    if kind == "round-summary":
-        return f"Round summary: {record['round']['name']}"
-    return str(schema_info(kind).title)
+#: The schema's pattern for a finished document's own name: JSON Pointers in braces, filled from the record.
+TITLE_PATTERN = "x-document-title"
+_POINTER = re.compile(r"\{(/[^{}]*)\}")
+
+
+def _at(record: Any, pointer: str) -> Any:
+    for part in pointer.split("/")[1:]:
+        if not isinstance(record, Mapping) or part not in record:
+            return None
+        record = record[part]
+    return record
+
+
+def document_title(record: Mapping[str, Any], kind: str, version: str | None = None) -> str:
+    """A finished document's own name ("Service specification: Floating support"), for its footer and properties.
+
+    The schema says how it is made (``x-document-title``, pointers in braces);
+    a version released without one takes the current schema's, and a record
+    lacking a value it names gets the schema's title, never a name with a gap.
+    """
+    pattern = schema_info(kind, version).contents.get(TITLE_PATTERN) or schema_info(kind).contents.get(TITLE_PATTERN)
+    values = {pointer: _at(record, pointer) for pointer in _POINTER.findall(pattern or "")}
+    if not pattern or any(value in (None, "") for value in values.values()):
+        return str(schema_info(kind, version).title)
+    return _POINTER.sub(lambda match: str(values[match[1]]), pattern)
 
 
 def _evaluation(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -140,7 +157,7 @@ def build_context(
     info = schema_info(kind, version)
     context = _fill(copy.deepcopy(dict(record)), "", _children(kind, version))
     context["document"] = {
-        "title": document_title(record, kind),
+        "title": document_title(record, kind, version),
         "kind": info.title,
         "version": info.version,
         "issued": issued.isoformat(),

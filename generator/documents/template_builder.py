@@ -11,6 +11,13 @@ Labels come from the schema's titles wherever a section is a field, so a
 renamed field shows up as a difference between the committed templates and
 a fresh build (a test compares them).
 
+Accessibility (issue 16): the styles say British English, every text colour
+meets 4.5:1 on white and headings keep with the next paragraph
+(:func:`generator.ooxml.styles.accessible_package`, shared with the blank
+forms); every table's first row is a header row repeated on each page; rows
+holding one value each do not split across pages, while rows of free text
+(evidence, reasons, the equality items) may, as one answer can run to pages.
+
 Run ``commission templates build`` after changing this file, and commit the
 ``.docx`` files it writes.
 """
@@ -18,6 +25,7 @@ Run ``commission templates build`` after changing this file, and commit the
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -29,6 +37,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from ..ooxml.styles import accessible_package
 from ..records.schemas import field_for_pointer, schema_info
 
 __all__ = ["BUILDERS", "TEMPLATE_VERSION", "build_all", "build_template"]
@@ -104,18 +113,28 @@ def _table(doc: DocumentObject, widths: Sequence[float]) -> Table:
     return table
 
 
-def _row(table: Table, widths: Sequence[float]) -> list[_Cell]:
-    cells = table.add_row().cells
-    for cell, width in zip(cells, widths, strict=True):
+def _label_table(doc: DocumentObject, headings: tuple[str, str]) -> Table:
+    """A table of labels and values, under a header row like every other table (read out with each cell)."""
+    table = _table(doc, _LABEL)
+    _header_row(table, _LABEL, headings)
+    return table
+
+
+def _row(table: Table, widths: Sequence[float], *, keep: bool = False) -> list[_Cell]:
+    """A new row; ``keep``: it never splits across pages (a row of one value each, not of free text)."""
+    row = table.add_row()
+    if keep:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for cell, width in zip(row.cells, widths, strict=True):
         cell.width = Cm(width)
-    return list(cells)
+    return list(row.cells)
 
 
 def _header_row(table: Table, widths: Sequence[float], headings: Sequence[str]) -> None:
-    """Column headings in Strong, repeated at the top of each page."""
-    cells = _row(table, widths)
+    """Column headings in Strong, repeated at the top of each page and kept with the first row under them."""
+    cells = _row(table, widths, keep=True)
     for cell, heading in zip(cells, headings, strict=True):
-        _runs(cell, heading, strong=[0])
+        _runs(cell, heading, strong=[0]).paragraph_format.keep_with_next = True
     properties = table.rows[-1]._tr.get_or_add_trPr()
     properties.append(OxmlElement("w:tblHeader"))
 
@@ -126,19 +145,25 @@ def _tag_row(table: Table, widths: Sequence[float], tag: str) -> None:
 
 
 def _repeating_table(
-    doc: DocumentObject, widths: Sequence[float], headings: Sequence[str], loop: str
+    doc: DocumentObject, widths: Sequence[float], headings: Sequence[str], loop: str, *, free_text: bool = False
 ) -> tuple[Table, list[_Cell]]:
-    """A table whose one body row docxtpl repeats (``{%tr for <loop> %}``); returns the table and that row's cells."""
+    """A table whose one body row docxtpl repeats (``{%tr for <loop> %}``); returns the table and that row's cells.
+
+    ``free_text``: the row holds paragraphs of free text, so it may break across pages.
+    """
     table = _table(doc, widths)
     _header_row(table, widths, headings)
     _tag_row(table, widths, f"{{%tr for {loop} %}}")
-    cells = _row(table, widths)
+    cells = _row(table, widths, keep=not free_text)
     _tag_row(table, widths, "{%tr endfor %}")
     return table, cells
 
 
-def _label_row(table: Table, widths: Sequence[float], label: str, fill: Callable[[_Cell], object]) -> None:
-    label_cell, value_cell = _row(table, widths)
+def _label_row(
+    table: Table, widths: Sequence[float], label: str, fill: Callable[[_Cell], object], *, free_text: bool = False
+) -> None:
+    """A label and its value; kept on one page unless the value is free text."""
+    label_cell, value_cell = _row(table, widths, keep=not free_text)
     _runs(label_cell, label, strong=[0])
     fill(value_cell)
 
@@ -224,7 +249,7 @@ def service_specification() -> DocumentObject:
     doc.add_heading(_title(kind, "/service_name"), 1)
     _para(doc, "{{ service_name }}", "Subtitle")
 
-    people = _table(doc, _LABEL)
+    people = _label_table(doc, ("Commissioner", "Details"))
     _label_row(people, _LABEL, _title(kind, "/commissioner/organisation"), _value("commissioner.organisation"))
     _label_row(people, _LABEL, "Lead officer", _value("commissioner.lead_officer.name"))
     _optional_label_row(
@@ -259,14 +284,14 @@ def service_specification() -> DocumentObject:
     doc.add_heading(_title(kind, "/outcomes"), 1)
     widths = (10.0, 7.0)
     headings = [_title(kind, "/outcomes/*/description"), _title(kind, "/outcomes/*/indicator")]
-    _, (outcome, indicator) = _repeating_table(doc, widths, headings, "outcome in outcomes")
+    _, (outcome, indicator) = _repeating_table(doc, widths, headings, "outcome in outcomes", free_text=True)
     _text(outcome, "outcome.description")
     _para(indicator, "{{ outcome.indicator or '' }}")
 
     _section(doc, _title(kind, "/location"), "location")
 
     doc.add_heading(_title(kind, "/cost"), 1)
-    cost = _table(doc, _LABEL)
+    cost = _label_table(doc, ("Cost", "Amount"))
     _label_row(cost, _LABEL, _title(kind, "/cost/annual_amount"), _value("cost.annual_amount|money"))
     _optional_label_row(
         cost,
@@ -291,7 +316,7 @@ def service_specification() -> DocumentObject:
 
     doc.add_heading("Outline terms and conditions and length of contract", 1)
     _text(doc, "terms.outline")
-    terms = _table(doc, _LABEL)
+    terms = _label_table(doc, ("Term", "Details"))
     _label_row(terms, _LABEL, "Length of contract", _value("terms.length_months|months"))
     _optional_label_row(
         terms, _LABEL, _title(kind, "/terms/start_date"), "terms.start_date", _value("terms.start_date|long_date")
@@ -311,7 +336,7 @@ def service_specification() -> DocumentObject:
         _optional_section(doc, _title(kind, f"/{name}"), name, 2)
 
     doc.add_heading(_title(kind, "/equality_and_diversity"), 1)
-    _para(doc, "What the provider must do on each equality and diversity item.")
+    _para(doc, "What the provider must do on each equality and diversity item.").paragraph_format.keep_with_next = True
     widths = (5.0, 12.0)
     equality = _table(doc, widths)
     _header_row(equality, widths, ["Item", "What the provider must do"])
@@ -327,7 +352,11 @@ def service_specification() -> DocumentObject:
     ):
         pointer = f"/equality_and_diversity/{name}"
         _label_row(
-            equality, widths, _title(kind, pointer), lambda cell, n=name: _text(cell, f"equality_and_diversity.{n}")
+            equality,
+            widths,
+            _title(kind, pointer),
+            lambda cell, n=name: _text(cell, f"equality_and_diversity.{n}"),
+            free_text=True,
         )
     return doc
 
@@ -338,7 +367,7 @@ def evaluation_report() -> DocumentObject:
     doc = _new_document(kind, "Evaluation report", "Evaluation of a growth bid")
     _para(doc, "{{ bid.proposal_title or bid.reference }}", "Subtitle")
 
-    about = _table(doc, _LABEL)
+    about = _label_table(doc, ("Bid and evaluation", "Details"))
     _label_row(about, _LABEL, _title(kind, "/bid/reference"), _value("bid.reference"))
     _label_row(about, _LABEL, _title(kind, "/bid/organisation"), _value("bid.organisation"))
     _optional_label_row(
@@ -351,7 +380,7 @@ def evaluation_report() -> DocumentObject:
     doc.add_heading(_title(kind, "/kent_criteria"), 1)
     widths = (5.5, 2.5, 9.0)
     _, (title, answer, evidence) = _repeating_table(
-        doc, widths, ["Criterion", "Answer", "Evidence"], "criterion in criteria"
+        doc, widths, ["Criterion", "Answer", "Evidence"], "criterion in criteria", free_text=True
     )
     _runs(title, "(", "{{ criterion.id }}", ") ", "{{ criterion.title }}", strong=[0, 1, 2, 3])
     _para(title, "{{ criterion.question }}")
@@ -359,7 +388,7 @@ def evaluation_report() -> DocumentObject:
     _text(evidence, "criterion.evidence")
 
     doc.add_heading("Counts", 1)
-    counts = _table(doc, _LABEL)
+    counts = _label_table(doc, ("Answer", "Criteria"))
     _label_row(counts, _LABEL, "Met", _value("counts.met"))
     _label_row(counts, _LABEL, "Partly met", _value("counts.partly_met"))
     _label_row(counts, _LABEL, "Not met", _value("counts.not_met"))
@@ -377,16 +406,16 @@ def evaluation_report() -> DocumentObject:
         "Each criterion's score out of ",
         "{{ weighted.scale_max }}",
         " is multiplied by its weight; the weighted score is out of 100.",
-    )
+    ).paragraph_format.keep_with_next = True
     widths = (6.0, 1.8, 1.8, 2.0, 5.4)
     headings = ["Criterion", "Weight", "Score", "Points", "Justification"]
-    scores, cells = _repeating_table(doc, widths, headings, "row in weighted.rows")
+    scores, cells = _repeating_table(doc, widths, headings, "row in weighted.rows", free_text=True)
     _runs(cells[0], "{{ row.criterion }}", ". ", "{{ row.title }}")
     _runs(cells[1], "{{ row.weight|percent }}")
     _runs(cells[2], "{{ row.score|number }}", " of ", "{{ row.scale_max|number }}")
     _runs(cells[3], "{{ row.points|number(2) }}")
     _text(cells[4], "row.justification")
-    total = _row(scores, widths)
+    total = _row(scores, widths, keep=True)
     _runs(total[0], "Weighted score", strong=[0])
     _runs(total[3], "{{ weighted.total|number(2) }}", strong=[0])
     _runs(total[4], "out of 100")
@@ -407,7 +436,7 @@ def round_summary() -> DocumentObject:
     _para(doc, "{{ round.name }}", "Subtitle")
 
     doc.add_heading("Money available", 1)
-    money = _table(doc, _LABEL)
+    money = _label_table(doc, ("Money", "Amount"))
     _label_row(money, _LABEL, _title(kind, "/round/money_available"), _value("round.money_available|money"))
     _label_row(
         money,
@@ -447,12 +476,12 @@ def round_summary() -> DocumentObject:
             _tag(doc, f"{{%p if {group} %}}")
         doc.add_heading(heading, level)
         if intro:
-            _para(doc, intro)
+            _para(doc, intro).paragraph_format.keep_with_next = True
         if empty is not None:
             _tag(doc, f"{{%p if {group} %}}")
         widths = (2.8, 4.5, 2.7, 7.0)
         headings = ["Reference", "Organisation", "Annual amount", "Reason"]
-        _, cells = _repeating_table(doc, widths, headings, f"bid in {group}")
+        _, cells = _repeating_table(doc, widths, headings, f"bid in {group}", free_text=True)
         _para(cells[0], "{{ bid.reference }}")
         _para(cells[1], "{{ bid.organisation }}")
         _para(cells[2], "{{ bid.annual_amount|money }}")
@@ -476,14 +505,16 @@ def round_summary() -> DocumentObject:
     _tag(doc, "{%p if unevaluated %}")
     doc.add_heading(_title(kind, "/unevaluated"), 1)
     widths = (4.5, 4.5, 8.0)
-    _, cells = _repeating_table(doc, widths, ["Reference", "Organisation", "Reason"], "bid in unevaluated")
+    _, cells = _repeating_table(
+        doc, widths, ["Reference", "Organisation", "Reason"], "bid in unevaluated", free_text=True
+    )
     _para(cells[0], "{{ bid.reference }}")
     _para(cells[1], "{{ bid.organisation }}")
     _text(cells[2], "bid.reason")
     _tag(doc, "{%p endif %}")
 
     doc.add_heading(_title(kind, "/totals"), 1)
-    totals = _table(doc, _LABEL)
+    totals = _label_table(doc, ("Total", "Value"))
     for name, expression in (
         ("bids", "totals.bids"),
         ("funded_count", "totals.funded_count"),
@@ -507,7 +538,9 @@ def build_template(name: str, folder: Path) -> Path:
     """Write one shipped template into ``folder``; return its path."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.docx"
-    BUILDERS[name]().save(str(path))
+    built = io.BytesIO()
+    BUILDERS[name]().save(built)
+    path.write_bytes(accessible_package(built.getvalue()))
     return path
 
 

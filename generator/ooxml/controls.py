@@ -2,6 +2,15 @@
 
 Controls are inline (one per answer cell), locked against deletion but not
 editing, tagged with the field's JSON Pointer and titled with its label.
+
+The grey prompt of an empty box is Word's Placeholder Text character style
+(with ``w:showingPlcHdr``), never a direct colour, and the control's
+``w:sdtPr/w:rPr`` (ECMA-376 17.5.2.27: what text replacing the placeholder
+looks like) says automatic colour, so Word never greys typed text. LibreOffice
+ignores that ``w:rPr``: text typed over a selection takes the formatting of
+its first character. So the prompt opens with a plain space, outside the grey
+style, and LibreOffice 25.2 gives typed text that space's formatting, not
+grey (``tests/ooxml/test_libreoffice_typing.py`` types into the forms to show it).
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .namespaces import NS, qn
+from .styles import PLACEHOLDER_STYLE
 
 __all__ = ["CHECKED", "DATE_FORMAT", "UNCHECKED", "Control", "make_control", "read_control", "text_of"]
 
@@ -33,10 +43,10 @@ def _run(parent: etree._Element, text: str, *, placeholder: bool = False, font: 
     run = _el("w:r", parent)
     if placeholder or font:
         props = _el("w:rPr", run)
+        if placeholder:
+            _el("w:rStyle", props, val=PLACEHOLDER_STYLE)
         if font:
             _el("w:rFonts", props, ascii=font, hAnsi=font, eastAsia=font)
-        if placeholder:
-            _el("w:color", props, val="808080")
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if index:
@@ -52,6 +62,8 @@ def make_control(
     """An inline control: kind is text, textarea, date, choice or checkbox."""
     sdt = _el("w:sdt")
     props = _el("w:sdtPr", sdt)
+    if kind != "checkbox":
+        _el("w:color", _el("w:rPr", props), val="auto")  # typed text is never grey in Word
     _el("w:alias", props, val=title[:255])
     _el("w:tag", props, val=tag)
     _el("w:lock", props, val="sdtLocked")
@@ -80,6 +92,7 @@ def make_control(
     if kind == "checkbox":
         _run(content, CHECKED if checked else UNCHECKED, font=_FONT)
     else:
+        _run(content, " ")  # unstyled, so LibreOffice's typed text is not grey (see the module's docstring)
         _run(content, placeholder, placeholder=True)
     return sdt
 

@@ -15,10 +15,12 @@ from typing import TypeVar
 __all__ = [
     "EXIT_INVALID",
     "EXIT_TOOLKIT_FAILURE",
+    "EXIT_UNAVAILABLE",
     "EXIT_UNREADABLE",
     "EXIT_USAGE",
     "CommissionError",
     "TemplateFaultError",
+    "ToolUnavailableError",
     "UnknownKindError",
     "UnreadableFileError",
     "entry_named",
@@ -29,6 +31,8 @@ T = TypeVar("T")
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
+#: Another program the command needs is missing or failed (sysexits.h's EX_UNAVAILABLE).
+EXIT_UNAVAILABLE = 69
 #: A failure of the toolkit itself, never of a file (sysexits.h's EX_SOFTWARE).
 EXIT_TOOLKIT_FAILURE = 70
 
@@ -80,3 +84,13 @@ class TemplateFaultError(CommissionError):
         self.where = where
         self.problem = problem
         super().__init__(f"{template}: {where}: {problem}" if where else f"{template}: {problem}")
+
+
+class ToolUnavailableError(CommissionError):
+    """Another program the command needs (LibreOffice, for a PDF) is not installed or did not do its job.
+
+    Neither a usage error (the command was right) nor an unreadable file, so its own code:
+    sysexits.h's EX_UNAVAILABLE, as EXIT_TOOLKIT_FAILURE is its EX_SOFTWARE.
+    """
+
+    exit_code = EXIT_UNAVAILABLE

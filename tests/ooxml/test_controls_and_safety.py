@@ -15,9 +15,12 @@ from generator.ooxml.safety import MAX_ENTRIES, PackageError, open_package, pars
 
 
 def _typed(sdt: etree._Element, text: str) -> etree._Element:
-    """As a person typing: placeholder flag gone, text replaced."""
+    """As a person typing: placeholder flag gone, the whole prompt (its leading plain space too) replaced."""
     props = sdt.find(qn("w:sdtPr"))
     props.remove(props.find(qn("w:showingPlcHdr")))
+    content = sdt.find(qn("w:sdtContent"))
+    for extra in content.findall(qn("w:r"))[1:]:
+        content.remove(extra)
     next(sdt.iter(qn("w:t"))).text = text
     return sdt
 

@@ -2,7 +2,10 @@
 
 A Python macro runs inside soffice (tests/ooxml/macros/fill_by_typing.py): it
 types each answer into its content control, picks drop-down items and ticks
-boxes, then saves as .docx. That file must parse to the record typed in.
+boxes, then saves as .docx (and as .odt). That file must parse to the record
+typed in, and what was typed must not be grey: the prompt's grey is Word's
+Placeholder Text style, and LibreOffice gives text typed over a selection the
+formatting of its first character, which is the prompt's plain leading space.
 """
 
 from __future__ import annotations
@@ -11,13 +14,19 @@ import json
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from generator.forms.layout import FormLayout, load_layout
+from generator.odf.controls import CONTROL_TAGS
+from generator.odf.controls import read_control as read_odf_control
+from generator.ooxml.controls import read_control
 from generator.ooxml.fill import display_text
+from generator.ooxml.namespaces import qn
 from generator.records.loading import load_data_file
 from generator.returns.parse import parse_return
 
@@ -85,10 +94,12 @@ def typed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     jobs = [
         {
             "in": str(ROOT / "forms" / f"{kind}.docx"),
-            "out": str(folder / f"{kind}.docx"),
+            "out": str(folder / f"{kind}{suffix}"),
             "answers": _keystrokes(load_layout(kind), _record(kind)),
+            "filter": filter_name,
         }
         for kind in RECORDS
+        for suffix, filter_name in ((".docx", "MS Word 2007 XML"), (".odt", "writer8"))
     ]
     (folder / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
     env = _office_environment() | {"FILL_JOBS": str(folder / "jobs.json"), "FILL_LOG": str(folder / "log.txt")}
@@ -98,7 +109,9 @@ def typed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         check=True, capture_output=True, timeout=180, env=env,
     )  # fmt: skip
     assert (folder / "log.txt").read_text(encoding="utf-8") == "done\n"
-    return {kind: folder / f"{kind}.docx" for kind in RECORDS}
+    return {kind: folder / f"{kind}.docx" for kind in RECORDS} | {
+        f"{kind}.odt": folder / f"{kind}.odt" for kind in RECORDS
+    }
 
 
 @pytest.mark.parametrize("kind", list(RECORDS))
@@ -106,3 +119,71 @@ def test_form_typed_in_libreoffice_parses_to_the_typed_record(kind: str, typed: 
     envelope = parse_return(typed[kind], today=TODAY)
     assert (envelope.status, envelope.kind) == ("valid", kind), envelope.errors
     assert envelope.record == _record(kind)
+
+
+def _grey(colour: str | None) -> bool:
+    """Any colour but automatic or black: typed text in these forms has no colour of its own."""
+    return colour is not None and colour.lower().lstrip("#") not in ("auto", "000000")
+
+
+def _docx_part(path: Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read(name))
+
+
+@pytest.mark.parametrize("kind", list(RECORDS))
+def test_text_typed_in_libreoffice_is_not_grey_in_the_saved_docx(kind: str, typed: dict[str, Path]) -> None:
+    """No typed run has a direct colour, or a character style with one (LibreOffice used to keep #808080)."""
+    styles = _docx_part(typed[kind], "word/styles.xml")
+    coloured_styles = set()
+    for style in styles.iter(qn("w:style")):
+        colour = style.find(f"{qn('w:rPr')}/{qn('w:color')}")
+        if colour is not None and _grey(colour.get(qn("w:val"))):
+            coloured_styles.add(style.get(qn("w:styleId")))
+    assert "PlaceholderText" in coloured_styles, "the prompts are still grey"
+    typed_runs = 0
+    for sdt in _docx_part(typed[kind], "word/document.xml").iter(qn("w:sdt")):
+        control = read_control(sdt)
+        if control.kind == "checkbox" or control.placeholder or not str(control.value).strip():
+            continue
+        for run in sdt.find(qn("w:sdtContent")).iter(qn("w:r")):
+            if not "".join(t.text or "" for t in run.iter(qn("w:t"))).strip():
+                continue
+            props = run.find(qn("w:rPr"))
+            colour = props.find(qn("w:color")) if props is not None else None
+            style = props.find(qn("w:rStyle")) if props is not None else None
+            assert not _grey(colour.get(qn("w:val")) if colour is not None else None), control.tag
+            assert style is None or style.get(qn("w:val")) not in coloured_styles, control.tag
+            typed_runs += 1
+    assert typed_runs > 10
+
+
+_ODF_SPAN = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}span"
+_ODF_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}style-name"
+_ODF_COLOUR = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}color"
+_ODF_NAME = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}name"
+
+
+@pytest.mark.parametrize("kind", list(RECORDS))
+def test_text_typed_in_libreoffice_is_not_grey_in_the_saved_odt(kind: str, typed: dict[str, Path]) -> None:
+    """The same in OpenDocument: no span around typed text names a style with a colour."""
+    with zipfile.ZipFile(typed[f"{kind}.odt"]) as package:
+        content, styles = (etree.fromstring(package.read(name)) for name in ("content.xml", "styles.xml"))
+    coloured = {
+        style.get(_ODF_NAME)
+        for root in (content, styles)
+        for style in root.iter("{urn:oasis:names:tc:opendocument:xmlns:style:1.0}style")
+        if any(_grey(props.get(_ODF_COLOUR)) for props in style)
+    }
+    checked = 0
+    for element in content.iter(*CONTROL_TAGS):
+        control = read_odf_control(element)
+        if control.kind == "checkbox" or control.placeholder or not str(control.value).strip():
+            continue
+        for span in element.iter(_ODF_SPAN):
+            if not (span.text or "").strip():
+                continue  # LibreOffice may leave the prompt's style behind as an empty span
+            names = {s.get(_ODF_STYLE) for s in (span, *span.iterancestors(_ODF_SPAN))}
+            assert not names & coloured, (control.tag, span.text, names & coloured)
+        checked += 1
+    assert checked > 10
