@@ -1,8 +1,9 @@
 """Form guides: every question of a form, in form order, with what it accepts.
 
 Built from the form model (``generator.forms.layout``: the layout merged with the
-schema) and the business rules, so a guide cannot disagree with the form or
-with the checks made on a return.
+schema) and the business rules (the layout's ``rules:``, then any in Python, each
+with its summary), so a guide cannot disagree with the form or with the checks
+made on a return.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..forms.layout import FormLayout, Question
-from ..records.rules import BusinessRule
+from ..records.rules import Rule
 from ..records.schemas import field_for_pointer
 from .downloads import Download, link
 from .markdown import GENERATED_NOTE, cell, esc, table
@@ -80,7 +81,7 @@ def _question(kind: str, question: Question) -> list[str]:
     ]
 
 
-def form_guide(layout: FormLayout, rules: Sequence[BusinessRule], downloads: Sequence[Download]) -> str:
+def form_guide(layout: FormLayout, rules: Sequence[Rule], downloads: Sequence[Download]) -> str:
     """The Markdown guide to one form."""
     questions = list(layout.questions())
     required = sum(1 for q in questions if q.required)
