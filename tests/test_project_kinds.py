@@ -345,3 +345,21 @@ def test_release_refuses_an_id_that_does_not_carry_the_version(council: Path):
     with pytest.raises(CommissionError, match="does not end in the version"):
         release(KIND, "1.1.0")
     assert not (council / "schemas" / "versions").exists()
+
+
+def test_a_wrong_rule_stops_the_layout_and_validation_naming_the_file_and_rule(council: Path, tmp_path: Path, capsys):
+    wrong = copy.deepcopy(LAYOUT)
+    wrong["rules"][0]["than"] = "/project_begins"
+    (council / "forms" / f"{KIND}.yaml").write_text(yaml.safe_dump(wrong), encoding="utf-8")
+    _forget()
+    with pytest.raises(CommissionError) as caught:
+        load_layout(KIND)
+    assert str(caught.value) == (
+        f"forms/{KIND}.yaml, rule 'ends-after-start': '/project_begins' is not a field of the {KIND} schema "
+        "(version 1.0.0)."
+    )
+    record = tmp_path / "bid.json"
+    record.write_text(json.dumps(RECORD), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(record), "--kind", KIND]) == 2
+    assert "rule 'ends-after-start'" in capsys.readouterr().err
