@@ -162,6 +162,14 @@ def test_required_if_asks_for_the_answer_only_when_the_condition_holds():
     assert issue.message.startswith("this must be filled in, as “")
 
 
+def test_required_may_ask_for_a_whole_table():
+    rule = _rule(required="/supporting_partners", **{"if": "/applicant/is_commissioning_partner"})
+    assert [
+        i.path for i in _check(rule, {"applicant": {"is_commissioning_partner": True}, "supporting_partners": []})
+    ] == ["/supporting_partners"]
+    assert _check(rule, {"applicant": {"is_commissioning_partner": True}, "supporting_partners": [{"x": 1}]}) == []
+
+
 def test_required_if_equals_holds_only_for_that_answer():
     rule = _rule(
         "evaluation-report", required="/kent_criteria/a/evidence", **{"if": "/kent_criteria/a/answer"}, equals="met"

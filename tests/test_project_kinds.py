@@ -24,9 +24,11 @@ from generator.forms.release import release
 from generator.ooxml.fill import fill_form
 from generator.records import resources, schemas
 from generator.records.errors import CommissionError
+from generator.records.loading import load_data_file
+from generator.records.rules import rules_for
 from generator.records.validation import validate_record
 from generator.returns.parse import parse_bytes
-from tests.conftest import ROOT, TODAY
+from tests.conftest import EXAMPLES, ROOT, TODAY
 
 KIND = "grant-2027"
 DEFS = "urn:commission:schema:defs:1.0.0#/$defs"
@@ -363,3 +365,30 @@ def test_a_wrong_rule_stops_the_layout_and_validation_naming_the_file_and_rule(c
     capsys.readouterr()
     assert main(["validate", str(record), "--kind", KIND]) == 2
     assert "rule 'ends-after-start'" in capsys.readouterr().err
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the built-in project, to release a shipped form in."""
+    for name in ("schemas", "forms", "templates", "data"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    monkeypatch.setenv("COMMISSION_PROJECT", str(tmp_path))
+    _forget()
+    yield tmp_path
+    monkeypatch.delenv("COMMISSION_PROJECT")
+    _forget()
+
+
+def test_a_released_layout_keeps_its_rules_and_the_oldest_keeps_python_s(shipped_copy: Path):
+    kind = "growth-bid"
+    current = schemas.schema_info(kind).version
+    assert main(["forms", "release", kind, "--next-version", "9.0.0"]) == 0
+    _forget()
+    frozen = yaml.safe_load((shipped_copy / "forms" / "versions" / kind / current / "layout.yaml").read_text())
+    assert [rule["name"] for rule in frozen["rules"]] == [rule.name for rule in load_layout(kind).rules or ()]
+    record = load_data_file(EXAMPLES / kind / "dartford-young-people-leaving-care.yaml")
+    record["support_hours"] = {"per_week": 10, "per_year": 100}
+    for version, written in ((current, "DataRule"), ("9.0.0", "DataRule"), ("1.0.0", "BusinessRule")):
+        found = [i for i in validate_record(record, kind, version=version, today=TODAY) if i.rule.endswith("yearly")]
+        assert [(i.path, "52 weeks would be 520" in i.message) for i in found] == [("/support_hours/per_year", True)]
+        assert {type(rule).__name__ for rule in rules_for(kind, version)} == {written}

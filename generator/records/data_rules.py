@@ -406,7 +406,8 @@ class _Schema:
         self.kind, self.version = kind, version
         self.specs = fields(kind, version)
 
-    def matching(self, pattern: Any, key: str, *, rows: bool | None) -> list[FieldSpec]:
+    def matching(self, pattern: Any, key: str, *, rows: bool | None, groups: bool = False) -> list[FieldSpec]:
+        """The fields ``pattern`` names; ``groups``: a table or block may be named too (what ``required`` asks for)."""
         if not isinstance(pattern, str) or not pattern.startswith("/"):
             raise _Problem(f"'{key}' is a JSON Pointer such as /start_date; got {pattern!r}")
         if rows is True and "*" not in pattern:
@@ -416,7 +417,7 @@ class _Schema:
         found = [spec for spec in self.specs if _segments_match(pattern, spec.pointer)]
         if not found:
             raise _Problem(f"'{pattern}' is not a field of the {self.kind} schema (version {self.version})")
-        if any(spec.type in ("object", "array") for spec in found):
+        if not groups and any(spec.type in ("object", "array") for spec in found):
             raise _Problem(f"'{pattern}' is a group of questions, not one answer")
         return found
 
@@ -515,7 +516,7 @@ def _rule(entry: Any, schema: _Schema) -> DataRule:
             )
     subject = entry[form]
     rows = {"when": False, "required": None}.get(form, True)
-    specs = schema.matching(subject, form, rows=rows)
+    specs = schema.matching(subject, form, rows=rows, groups=form == "required")
     reading = schema.reading(specs)
     labels = {subject: schema.label(subject, specs)}
     built: dict[str, Any] = {"name": entry["name"], "form": form, "subject": subject, "message": message}
