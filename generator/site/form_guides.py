@@ -81,6 +81,14 @@ def _question(kind: str, question: Question) -> list[str]:
     ]
 
 
+def _by_name(rules: Sequence[Rule]) -> dict[str, list[str]]:
+    """Each rule's summaries under its name, once: several entries of a layout may be the parts of one rule."""
+    named: dict[str, list[str]] = {}
+    for rule in rules:
+        named.setdefault(rule.name, []).append(rule.summary)
+    return named
+
+
 def form_guide(layout: FormLayout, rules: Sequence[Rule], downloads: Sequence[Download]) -> str:
     """The Markdown guide to one form."""
     questions = list(layout.questions())
@@ -120,7 +128,7 @@ def form_guide(layout: FormLayout, rules: Sequence[Rule], downloads: Sequence[Do
             "Besides checking each answer on its own, the toolkit checks that some answers agree with each other:",
             "",
         ]
-        lines += [f"- **{esc(rule.name)}**: {esc(rule.summary)}" for rule in rules]
+        lines += [f"- **{esc(name)}**: {' '.join(map(esc, summaries))}" for name, summaries in _by_name(rules).items()]
     else:
         lines.append("Each answer is checked on its own, as described above. There are no further checks.")
     return "\n".join(lines) + "\n"
