@@ -60,9 +60,40 @@ def test_schema_is_valid_against_the_2020_12_metaschema(path):
 
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
-def test_schema_id_includes_its_version(path):
+def test_schema_id_includes_its_kind_and_version(path):
+    """The shipped ids are URNs; the kind is the file's name, the version its folder's for a released one."""
     contents = _load(path)
-    assert re.fullmatch(r"urn:commission:schema:[a-z-]+:\d+\.\d+\.\d+", contents["$id"])
+    assert re.fullmatch(r"urn:commission:schema:[a-z0-9-]+:\d+\.\d+\.\d+", contents["$id"])
+    kind, version = schemas.identity_of_id(contents["$id"])
+    assert kind == (path.parent.name if path.parent.parent.name == "versions" else path.name.split(".")[0])
+    if path.parent.parent.name == "versions":
+        assert version == path.name.removesuffix(".schema.json")
+
+
+@pytest.mark.parametrize(
+    ("schema_id", "found"),
+    [
+        ("urn:commission:schema:growth-bid:1.0.0", ("growth-bid", "1.0.0")),
+        ("https://forms.example.gov.uk/schemas/community-grant/1.0.0", ("community-grant", "1.0.0")),
+        ("https://forms.example.gov.uk/schemas/grant-2027/2.10.3/", ("grant-2027", "2.10.3")),
+        ("https://forms.example.gov.uk/schemas/grant-2027/1.0.0.schema.json", ("grant-2027", "1.0.0")),
+        ("https://forms.example.gov.uk/schemas/community-grant", None),
+        ("https://forms.example.gov.uk/schemas/Grant/1.0.0", None),
+        ("https://forms.example.gov.uk/1.0.0", None),
+        ("community-grant/1.0.0", None),
+    ],
+)
+def test_any_uri_names_its_kind_and_version_by_its_last_two_parts(schema_id, found):
+    assert schemas.identity_of_id(schema_id) == found
+
+
+def test_x_kind_and_x_version_say_them_whatever_the_id():
+    contents = {"$id": "https://example.gov.uk/forms/current", "x-kind": "grant-2027", "x-version": "3.0.0"}
+    assert schemas.schema_identity(contents) == ("grant-2027", "3.0.0")
+    with pytest.raises(ValueError, match="does not end in <kind>/<version>"):
+        schemas.schema_identity({"$id": "https://example.gov.uk/forms/current"})
+    with pytest.raises(ValueError, match="is not three numbers"):
+        schemas.schema_identity({"$id": "https://example.gov.uk/forms/current", "x-kind": "a", "x-version": "1"})
 
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from ..records.data_rules import DataRule, forget_rules, frozen_folder, layout_file, layout_rules
 from ..records.errors import CommissionError
 from ..records.messages import field_label
 from ..records.resources import resource_dir
@@ -102,6 +103,9 @@ class FormLayout:
     renamed: tuple[tuple[str, str], ...] = ()
     word_instructions: str = ""
     pdf_instructions: str = ""
+    #: The layout's ``rules:``, checked against the schema when the layout loads; None if it has no ``rules:``
+    #: (a version released before rules were data, checked by the Python rules it always was).
+    rules: tuple[DataRule, ...] | None = None
 
     def instructions_for(self, form_format: str) -> str:
         """What to print at the top of the ``word`` or ``pdf`` form: the shared instructions, then its own."""
@@ -248,16 +252,12 @@ def _identity(kind: str, raw: Mapping[str, Any], sections: list[Section], where:
     }
 
 
-def frozen_folder(kind: str, version: str) -> Path:
-    """Where a released version's layout and blank forms are kept: ``forms/versions/<kind>/<version>/``."""
-    return resource_dir("forms") / "versions" / kind / version
-
-
 def layout_path(kind: str, version: str | None = None) -> Path:
-    """The layout file of ``version`` (default: the current one, ``forms/<kind>.yaml``)."""
-    if version is None or version == schema_info(kind).version:
-        return resource_dir("forms") / f"{kind}.yaml"
-    return frozen_folder(kind, version) / "layout.yaml"
+    """The layout file of ``version`` (default: the current one, ``forms/<kind>.yaml``).
+
+    ``records.data_rules`` knows where layouts are, as validation reads their ``rules:`` from there.
+    """
+    return layout_file(kind, version)
 
 
 def load_layout(kind: str, version: str | None = None) -> FormLayout:
@@ -302,6 +302,7 @@ def _load_layout(kind: str, version: str) -> FormLayout:
         sections=tuple(sections),
         **_identity(kind, raw, sections, path.name),
         renamed=_renamed(raw, sections, kind, path.name),
+        rules=layout_rules(kind, info.version),
     )
 
 
@@ -375,3 +376,4 @@ def forget_layouts() -> None:
     """Read the layout files again on next use (after a release has changed them)."""
     _load_layout.cache_clear()
     _layout_kinds.cache_clear()
+    forget_rules()

@@ -22,7 +22,7 @@ from ..ooxml.reader import form_signature
 from ..pdf.reader import read_pdf
 from ..records.errors import CommissionError
 from ..records.resources import resource_dir
-from ..records.schemas import forget_schemas, schema_info
+from ..records.schemas import SchemaInfo, forget_schemas, schema_info, versioned_id
 from .build import BUILDERS
 from .layout import forget_layouts, frozen_folder, layout_path, load_layout
 from .matching import forget_lookups
@@ -94,6 +94,29 @@ def freeze(kind: str) -> list[Path]:
     return _write_frozen(frozen_files(kind), schema_info(kind).version, kind)
 
 
+def _next_version_text(schema_file: Path, text: str, info: SchemaInfo, next_version: str) -> str:
+    """The current schema's text with its version moved on: in its ``$id`` and, if it has one, its ``x-version``.
+
+    The ``$id`` must change with the version, whatever its shape, because the frozen copy
+    keeps the old one and one registry holds both.
+    """
+    new_id = versioned_id(info, next_version)
+    if new_id is None:
+        raise CommissionError(
+            f"{schema_file}: its $id '{info.id}' does not end in the version ({info.version}), so the released "
+            "copy and the next version would share it; end the $id with <kind>/<version> before releasing."
+        )
+    if json.loads(text).get("$id") != info.id or text.count(json.dumps(info.id)) != 1:
+        raise CommissionError(f"{schema_file}: its $id could not be found to change it to {new_id}.")
+    text = text.replace(json.dumps(info.id), json.dumps(new_id))
+    if "x-version" in info.contents:
+        declared = re.compile(r'("x-version"\s*:\s*)' + re.escape(json.dumps(info.version)))
+        text, count = declared.subn(lambda match: match[1] + json.dumps(next_version), text)
+        if count != 1:
+            raise CommissionError(f"{schema_file}: its x-version could not be found to change it to {next_version}.")
+    return text
+
+
 def release(kind: str, next_version: str) -> list[Path]:
     """Freeze the current version of ``kind`` and make ``next_version`` the current one, ready to edit."""
     info = schema_info(kind)
@@ -103,13 +126,11 @@ def release(kind: str, next_version: str) -> list[Path]:
         )
     schema_file = resource_dir("schemas") / f"{kind}.schema.json"
     text = schema_file.read_text(encoding="utf-8")
-    old_id, new_id = info.id, info.id[: -len(info.version)] + next_version
-    if json.loads(text).get("$id") != old_id or text.count(json.dumps(old_id)) != 1:  # checked before writing
-        raise CommissionError(f"{schema_file}: its $id could not be found to change it to {new_id}.")
+    renamed = _next_version_text(schema_file, text, info, next_version)  # checked before writing anything
     written = freeze(kind)
     frozen_schema = resource_dir("schemas") / "versions" / kind / f"{info.version}.schema.json"
     written += _write_frozen({frozen_schema: text.encode("utf-8")}, info.version, kind)
-    schema_file.write_text(text.replace(json.dumps(old_id), json.dumps(new_id)), encoding="utf-8")
+    schema_file.write_text(renamed, encoding="utf-8")
     for forget in (forget_schemas, forget_layouts, forget_lookups):  # this process read the old version
         forget()
     current = load_layout(kind)  # the current layout, checked against the renamed schema

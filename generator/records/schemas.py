@@ -7,6 +7,12 @@ checker, without which ``format: date`` is silently ignored), reused for
 every record. Older released versions live in ``schemas/versions/<kind>/`` so
 returns of every version keep validating against the schema they were made
 from.
+
+A schema's kind and version come from its ``x-kind`` and ``x-version``, else from
+its ``$id``, which may be any URI (see :func:`identity_of_id`). A file that cannot
+be used (broken JSON, no kind or version, one shared with another file) breaks
+only its own kind: :func:`schema_info` of that kind names the file and the
+problem, and every other kind works.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -27,19 +35,25 @@ from .errors import CommissionError, UnknownKindError
 from .resources import resource_dir
 
 __all__ = [
+    "KIND_PATTERN",
     "FieldSpec",
     "SchemaInfo",
     "field_for_pointer",
     "fields",
     "forget_schemas",
+    "identity_of_id",
+    "kind_of_id",
     "kinds",
     "pattern_of",
     "registry",
+    "schema_identity",
     "schema_info",
+    "schema_problems",
     "validator",
+    "versioned_id",
 ]
 
-_ID_PATTERN = re.compile(r"^urn:commission:schema:(?P<kind>[a-z-]+):(?P<version>\d+\.\d+\.\d+)$")
+#: The shared definitions' file is ``defs.schema.json``; it is no document kind.
 SHARED = "defs"
 
 
@@ -94,45 +108,166 @@ class FieldSpec:
         return not self.is_choice and "/*/" in self.pointer + "/"
 
 
-def _read_schema_files() -> list[tuple[dict[str, Any], bool]]:
-    folder = resource_dir("schemas")
-    found = [(path, True) for path in sorted(folder.glob("*.schema.json"))]
-    found += [(path, False) for path in sorted(folder.glob("versions/*/*.schema.json"))]
-    out = []
-    for path, current in found:
-        try:
-            out.append((json.loads(path.read_text(encoding="utf-8")), current))
-        except (OSError, ValueError) as exc:
-            raise CommissionError(f"{path}: this schema file cannot be read ({exc}).") from exc
-    return out
+#: A kind is what the forms, layouts and commands call it: lower-case letters, digits and hyphens.
+KIND_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+def identity_of_id(schema_id: str) -> tuple[str, str] | None:
+    """The kind and version an ``$id`` names by its shape, if it has one.
+
+    A URN's last two colon-separated parts (``urn:commission:schema:growth-bid:1.0.0``),
+    any other URI's last two path segments (``https://forms.example.gov.uk/schemas/grant-2027/1.0.0``,
+    a trailing ``.json`` or ``.schema.json`` dropped).
+    """
+    parsed = urlsplit(schema_id)
+    if not parsed.scheme:
+        return None
+    if parsed.scheme.lower() == "urn":
+        parts = schema_id.split(":")
+    else:
+        parts = [part for part in parsed.path.split("/") if part]
+    if len(parts) < 2:
+        return None
+    kind, version = parts[-2], parts[-1].removesuffix(".json").removesuffix(".schema")
+    if KIND_PATTERN.match(kind) and VERSION_PATTERN.match(version):
+        return kind, version
+    return None
+
+
+def schema_identity(contents: Mapping[str, Any]) -> tuple[str, str]:
+    """A schema's kind and version: ``x-kind``/``x-version`` when it has them, else from its ``$id``.
+
+    Raises ``ValueError`` saying what is wrong, for the catalogue to report against the file.
+    """
+    schema_id = contents.get("$id")
+    if not isinstance(schema_id, str) or not urlsplit(schema_id).scheme:
+        raise ValueError(
+            f"its $id {schema_id!r} is not a URI (such as https://example.gov.uk/schemas/<kind>/<version>)"
+        )
+    from_id = identity_of_id(schema_id)
+    kind = contents.get("x-kind", from_id[0] if from_id else None)
+    version = contents.get("x-version", from_id[1] if from_id else None)
+    if kind is None or version is None:
+        raise ValueError(
+            f"its $id '{schema_id}' does not end in <kind>/<version> (or :<kind>:<version>), "
+            "and it has no x-kind and x-version to say them"
+        )
+    if not isinstance(kind, str) or not KIND_PATTERN.match(kind):
+        raise ValueError(f"its kind {kind!r} is not lower-case letters, digits and hyphens (such as grant-2027)")
+    if not isinstance(version, str) or not VERSION_PATTERN.match(version):
+        raise ValueError(f"its version {version!r} is not three numbers with dots (such as 1.0.0)")
+    return kind, version
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    """Every schema file that could be read, and a problem for each kind whose files could not."""
+
+    registry: Registry
+    infos: dict[tuple[str, str], SchemaInfo]
+    #: Kind -> what is wrong with one of its files ("schemas/x.schema.json: ..."); ``SHARED`` for the shared one.
+    broken: dict[str, str]
+
+
+def _file_kind(path: Path, folder: Path) -> str:
+    """The kind a schema file is named for: ``<kind>.schema.json`` or ``versions/<kind>/<version>.schema.json``."""
+    relative = path.relative_to(folder).parts
+    return relative[1] if relative[0] == "versions" else path.name.removesuffix(".schema.json")
+
+
+def _file_version(path: Path, folder: Path) -> str | None:
+    relative = path.relative_to(folder).parts
+    return path.name.removesuffix(".schema.json") if relative[0] == "versions" else None
 
 
 @cache
-def _catalogue() -> tuple[Registry, dict[tuple[str, str], SchemaInfo]]:
-    resources = []
+def _catalogue() -> _Catalogue:
+    """Read every schema file once; a file that cannot be used breaks only its own kind.
+
+    Its problem is kept, not raised, so commands about other kinds still work and a
+    command about this kind names the file and what is wrong with it.
+    """
+    folder = resource_dir("schemas")
+    found = [(path, True) for path in sorted(folder.glob("*.schema.json"))]
+    found += [(path, False) for path in sorted(folder.glob("versions/*/*.schema.json"))]
+    resources: dict[str, tuple[Path, Resource[Any]]] = {}
     infos: dict[tuple[str, str], SchemaInfo] = {}
-    for contents, current in _read_schema_files():
-        schema_id = contents.get("$id", "")
-        match = _ID_PATTERN.match(schema_id)
-        if not match:
-            raise CommissionError(
-                f"Schema $id '{schema_id}' does not look like urn:commission:schema:<kind>:<version>."
-            )
-        resources.append((schema_id, Resource.from_contents(contents, default_specification=DRAFT202012)))
-        kind, version = match["kind"], match["version"]
+    owners: dict[tuple[str, str], Path] = {}
+    broken: dict[str, str] = {}
+    for path, current in found:
+        named = SHARED if path.name == f"{SHARED}.schema.json" else _file_kind(path, folder)
+        try:
+            contents = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(contents, dict):
+                raise ValueError("it holds no JSON object")
+            schema_id = contents.get("$id")
+            if named == SHARED:
+                if not isinstance(schema_id, str) or not urlsplit(schema_id).scheme:
+                    raise ValueError(f"its $id {schema_id!r} is not a URI")
+                kind, version = SHARED, ""
+            else:
+                kind, version = schema_identity(contents)
+                if kind != named:
+                    raise ValueError(f"it says it is the schema of '{kind}', but it is filed as '{named}'")
+                if (filed := _file_version(path, folder)) is not None and filed != version:
+                    raise ValueError(f"it says it is version {version}, but it is filed as version {filed}")
+            if schema_id in resources:
+                raise ValueError(f"its $id '{schema_id}' is also the $id of {resources[schema_id][0]}")
+            if (kind, version) in owners:
+                raise ValueError(f"version {version} of '{kind}' is also defined by {owners[(kind, version)]}")
+        except (OSError, ValueError) as exc:
+            broken.setdefault(named, f"{path}: this schema file cannot be used: {exc}.")
+            continue
+        resources[schema_id] = (path, Resource.from_contents(contents, default_specification=DRAFT202012))
         if kind != SHARED:
+            owners[(kind, version)] = path
             infos[(kind, version)] = SchemaInfo(kind, version, schema_id, contents, current)
-    return Registry().with_resources(resources).crawl(), infos
+    usable = {key: info for key, info in infos.items() if key[0] not in broken}
+    registry = Registry().with_resources((uri, resource) for uri, (_, resource) in resources.items()).crawl()
+    return _Catalogue(registry, usable, broken)
+
+
+def _usable(kind: str) -> None:
+    """Raise the problem of a kind whose schema files (or the shared definitions) cannot be used."""
+    broken = _catalogue().broken
+    if problem := broken.get(kind) or broken.get(SHARED):
+        raise CommissionError(problem)
+
+
+def schema_problems() -> dict[str, str]:
+    """Each kind whose schema files cannot be used (``defs`` for the shared definitions), with the problem."""
+    return dict(_catalogue().broken)
+
+
+def kind_of_id(schema_id: str) -> tuple[str, str] | None:
+    """The kind and version of a schema by its ``$id`` (as a template's identifier names it), if we have it."""
+    for info in _catalogue().infos.values():
+        if info.id == schema_id:
+            return info.kind, info.version
+    return identity_of_id(schema_id)
+
+
+def versioned_id(info: SchemaInfo, version: str) -> str | None:
+    """``info``'s ``$id`` with ``version`` in place of its own, if the id carries the version by its shape."""
+    if identity_of_id(info.id) != (info.kind, info.version):
+        return None
+    head, _, tail = info.id.rpartition(info.version)
+    return head + version + tail
 
 
 def registry() -> Registry:
     """The one registry; it never retrieves anything it was not given."""
-    return _catalogue()[0]
+    return _catalogue().registry
 
 
 def kinds() -> list[str]:
-    """Names of the document kinds, such as ``growth-bid``."""
-    return sorted({kind for kind, _ in _catalogue()[1]})
+    """Names of the document kinds, such as ``growth-bid``: those whose files cannot be used too.
+
+    So a command going through every kind stops at the broken one and names its file.
+    """
+    found = {kind for kind, _ in _catalogue().infos} | set(_catalogue().broken)
+    return sorted(found - {SHARED})
 
 
 def versions(kind: str) -> list[str]:
@@ -145,13 +280,14 @@ def _versions(kind: str) -> tuple[str, ...]:
     """Sorted once per kind (the catalogue never changes), since every parsed return asks."""
     schema_info(kind)
     return tuple(
-        sorted((v for k, v in _catalogue()[1] if k == kind), key=lambda v: tuple(int(p) for p in v.split(".")))
+        sorted((v for k, v in _catalogue().infos if k == kind), key=lambda v: tuple(int(p) for p in v.split(".")))
     )
 
 
 def schema_info(kind: str, version: str | None = None) -> SchemaInfo:
     """The schema of a kind: its current version unless one is asked for."""
-    infos = _catalogue()[1]
+    _usable(kind)
+    infos = _catalogue().infos
     if version is None:
         for (k, _), info in infos.items():
             if k == kind and info.current:

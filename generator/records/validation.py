@@ -1,4 +1,10 @@
-"""Validate a record: the schema first, then the business rules, every problem at once."""
+"""Validate a record: the schema first, then the business rules, every problem at once.
+
+The rules are the kind's at that version (``rules.rules_for``): those its layout
+says as data, read by ``records.data_rules`` from the layout file itself so this
+layer needs nothing of the form model, then the Python ones. They are told which
+answers the schema refused, so a malformed answer is reported once.
+"""
 
 from __future__ import annotations
 
@@ -80,7 +86,8 @@ def validate_record(record: Any, kind: str, *, version: str | None = None, today
     issues.sort(key=lambda issue: _path_order(issue.path))
     issues = _without_repeats(issues)
     if isinstance(record, Mapping):
-        context = RuleContext(kind=kind, today=today or dt.date.today(), version=version)
-        for rule in rules_for(kind):
+        refused = frozenset(issue.path for issue in issues)
+        context = RuleContext(kind=kind, today=today or dt.date.today(), version=version, refused=refused)
+        for rule in rules_for(kind, version):
             issues.extend(rule.check(record, context))
     return issues

@@ -102,7 +102,7 @@ def generate_pages(source: Path) -> Generated:
     layouts = [load_layout(kind) for kind in layout_kinds()]
     for layout in layouts:
         mine = [d for d in downloads if d.kind == layout.kind and d.version is None]
-        written.append(_write(docs / "forms" / f"{layout.kind}.md", form_guide(layout, rules_for(layout.kind), mine)))
+        written.append(_write(docs / "forms" / f"{layout.kind}.md", form_guide(layout, rules_for(layout.kind, layout.version), mine)))
     written.append(_write(docs / "forms" / "index.md", forms_index(layouts)))
     lists = [checklist(name) for name in checklist_names()]
     for item in lists:

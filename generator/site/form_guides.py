@@ -1,8 +1,9 @@
 """Form guides: every question of a form, in form order, with what it accepts.
 
 Built from the form model (``generator.forms.layout``: the layout merged with the
-schema) and the business rules, so a guide cannot disagree with the form or
-with the checks made on a return.
+schema) and the business rules (the layout's ``rules:``, then any in Python, each
+with its summary), so a guide cannot disagree with the form or with the checks
+made on a return.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..forms.layout import FormLayout, Question
-from ..records.rules import BusinessRule
+from ..records.rules import Rule
 from ..records.schemas import field_for_pointer
 from .downloads import Download, link
 from .markdown import GENERATED_NOTE, cell, esc, table
@@ -80,7 +81,15 @@ def _question(kind: str, question: Question) -> list[str]:
     ]
 
 
-def form_guide(layout: FormLayout, rules: Sequence[BusinessRule], downloads: Sequence[Download]) -> str:
+def _by_name(rules: Sequence[Rule]) -> dict[str, list[str]]:
+    """Each rule's summaries under its name, once: several entries of a layout may be the parts of one rule."""
+    named: dict[str, list[str]] = {}
+    for rule in rules:
+        named.setdefault(rule.name, []).append(rule.summary)
+    return named
+
+
+def form_guide(layout: FormLayout, rules: Sequence[Rule], downloads: Sequence[Download]) -> str:
     """The Markdown guide to one form."""
     questions = list(layout.questions())
     required = sum(1 for q in questions if q.required)
@@ -119,7 +128,7 @@ def form_guide(layout: FormLayout, rules: Sequence[BusinessRule], downloads: Seq
             "Besides checking each answer on its own, the toolkit checks that some answers agree with each other:",
             "",
         ]
-        lines += [f"- **{esc(rule.name)}**: {esc(rule.summary)}" for rule in rules]
+        lines += [f"- **{esc(name)}**: {' '.join(map(esc, summaries))}" for name, summaries in _by_name(rules).items()]
     else:
         lines.append("Each answer is checked on its own, as described above. There are no further checks.")
     return "\n".join(lines) + "\n"
