@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from generator.cli import main
+from generator.documents.render import template_kind
 from generator.forms import layout as layouts
 from generator.forms import matching
 from generator.forms.layout import load_layout
@@ -195,6 +196,12 @@ def test_an_https_id_names_a_kind_with_digits_and_its_version(council: Path):
     assert (info.kind, info.version, info.id) == (KIND, "1.0.0", SCHEMA["$id"])
     assert schemas.kind_of_id(SCHEMA["$id"]) == (KIND, "1.0.0")
     assert _found(RECORD) == []
+
+
+def test_a_template_naming_an_https_id_is_for_that_kind_and_version(council: Path):
+    assert template_kind(Path("letter.docx"), SCHEMA["$id"]) == (KIND, "1.0.0")
+    with pytest.raises(CommissionError, match="add --kind"):
+        template_kind(Path("letter.docx"), "https://forms.example.gov.uk/schemas/nothing-we-have/1.0.0")
 
 
 def test_x_kind_and_x_version_win_over_the_id(council: Path):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from ..records.issues import Issue
 from ..records.loading import load_data_file
 from ..records.messages import field_label
 from ..records.resources import resource_dir
-from ..records.schemas import kinds, schema_info
+from ..records.schemas import kind_of_id, kinds, schema_info
 from ..records.validation import validate_record
 from .render_context import build_context, canonical, known_pointers
 from .template_engine import CompiledTemplate, compile_template, environment, sanitise
@@ -36,8 +35,6 @@ __all__ = [
     "shipped_templates",
     "template_kind",
 ]
-
-_ID = re.compile(r"^urn:commission:schema:(?P<kind>[a-z-]+):(?P<version>\d+\.\d+\.\d+)$")
 
 
 def shipped_templates() -> dict[str, Path]:
@@ -69,15 +66,15 @@ def template_kind(path: Path, identifier: str | None, kind: str | None = None) -
     """The document kind (and schema version) a template is for.
 
     Given ``kind`` wins; otherwise the template's Identifier property names the
-    schema it was made for (``urn:commission:schema:service-specification:1.0.0``);
+    schema it was made for by its ``$id`` (``urn:commission:schema:service-specification:1.0.0``, or any URI);
     otherwise a template named after a kind is for that kind.
     """
     if kind is not None:
         schema_info(kind)
         return kind, None
-    match = _ID.match(identifier or "")
-    if match and match["kind"] in kinds():
-        return match["kind"], match["version"]
+    named = kind_of_id(identifier) if identifier else None
+    if named and named[0] in kinds():
+        return named
     if path.stem in kinds():
         return path.stem, None
     raise CommissionError(
