@@ -124,7 +124,6 @@ def _identity_field(pdf: pikepdf.Pdf, page: pikepdf.Page, name: str, value: str)
             DA=pikepdf.String(f"/{FONT_RESOURCE} {_TEXT_SIZE} Tf 0 g"),
         )
     )
-    return widgets
 
 
 def add_fields(pdf: pikepdf.Pdf, specs: list[FieldSpec], identity: tuple[str, str]) -> list[pikepdf.Object]:

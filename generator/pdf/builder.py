@@ -13,6 +13,7 @@ No text is smaller than 9 pt, and every grey used for text has at least
 from __future__ import annotations
 
 import io
+from contextlib import nullcontext
 from pathlib import Path
 
 import pikepdf
@@ -37,6 +38,7 @@ _HEIGHTS = {"textarea": 72.0, "checkbox": 12.0}
 _BOX = 18.0
 _REGULAR, _BOLD = "DejaVuSans", "DejaVuSans-Bold"
 _SMALLEST = 9.0  # no text is smaller (help, options, table headers, the version line)
+_LEADING = 11.0  # between the lines of an option or a column header that wraps
 
 
 def _register_fonts() -> None:
@@ -83,11 +85,21 @@ class _Pages:
                     self.y -= size * 1.35
         self.canvas.setFillGray(0)
 
-    def line(self, x: float, text: str, size: float = _SMALLEST, font: str = _REGULAR) -> None:
-        """One line of text at ``x``, beside a box at the cursor, as its own paragraph."""
-        self.canvas.setFont(font, size)
-        with self.tag.element("P"), self.tag.content():
-            self.canvas.drawString(x, self.y - 9, text)
+    def lines(
+        self, x: float, lines: list[str], font: str = _REGULAR, role: str | None = "P", tagged: bool = True
+    ) -> None:
+        """Lines of text at ``x`` from the cursor down (the caller moves the cursor).
+
+        They are one element of type ``role``, or content of the element already open if ``role`` is None;
+        not ``tagged``, they are neither (the caller has marked them as an artifact).
+        """
+        self.canvas.setFont(font, _SMALLEST)
+        with (
+            self.tag.element(role) if role and tagged else nullcontext(),
+            self.tag.content() if tagged else nullcontext(),
+        ):
+            for index, line in enumerate(lines):
+                self.canvas.drawString(x, self.y - 9 - index * _LEADING, line)
 
     def box(
         self, name: str, tooltip: str, kind: str, x: float, width: float, height: float, options=(), required=False
@@ -126,7 +138,7 @@ def _single(pages: _Pages, question: Question) -> None:
         pages.need(_HEIGHTS["checkbox"] + 6)
         # Never flagged Required: a box left unticked is an answer ("no"), not a missing one.
         pages.box(name, tooltip, kind, _MARGIN, 12, 12)
-        pages.line(_MARGIN + 18, "Tick if yes")
+        pages.lines(_MARGIN + 18, ["Tick if yes"])
         pages.y -= 18
         return
     height = _HEIGHTS.get(kind, _BOX)
@@ -137,16 +149,19 @@ def _single(pages: _Pages, question: Question) -> None:
 
 def _options(pages: _Pages, question: Question) -> None:
     column_width = _WIDTH / 2
+    wrapped = [simpleSplit(str(option), _REGULAR, _SMALLEST, column_width - 20) or [""] for option in question.options]
     for index, option in enumerate(question.options):
+        first = index - index % 2
+        depth = 16 + _LEADING * (max(len(lines) for lines in wrapped[first : first + 2]) - 1)
         if index % 2 == 0:
-            pages.need(16)
+            pages.need(depth)
         x = _MARGIN + (index % 2) * column_width
         name = option_field_name(question.pointer, index)
         # Each box is one option: flagging each Required would ask for every one to be ticked.
         pages.box(name, f"{_tooltip(question.label, question.required)}: {option}", "checkbox", x, 11, 11)
-        pages.line(x + 16, simpleSplit(str(option), _REGULAR, _SMALLEST, column_width - 20)[0])
+        pages.lines(x + 16, wrapped[index])
         if index % 2 == 1 or index == len(question.options) - 1:
-            pages.y -= 16
+            pages.y -= depth
     pages.y -= 6
 
 
@@ -158,19 +173,22 @@ def _table(pages: _Pages, question: Question) -> None:
     # Rows the schema says must be filled in (minItems) when the table is required; later rows are optional.
     required_rows = int(question.field.schema.get("minItems") or 0) if question.required else 0
 
-    def header() -> None:
-        pages.need(14 + height)
-        x = _MARGIN
-        pages.canvas.setFont(_BOLD, _SMALLEST)
-        for column, width in zip(columns, widths, strict=True):
-            with pages.tag.element("TH", Scope="Column"), pages.tag.content():
-                pages.canvas.drawString(x + 2, pages.y - 9, simpleSplit(column.label, _BOLD, _SMALLEST, width - 4)[0])
-            x += width
-        pages.y -= 13
+    labels = [simpleSplit(c.label, _BOLD, _SMALLEST, w - 4) or [""] for c, w in zip(columns, widths, strict=True)]
+    extra = _LEADING * (max(len(lines) for lines in labels) - 1)
 
-    def repeated_header() -> None:
-        with pages.tag.artifact("Pagination"):  # read once, at the top of the table
-            header()
+    def header(repeated: bool = False) -> None:
+        """The column headers; repeated on a new page, they are an artifact (read once, at the top)."""
+        pages.need(14 + extra + height)
+        x = _MARGIN
+        for lines, width in zip(labels, widths, strict=True):
+            if repeated:
+                with pages.tag.artifact("Pagination"):
+                    pages.lines(x + 2, lines, font=_BOLD, role=None, tagged=False)
+            else:
+                with pages.tag.element("TH", Scope="Column"):
+                    pages.lines(x + 2, lines, font=_BOLD, role=None)
+            x += width
+        pages.y -= 13 + extra
 
     with pages.tag.element("Table"):
         with pages.tag.element("THead"), pages.tag.element("TR"):
@@ -179,7 +197,7 @@ def _table(pages: _Pages, question: Question) -> None:
             for row in range(question.rows):
                 if pages.y - height < _MARGIN:
                     pages.need(pages.y)
-                    repeated_header()
+                    header(repeated=True)
                 with pages.tag.element("TR"):
                     _row(pages, question, row, widths, height, row < required_rows)
     pages.y -= 8
@@ -199,7 +217,9 @@ def _row(pages: _Pages, question: Question, row: int, widths: list[float], heigh
                 pages.box(field_name(pointer), tooltip, kind, x + 4, 11, 11)
             else:
                 kind = "textarea" if column.widget == "textarea" else kind
-                pages.box(field_name(pointer), tooltip, kind, x, width, height, column.options, column.required and must)
+                pages.box(
+                    field_name(pointer), tooltip, kind, x, width, height, column.options, column.required and must
+                )
         x += width
     pages.y -= height + 2
 
