@@ -6,6 +6,9 @@ vector paths (no font needed) and carry ``/V`` and ``/AS``. Text and choice
 fields name the 8-bit DejaVu font in /DA, which every filler can encode; the
 default resources also hold the Type0 DejaVu font that draws any script (see
 :mod:`.fonts` for which filler uses which). NeedAppearances is never set.
+A field whose answer cannot be left empty carries the Required flag, which
+screen readers announce. The widgets' place in the structure tree is
+:mod:`.tagging`'s.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from .fonts import FONT_RESOURCE, UNICODE_FONT_RESOURCE, add_field_fonts
 __all__ = ["ON_STATE", "FieldSpec", "add_fields"]
 
 ON_STATE = "Yes"
+_REQUIRED = 1 << 1
 _MULTILINE = 1 << 12
 _COMBO = 1 << 17
 _PRINT = 4
@@ -35,6 +39,7 @@ class FieldSpec:
     page: int
     rect: tuple[float, float, float, float]
     options: tuple[str, ...] = ()
+    required: bool = False  # an empty answer is a missing one: the Required flag is set
     #: The most characters a text box takes (/MaxLen): what it can show (see :mod:`.sizing`).
     max_length: int | None = None
 
@@ -72,10 +77,13 @@ def _widget(pdf: pikepdf.Pdf, spec: FieldSpec, page: pikepdf.Page, font_resource
         MK=pikepdf.Dictionary(BC=[0.45, 0.45, 0.45], BG=[0.94, 0.94, 0.96]),
     )
     empty = pikepdf.Dictionary()
+    required = _REQUIRED if spec.required else 0
     if spec.kind == "checkbox":
         field.FT = pikepdf.Name.Btn
         field.V = pikepdf.Name.Off
         field.AS = pikepdf.Name.Off
+        if required:
+            field.Ff = required
         field.DA = pikepdf.String("/ZaDb 0 Tf 0 g")
         field.MK.CA = pikepdf.String("4")
         field.AP = pikepdf.Dictionary(
@@ -92,11 +100,11 @@ def _widget(pdf: pikepdf.Pdf, spec: FieldSpec, page: pikepdf.Page, font_resource
     field.DA = pikepdf.String(f"/{FONT_RESOURCE} {_TEXT_SIZE} Tf 0 g")
     if spec.kind == "choice":
         field.FT = pikepdf.Name.Ch
-        field.Ff = _COMBO
+        field.Ff = _COMBO | required
         field.Opt = pikepdf.Array([pikepdf.String(option) for option in spec.options])
     else:
         field.FT = pikepdf.Name.Tx
-        field.Ff = _MULTILINE if spec.kind == "textarea" else 0
+        field.Ff = (_MULTILINE if spec.kind == "textarea" else 0) | required
         if spec.max_length is not None:
             field.MaxLen = spec.max_length
     field.AP = pikepdf.Dictionary(N=_form_xobject(pdf, width, height, b"/Tx BMC EMC", font_resources))
@@ -122,8 +130,11 @@ def _identity_field(pdf: pikepdf.Pdf, page: pikepdf.Page, name: str, value: str)
     )
 
 
-def add_fields(pdf: pikepdf.Pdf, specs: list[FieldSpec], identity: tuple[str, str]) -> None:
-    """Add every field to its page and to the document's AcroForm, plus the hidden identity field."""
+def add_fields(pdf: pikepdf.Pdf, specs: list[FieldSpec], identity: tuple[str, str]) -> list[pikepdf.Object]:
+    """Add every field to its page and to the document's AcroForm, plus the hidden identity field.
+
+    Returns the widgets of ``specs``, in their order (the hidden identity field is not among them).
+    """
     field_fonts = add_field_fonts(pdf)
     zapf = pdf.make_indirect(
         pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.ZapfDingbats)
@@ -135,6 +146,7 @@ def add_fields(pdf: pikepdf.Pdf, specs: list[FieldSpec], identity: tuple[str, st
     first = pdf.pages[0]
     fields = pikepdf.Array([_identity_field(pdf, first, *identity)])
     first.obj.Annots = pdf.make_indirect(pikepdf.Array([fields[0]]))
+    widgets = []
     for spec in specs:
         page = pdf.pages[spec.page]
         widget = _widget(pdf, spec, page, font_resources)
@@ -142,6 +154,7 @@ def add_fields(pdf: pikepdf.Pdf, specs: list[FieldSpec], identity: tuple[str, st
             page.obj.Annots = pdf.make_indirect(pikepdf.Array())
         page.obj.Annots.append(widget)
         fields.append(widget)
+        widgets.append(widget)
     pdf.Root.AcroForm = pdf.make_indirect(
         pikepdf.Dictionary(
             Fields=fields,
@@ -149,3 +162,4 @@ def add_fields(pdf: pikepdf.Pdf, specs: list[FieldSpec], identity: tuple[str, st
             DA=pikepdf.String(f"/{FONT_RESOURCE} {_TEXT_SIZE} Tf 0 g"),
         )
     )
+    return widgets

@@ -3,12 +3,17 @@
 reportlab draws the page (titles, labels, help, box outlines) in DejaVu Sans;
 the fields themselves are added afterwards as AcroForm dictionaries
 (:mod:`.acroform`), because reportlab's own fields only use the standard 14
-fonts, which cannot show names in other scripts.
+fonts, which cannot show names in other scripts. The form is a tagged PDF
+(PDF/UA-1): as each thing is drawn the builder names its structure element
+(heading, paragraph, table cell, field) and :mod:`.tagging` does the rest.
+No text is smaller than 9 pt, and every grey used for text has at least
+4.5:1 contrast on white (the lightest, 0.4, is 5.7:1).
 """
 
 from __future__ import annotations
 
 import io
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +30,7 @@ from .fonts import DEJAVU_SANS
 from .metadata import KIND_KEY, VERSION_KEY, identity_text
 from .names import IDENTITY_FIELD, field_name, option_field_name
 from .sizing import box_height, capacity, lines_needed, words
+from .tagging import Tagger, write_structure
 
 __all__ = ["build_pdf_bytes", "build_pdf_form"]
 
@@ -39,6 +45,8 @@ _TALLEST = A4[1] - 2 * _MARGIN - 120
 #: A table column without a text box (a number, a tick box) is drawn as wide as this many characters.
 _NARROW_COLUMN = 40
 _REGULAR, _BOLD = "DejaVuSans", "DejaVuSans-Bold"
+_SMALLEST = 9.0  # no text is smaller (help, options, table headers, the version line)
+_LEADING = 11.0  # between the lines of an option or a column header that wraps
 
 
 def _register_fonts() -> None:
@@ -55,22 +63,51 @@ class _Pages:
         self.page = 0
         self.y = A4[1] - _MARGIN
         self.fields: list[FieldSpec] = []
+        self.tag = Tagger(canvas)
 
     def need(self, height: float) -> None:
         if self.y - height < _MARGIN:
             self.canvas.showPage()
+            self.tag.next_page()
             self.page += 1
             self.y = A4[1] - _MARGIN
 
-    def text(self, text: str, size: float = 9, font: str = _REGULAR, grey: float = 0, indent: float = 0) -> None:
+    def text(
+        self,
+        text: str,
+        size: float = _SMALLEST,
+        font: str = _REGULAR,
+        grey: float = 0,
+        indent: float = 0,
+        role: str = "P",
+    ) -> None:
+        """Wrapped text, each paragraph one structure element of type ``role``."""
         for paragraph in text.splitlines() or [""]:
-            for line in simpleSplit(paragraph, font, size, _WIDTH - indent) or [""]:
-                self.need(size * 1.35)
-                self.canvas.setFont(font, size)
-                self.canvas.setFillGray(grey)
-                self.canvas.drawString(_MARGIN + indent, self.y - size, line)
-                self.y -= size * 1.35
+            with self.tag.element(role):
+                for line in simpleSplit(paragraph, font, size, _WIDTH - indent) or [""]:
+                    self.need(size * 1.35)
+                    self.canvas.setFont(font, size)
+                    self.canvas.setFillGray(grey)
+                    with self.tag.content():
+                        self.canvas.drawString(_MARGIN + indent, self.y - size, line)
+                    self.y -= size * 1.35
         self.canvas.setFillGray(0)
+
+    def lines(
+        self, x: float, lines: list[str], font: str = _REGULAR, role: str | None = "P", tagged: bool = True
+    ) -> None:
+        """Lines of text at ``x`` from the cursor down (the caller moves the cursor).
+
+        They are one element of type ``role``, or content of the element already open if ``role`` is None;
+        not ``tagged``, they are neither (the caller has marked them as an artifact).
+        """
+        self.canvas.setFont(font, _SMALLEST)
+        with (
+            self.tag.element(role) if role and tagged else nullcontext(),
+            self.tag.content() if tagged else nullcontext(),
+        ):
+            for index, line in enumerate(lines):
+                self.canvas.drawString(x, self.y - 9 - index * _LEADING, line)
 
     def box(
         self,
@@ -82,12 +119,23 @@ class _Pages:
         height: float,
         options=(),
         max_length: int | None = None,
+        required: bool = False,
     ) -> None:
         """Outline a box at the cursor and record a field there (the caller moves the cursor)."""
         rect = (x, self.y - height, x + width, self.y)
         self.canvas.setStrokeGray(0.45)
-        self.canvas.rect(x, self.y - height, width, height)
-        self.fields.append(FieldSpec(name, tooltip, kind, self.page, rect, tuple(str(o) for o in options), max_length))
+        with self.tag.artifact():
+            self.canvas.rect(x, self.y - height, width, height)
+        self.tag.widget(len(self.fields))
+        options = tuple(str(o) for o in options)
+        self.fields.append(
+            FieldSpec(name, tooltip, kind, self.page, rect, options, required=required, max_length=max_length)
+        )
+
+
+def _tooltip(label: str, required: bool) -> str:
+    """A field's /TU: what screen readers say for it, "required" included as the drawn label has it."""
+    return f"{label} (required)" if required else label
 
 
 def _allowance(question: Question, default: int) -> int | None:
@@ -147,34 +195,34 @@ def _single_box(question: Question) -> tuple[str, float, int | None]:
 
 def _single(pages: _Pages, question: Question) -> None:
     name, (kind, height, characters) = field_name(question.pointer), _single_box(question)
+    tooltip = _tooltip(question.label, question.required)
     if kind == "checkbox":
         pages.need(height + 6)
-        pages.box(name, question.label, kind, _MARGIN, 12, 12)
-        pages.canvas.setFont(_REGULAR, 9)
-        pages.canvas.drawString(_MARGIN + 18, pages.y - 9, "Tick if yes")
+        # Never flagged Required: a box left unticked is an answer ("no"), not a missing one.
+        pages.box(name, tooltip, kind, _MARGIN, 12, 12)
+        pages.lines(_MARGIN + 18, ["Tick if yes"])
         pages.y -= 18
         return
     pages.need(height + 6)
-    pages.box(name, question.label, kind, _MARGIN, _WIDTH, height, question.options, characters)
+    pages.box(name, tooltip, kind, _MARGIN, _WIDTH, height, question.options, characters, required=question.required)
     pages.y -= height + 8
 
 
 def _options(pages: _Pages, question: Question) -> None:
     column_width = _WIDTH / 2
-    tallest = 1
+    wrapped = [simpleSplit(str(option), _REGULAR, _SMALLEST, column_width - 20) or [""] for option in question.options]
     for index, option in enumerate(question.options):
+        first = index - index % 2
+        depth = 16 + _LEADING * (max(len(lines) for lines in wrapped[first : first + 2]) - 1)
         if index % 2 == 0:
-            pages.need(16)
+            pages.need(depth)
         x = _MARGIN + (index % 2) * column_width
         name = option_field_name(question.pointer, index)
-        pages.box(name, f"{question.label}: {option}", "checkbox", x, 11, 11)
-        lines = simpleSplit(str(option), _REGULAR, 9, column_width - 20)
-        pages.canvas.setFont(_REGULAR, 9)
-        for number, line in enumerate(lines):
-            pages.canvas.drawString(x + 16, pages.y - 9 - number * 11, line)
-        tallest = max(tallest, len(lines)) if index % 2 else len(lines)
+        # Each box is one option: flagging each Required would ask for every one to be ticked.
+        pages.box(name, f"{_tooltip(question.label, question.required)}: {option}", "checkbox", x, 11, 11)
+        pages.lines(x + 16, wrapped[index])
         if index % 2 == 1 or index == len(question.options) - 1:
-            pages.y -= 5 + 11 * tallest
+            pages.y -= depth
     pages.y -= 6
 
 
@@ -199,42 +247,69 @@ def _table_shape(columns: tuple[Question, ...]) -> _TableShape:
     widths = _column_widths(columns)
     cells = [_text_box(column, width, _LONG_CELL, _TALLEST / 2) for column, width in zip(columns, widths, strict=True)]
     height = max([_BOX, *(box_height(lines) for characters, lines in cells if characters is not None)])
-    labels = [simpleSplit(column.label, _BOLD, 9, width - 4) for column, width in zip(columns, widths, strict=True)]
-    return _TableShape(widths, cells, height, labels, 11 * max(len(lines) for lines in labels) + 3)
+    labels = [simpleSplit(c.label, _BOLD, _SMALLEST, w - 4) or [""] for c, w in zip(columns, widths, strict=True)]
+    return _TableShape(widths, cells, height, labels, _LEADING * max(len(lines) for lines in labels) + 3)
 
 
 def _table(pages: _Pages, question: Question) -> None:
-    columns = question.columns
-    shape = _table_shape(columns)
+    shape = _table_shape(question.columns)
+    # Rows the schema says must be filled in (minItems) when the table is required; later rows are optional.
+    required_rows = int(question.field.schema.get("minItems") or 0) if question.required else 0
 
-    def header() -> None:
+    def header(repeated: bool = False) -> None:
+        """The column headers; repeated on a new page, they are an artifact (read once, at the top)."""
         pages.need(shape.header_height + shape.row_height)
         x = _MARGIN
-        pages.canvas.setFont(_BOLD, 9)
         for lines, width in zip(shape.labels, shape.widths, strict=True):
-            for number, line in enumerate(lines):
-                pages.canvas.drawString(x + 2, pages.y - 9 - number * 11, line)
+            if repeated:
+                with pages.tag.artifact("Pagination"):
+                    pages.lines(x + 2, lines, font=_BOLD, role=None, tagged=False)
+            else:
+                with pages.tag.element("TH", Scope="Column"):
+                    pages.lines(x + 2, lines, font=_BOLD, role=None)
             x += width
         pages.y -= shape.header_height
 
-    header()
-    for row in range(question.rows):
-        if pages.y - shape.row_height < _MARGIN:
-            pages.need(pages.y)
+    with pages.tag.element("Table"):
+        with pages.tag.element("THead"), pages.tag.element("TR"):
             header()
-        x = _MARGIN
-        for column, width, (characters, lines) in zip(columns, shape.widths, shape.cells, strict=True):
-            pointer = column.pointer.replace("/*/", f"/{row}/")
-            tooltip = f"{question.label}, row {row + 1}: {column.label}"
-            kind = _field_kind(column)
+        with pages.tag.element("TBody"):
+            for row in range(question.rows):
+                if pages.y - shape.row_height < _MARGIN:
+                    pages.need(pages.y)
+                    header(repeated=True)
+                with pages.tag.element("TR"):
+                    _row(pages, question, row, shape, row < required_rows)
+    pages.y -= 8
+
+
+def _row(pages: _Pages, question: Question, row: int, shape: _TableShape, must: bool) -> None:
+    """One row of a table's boxes, each in its cell; ``must``: the row has to be filled in."""
+    x = _MARGIN
+    for column, width, (characters, lines) in zip(question.columns, shape.widths, shape.cells, strict=True):
+        pointer = column.pointer.replace("/*/", f"/{row}/")
+        tooltip = f"{question.label}, row {row + 1}: {column.label}"
+        if column.required:
+            tooltip += " (required)" if must else " (required if this row is used)"
+        kind = _field_kind(column)
+        with pages.tag.element("TD"):
             if kind == "checkbox":
                 pages.box(field_name(pointer), tooltip, kind, x + 4, 11, 11)
             else:
                 kind = "textarea" if lines > 1 else kind
-                pages.box(field_name(pointer), tooltip, kind, x, width, shape.row_height, column.options, characters)
-            x += width
-        pages.y -= shape.row_height + 2
-    pages.y -= 8
+                pages.box(
+                    field_name(pointer),
+                    tooltip,
+                    kind,
+                    x,
+                    width,
+                    shape.row_height,
+                    column.options,
+                    characters,
+                    required=column.required and must,
+                )
+        x += width
+    pages.y -= shape.row_height + 2
 
 
 def _first_box_height(question: Question) -> float:
@@ -260,40 +335,41 @@ def _label(question: Question) -> str:
 def _opening_height(question: Question) -> float:
     """The height of a question's label, help and first box, which start on one page so none is left alone."""
     text = _help(question)
-    help_height = _text_height(text, 8) if text else 0
+    help_height = _text_height(text, _SMALLEST) if text else 0
     return _text_height(_label(question), 10, _BOLD) + help_height + 3 + _first_box_height(question) + 8
 
 
 def _question(pages: _Pages, question: Question) -> None:
     label, text = _label(question), _help(question)
     pages.need(min(_opening_height(question), A4[1] - 2 * _MARGIN))
-    pages.text(label, size=10, font=_BOLD)
-    if text:
-        pages.text(text, size=8, grey=0.35)
-    pages.y -= 3
-    if question.columns:
-        _table(pages, question)
-    elif question.widget == "checkboxes":
-        _options(pages, question)
-    else:
-        _single(pages, question)
+    with pages.tag.element("Div"):
+        pages.text(label, size=10, font=_BOLD)
+        if text:
+            pages.text(text, grey=0.35)
+        pages.y -= 3
+        if question.columns:
+            _table(pages, question)
+        elif question.widget == "checkboxes":
+            _options(pages, question)
+        else:
+            _single(pages, question)
 
 
-def _draw(layout: FormLayout) -> tuple[bytes, list[FieldSpec]]:
+def _draw(layout: FormLayout) -> tuple[bytes, list[FieldSpec], Tagger]:
     _register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1)
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, initialFontName=_REGULAR)  # no unembedded Helvetica
     canvas.setTitle(layout.title)
     canvas.setSubject(layout.subtitle)
     canvas.setAuthor("Commissioning toolkit")
     canvas.setKeywords(identity_text(layout.kind, layout.version))
     pages = _Pages(canvas)
-    pages.text(layout.title, size=18, font=_BOLD)
+    pages.text(layout.title, size=18, font=_BOLD, role="H1")
     if layout.subtitle:
         pages.text(layout.subtitle, size=11, grey=0.25)
     pages.y -= 6
     pages.text(layout.instructions_for("pdf"), size=9)
-    pages.text(f"Form: {layout.kind}, version {layout.version}.", size=7, grey=0.4)
+    pages.text(f"Form: {layout.kind}, version {layout.version}.", grey=0.4)
     for section in layout.sections:
         pages.y -= 10
         heading = f"{section.number}. {section.title}"
@@ -301,23 +377,23 @@ def _draw(layout: FormLayout) -> tuple[bytes, list[FieldSpec]]:
         if section.questions:  # a section's heading starts on the page of its first question
             opening += _opening_height(section.questions[0])
         pages.need(min(opening, A4[1] - 2 * _MARGIN))
-        pages.text(heading, size=13, font=_BOLD)
-        if section.intro:
-            pages.text(section.intro, size=9, grey=0.25)
-        pages.y -= 4
-        for question in section.questions:
-            _question(pages, question)
+        with pages.tag.element("Sect"):
+            pages.text(heading, size=13, font=_BOLD, role="H2")
+            if section.intro:
+                pages.text(section.intro, size=9, grey=0.25)
+            pages.y -= 4
+            for question in section.questions:
+                _question(pages, question)
     canvas.save()
-    return buffer.getvalue(), pages.fields
+    return buffer.getvalue(), pages.fields, pages.tag
 
 
 def build_pdf_bytes(layout: FormLayout) -> bytes:
     """The blank fillable form of a layout, as PDF bytes."""
-    drawn, specs = _draw(layout)
+    drawn, specs, tagger = _draw(layout)
     with pikepdf.open(io.BytesIO(drawn)) as pdf:
-        add_fields(pdf, specs, (IDENTITY_FIELD, identity_text(layout.kind, layout.version)))
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
-            xmp["dc:title"] = layout.title
+        widgets = add_fields(pdf, specs, (IDENTITY_FIELD, identity_text(layout.kind, layout.version)))
+        write_structure(pdf, tagger, widgets, layout.title)
         pdf.docinfo[KIND_KEY] = layout.kind
         pdf.docinfo[VERSION_KEY] = layout.version
         out = io.BytesIO()
@@ -326,6 +402,7 @@ def build_pdf_bytes(layout: FormLayout) -> bytes:
             deterministic_id=True,
             compress_streams=True,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,  # packs the fonts' width arrays too
+            min_version="1.7",  # PDF/UA-1 builds on PDF 1.7 (ISO 32000-1)
         )
     return out.getvalue()
 

@@ -1,4 +1,8 @@
-"""ToUnicode CMaps (PDF 32000-1, 9.10.3): which character each two-byte code of a Type0 font draws.
+"""ToUnicode CMaps (PDF 32000-1, 9.10.3): which character each code of a font draws.
+
+Two-byte codes for the Type0 font; one-byte codes for the simple fonts, whose
+encodings name letters outside the Adobe standard Latin set (``Aogonek``), so
+PDF/UA-1 (7.21.7) asks them for a map too.
 
 Text extraction uses the map to read drawn text back; fillers that work from
 characters (pdftk's iText, poppler) use it the other way, to find a code for a
@@ -18,8 +22,9 @@ def _utf16_hex(code: int) -> str:
     return chr(code).encode("utf-16-be").hex().upper()
 
 
-def to_unicode_cmap(to_unicode: dict[int, int]) -> bytes:
-    """A ToUnicode CMap from two-byte glyph ids to characters, as ranges of consecutive ids."""
+def to_unicode_cmap(to_unicode: dict[int, int], code_bytes: int = 2) -> bytes:
+    """A ToUnicode CMap from codes (two-byte glyph ids by default) to characters, as ranges of consecutive codes."""
+    digits = 2 * code_bytes
     ranges: list[tuple[int, int, int]] = []
     for glyph, code in sorted(to_unicode.items()):
         if ranges:
@@ -34,13 +39,13 @@ def to_unicode_cmap(to_unicode: dict[int, int]) -> bytes:
     for index in range(0, len(ranges), _BLOCK):
         block = ranges[index : index + _BLOCK]
         body.append(f"{len(block)} beginbfrange")
-        body.extend(f"<{first:04X}> <{last:04X}> <{_utf16_hex(code)}>" for first, last, code in block)
+        body.extend(f"<{first:0{digits}X}> <{last:0{digits}X}> <{_utf16_hex(code)}>" for first, last, code in block)
         body.append("endbfrange")
     return (
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
         "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        f"1 begincodespacerange\n<{0:0{digits}X}> <{(1 << 8 * code_bytes) - 1:0{digits}X}>\nendcodespacerange\n"
         + "\n".join(body)
         + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
     ).encode("ascii")

@@ -6,7 +6,8 @@ three font dictionaries, because each kind of filler can use only some kinds:
 
 * ``/DejaVu`` in the form's default resources (/DR), the font every field's
   /DA names: a simple TrueType font whose encoding is WinAnsi plus 32 letters
-  (:mod:`.encoding`). pdftk writes one byte per character with the /DA font,
+  (:mod:`.encoding`), with a one-byte ToUnicode map (PDF/UA asks for one, as
+  the 32 letters' names are not standard Latin ones). pdftk writes one byte per character with the /DA font,
   and a Type0 font there makes it draw .notdef boxes for every character,
   Latin ones included.
 * ``/DejaVu`` in each blank appearance's own resources: the same font with a
@@ -113,6 +114,7 @@ def _simple_font(
     encoding: pikepdf.Object,
 ) -> pikepdf.Object:
     widths = [facts.widths[facts.glyphs.get(ord(table[code]), 0)] if code in table else 0 for code in range(256)]
+    characters = {code: ord(char) for code, char in table.items()}
     return pdf.make_indirect(
         pikepdf.Dictionary(
             Type=pikepdf.Name.Font,
@@ -123,6 +125,7 @@ def _simple_font(
             Widths=widths,
             Encoding=encoding,
             FontDescriptor=descriptor,
+            ToUnicode=pdf.make_stream(to_unicode_cmap(characters, code_bytes=1)),
         )
     )
 
