@@ -160,3 +160,14 @@ def test_damaged_fonts_and_fields_end_in_a_plain_refusal(tmp_path: Path) -> None
         pdf.save(tmp_path / "no-rect.pdf")
     with pytest.raises(CommissionError, match="form is damaged"):
         fill_pdf((tmp_path / "no-rect.pdf").read_bytes(), {})
+
+
+def test_text_beyond_ascii_reads_back_as_typed_by_pypdf_and_pikepdf() -> None:
+    """pikepdf's PDFDocEncoding writes U+FFFD as 0x9F, which pypdf reads as U+009F: text goes as UTF-16."""
+    from pypdf import PdfReader
+
+    value = "\ufffd- Zoë £5 – ok"
+    filled = fill_pdf(BLANK.read_bytes(), {"proposal_title": value})
+    assert PdfReader(io.BytesIO(filled)).get_fields()["proposal_title"]["/V"] == value
+    with pikepdf.open(io.BytesIO(filled)) as pdf:
+        assert next(str(f.V) for f in pdf.Root.AcroForm.Fields if str(f.T) == "proposal_title") == value

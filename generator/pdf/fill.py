@@ -129,7 +129,18 @@ def _set_value(name: str, field: pikepdf.Dictionary, value: str | bool) -> None:
         return
     if isinstance(value, bool):
         raise CommissionError(f"field '{name}' holds text: give a string, not {value!r}")
-    field.V = pikepdf.String(value)
+    field.V = _text_string(value)
+
+
+def _text_string(value: str) -> pikepdf.String:
+    """``value`` as a PDF text string every reader decodes alike: ASCII as it is, anything else UTF-16BE.
+
+    pikepdf would write PDFDocEncoding where it can, but readers disagree about some of its codes (qpdf
+    writes U+FFFD as 0x9F, which pypdf reads as U+009F), so text beyond ASCII goes as UTF-16 with its BOM.
+    """
+    if value.isascii():
+        return pikepdf.String(value)
+    return pikepdf.String(b"\xfe\xff" + value.encode("utf-16-be", "surrogatepass"))
 
 
 def _draw(pdf: pikepdf.Pdf, field: pikepdf.Dictionary, font: pikepdf.Object, facts: FontFacts) -> None:
