@@ -1,8 +1,12 @@
-"""Where the project's data folders live, installed or in a checkout.
+"""Where the project's data folders live: a council's project folder, or the built-in example.
 
-A wheel carries ``schemas/``, ``forms/``, ``templates/`` and ``data/`` inside the
-package as ``generator/_resources``; a checkout (or editable install) reads them
-from the repository root. Everything else asks this module, never ``__file__``.
+The project is found as mkdocs finds ``mkdocs.yml``: the ``COMMISSION_PROJECT``
+variable (``commission --project DIR`` sets it), else the nearest folder holding
+``commission.yaml``, from the current folder up; with none, the built-in
+example. A wheel carries the example (``schemas/``, ``forms/``, ``templates/``,
+``data/``, ``site/``, ``commission.yaml``) inside the package as
+``generator/_resources``; a checkout (or editable install) reads it from the
+repository root. Everything else asks this module, never ``__file__``.
 """
 
 from __future__ import annotations
@@ -11,20 +15,36 @@ import os
 from functools import cache
 from pathlib import Path
 
-__all__ = ["project_root", "resource_dir"]
+__all__ = ["SETTINGS_FILE", "builtin_root", "project_root", "resource_dir"]
+
+#: The file that makes a folder a project.
+SETTINGS_FILE = "commission.yaml"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # generator/, above records/
 
 
-@cache
-def project_root() -> Path:
-    """The folder holding ``schemas/`` and friends: ``COMMISSION_PROJECT`` if set, else the built-in one."""
-    if chosen := os.environ.get("COMMISSION_PROJECT"):
-        return Path(chosen).resolve()
+def builtin_root() -> Path:
+    """The built-in example project: inside an installed package, or the checkout's root."""
     bundled = _PACKAGE_DIR / "_resources"
     if (bundled / "schemas").is_dir():
         return bundled
     return _PACKAGE_DIR.parent
+
+
+def _enclosing_project(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    return None
+
+
+@cache
+def project_root() -> Path:
+    """The folder holding ``schemas/`` and friends: ``COMMISSION_PROJECT`` if set, else the nearest folder
+    with a ``commission.yaml`` from the current one up, else the built-in example."""
+    if chosen := os.environ.get("COMMISSION_PROJECT"):
+        return Path(chosen).resolve()
+    return _enclosing_project(Path.cwd().resolve()) or builtin_root()
 
 
 def resource_dir(name: str) -> Path:
