@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -353,8 +354,6 @@ def parse(return_file: Path, out: Path | None, today: dt.date | None) -> int:
 @today_option()
 def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory_mb: int, today: dt.date | None) -> int:
     """Read every return in a folder into a register, spreadsheets and an error report."""
-    import os
-
     from .batch.run import run_batch
     from .batch.worker import Limits
 
@@ -405,6 +404,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     with ``--debug`` (exit code 70, as sysexits.h's EX_SOFTWARE).
     """
     args = list(argv) if argv is not None else sys.argv[1:]
+    before = os.environ.get("COMMISSION_PROJECT")
+    try:
+        return _run(args)
+    finally:
+        if os.environ.get("COMMISSION_PROJECT") != before:  # --project lasts one run, even called in-process
+            from .projects import switch_project
+
+            switch_project(Path(before) if before else None)
+
+
+def _run(args: list[str]) -> int:
+    """``main`` for one run: every error to its message and exit code."""
     debug = "--debug" in args[: args.index("--") if "--" in args else len(args)]
     try:
         result = cli.main(args=args, prog_name="commission", standalone_mode=False)
