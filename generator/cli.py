@@ -99,7 +99,7 @@ def print_issues(name: str, issues: Sequence[Issue], stream=None) -> None:  # ty
 def cli(debug: bool, project: Path | None) -> None:
     """Forms, data and documents for commissioning and growth-bid rounds."""
     if project is not None:
-        from .projects import switch_project
+        from .projects.switch import switch_project
 
         if not (project / SETTINGS_FILE).is_file():
             raise CommissionError(
@@ -115,7 +115,7 @@ def cli(debug: bool, project: Path | None) -> None:
 @click.option("--name", help="The partnership's name, for commission.yaml [default: a placeholder to edit].")
 def new_command(folder: Path, minimal: bool, name: str | None) -> int:
     """Start a project in FOLDER (new or empty): the Kent example's forms and round, or --minimal."""
-    from .projects import new_project
+    from .projects.new import new_project
 
     made = new_project(folder, minimal=minimal, name=name)
     start = "a one-form starter (community-grant)" if minimal else "a copy of the built-in Kent example"
@@ -409,7 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     finally:
         if os.environ.get("COMMISSION_PROJECT") != before:  # --project lasts one run, even called in-process
-            from .projects import switch_project
+            from .projects.switch import switch_project
 
             switch_project(Path(before) if before else None)
 

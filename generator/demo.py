@@ -122,7 +122,7 @@ STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
 def run_demo(out: Path, today: dt.date | None = None) -> int:
     """Run every stage on the current project's examples, or the built-in ones if it has none; 0 when each finished."""
     if not resource_dir("examples").is_dir():
-        from .projects import switch_project
+        from .projects.switch import switch_project
 
         click.echo(f"{project_root()} has no examples/: the demo runs on the built-in example.")
         switch_project(builtin_root())

@@ -21,7 +21,7 @@ import pytest
 
 from generator.forms.layout import load_layout
 from generator.ooxml.fill import fill_form
-from generator.projects import switch_project
+from generator.projects.switch import switch_project
 from generator.records.schemas import kinds
 
 from .conftest import ROOT

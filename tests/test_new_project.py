@@ -20,7 +20,8 @@ from generator.cli import main
 from generator.documents.render import shipped_templates
 from generator.forms.layout import layout_kinds, load_layout
 from generator.ooxml.fill import fill_form
-from generator.projects import new_project, switch_project
+from generator.projects.new import new_project
+from generator.projects.switch import switch_project
 from generator.records import resources, schemas
 from generator.records.criteria import criteria_sets
 from generator.records.project import project_settings

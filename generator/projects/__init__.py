@@ -5,10 +5,6 @@ templates/ data/ site/`` (how commands find it is :mod:`generator.records.resour
 what the settings say is :mod:`generator.records.project`). This package owns
 starting one, from the built-in Kent example or from a one-form starter
 (``minimal/``), and pointing a run at one (``--project``), forgetting what was
-read from the last.
+read from the last: :mod:`.new` and :mod:`.switch` (imported by name, so
+neither pulls in the other).
 """
-
-from .new import NewProject, new_project
-from .switch import switch_project
-
-__all__ = ["NewProject", "new_project", "switch_project"]
