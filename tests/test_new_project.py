@@ -230,3 +230,12 @@ def test_a_project_s_template_overrides_the_built_in_one_and_a_missing_one_is_le
 def test_a_minimal_project_borrows_no_template_of_a_kind_it_does_not_have(small: Path):
     switch_project(small)
     assert shipped_templates() == {}
+
+
+def test_the_demo_in_a_project_without_examples_runs_on_the_built_in_example(small: Path, tmp_path: Path, capsys):
+    capsys.readouterr()
+    assert main(["--project", str(small), "demo", "--out", str(tmp_path / "demo"), "--today", "2026-09-25"]) == 0
+    said = capsys.readouterr().out
+    assert f"{small.resolve()} has no examples/: the demo runs on the built-in example." in said
+    assert (tmp_path / "demo" / "round" / "round-summary.json").is_file()
+    assert not (small / "build").exists()
