@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ from . import __version__
 from .records.errors import EXIT_INVALID, EXIT_TOOLKIT_FAILURE, EXIT_USAGE, CommissionError
 from .records.issues import Issue
 from .records.loading import load_data_file
+from .records.resources import SETTINGS_FILE, is_bundled, project_root, resource_dir
 from .records.schemas import kinds, schema_info
 from .records.validation import validate_record
 
@@ -89,8 +91,48 @@ def print_issues(name: str, issues: Sequence[Issue], stream=None) -> None:  # ty
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="commission")
 @click.option("--debug", is_flag=True, help="Show the full traceback if the toolkit itself fails.")
-def cli(debug: bool) -> None:
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The project folder (holding commission.yaml) [default: the nearest from here up, else the built-in example].",
+)
+def cli(debug: bool, project: Path | None) -> None:
     """Forms, data and documents for commissioning and growth-bid rounds."""
+    if project is not None:
+        from .projects.switch import switch_project
+
+        if not (project / SETTINGS_FILE).is_file():
+            raise CommissionError(
+                f"--project {project}: there is no {SETTINGS_FILE} there, so it is not a project. "
+                f"Make one with 'commission new {project}', or name the folder that holds {SETTINGS_FILE}."
+            )
+        switch_project(project)
+
+
+@cli.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--minimal", is_flag=True, help="One small form (a community grant) instead of the Kent example.")
+@click.option("--name", help="The partnership's name, for commission.yaml [default: a placeholder to edit].")
+def new_command(folder: Path, minimal: bool, name: str | None) -> int:
+    """Start a project in FOLDER (new or empty): the Kent example's forms and round, or --minimal."""
+    from .projects.new import new_project
+
+    made = new_project(folder, minimal=minimal, name=name)
+    start = "a one-form starter (community-grant)" if minimal else "a copy of the built-in Kent example"
+    click.echo(f"Made a project in {folder}, {start}:")
+    click.echo(f"  {SETTINGS_FILE}  (the partnership, contacts, closing date, colours: edit it)")
+    for child, count in made.files.items():
+        click.echo(f"  {child}/  ({count} file{'s' if count != 1 else ''})")
+    click.echo("\nNext, in that folder:")
+    steps = [f"cd {folder}", "commission forms build                 # the blank Word and PDF forms, into forms/"]
+    steps += ["commission parse RETURN.docx             # read one filled form"]
+    steps += ["commission batch RETURNS/ --out build/batch   # read a folder of them into a spreadsheet"]
+    for round_file in sorted((folder / "examples" / "rounds").glob("*.yaml")):
+        steps.append(f"commission evaluate examples/rounds/{round_file.name} --within examples")
+    steps += ["commission site build                  # the guidance site, into build/site"]
+    for step in steps:
+        click.echo(f"  {step}")
+    return 0
 
 
 @cli.command()
@@ -212,12 +254,22 @@ def forms() -> None:
 
 
 @forms.command("build")
-@folder_option("Folder to write the blank forms to.", Path("forms"))
-def forms_build(out: Path) -> int:
-    """Write a blank Word form and a fillable PDF for every document kind."""
+@click.option(
+    "--kind", "asked", multiple=True, type=_KindChoice(), help="Build only this kind's form (repeat for more)."
+)
+@folder_option("Folder to write the blank forms to [default: the project's forms/].")
+def forms_build(asked: tuple[str, ...], out: Path | None) -> int:
+    """Write a blank Word form and a fillable PDF of the current version of each kind (default: every kind)."""
     from .forms.build import build_forms
 
-    for path in build_forms(out):
+    if out is None:
+        if is_bundled(project_root()):
+            raise CommissionError(
+                "There is no project here to build forms in: make one with 'commission new DIR' and run this "
+                "inside it, or give --out."
+            )
+        out = resource_dir("forms")
+    for path in build_forms(out, asked or None):
         click.echo(f"wrote {path}")
     return 0
 
@@ -302,8 +354,6 @@ def parse(return_file: Path, out: Path | None, today: dt.date | None) -> int:
 @today_option()
 def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory_mb: int, today: dt.date | None) -> int:
     """Read every return in a folder into a register, spreadsheets and an error report."""
-    import os
-
     from .batch.run import run_batch
     from .batch.worker import Limits
 
@@ -354,6 +404,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     with ``--debug`` (exit code 70, as sysexits.h's EX_SOFTWARE).
     """
     args = list(argv) if argv is not None else sys.argv[1:]
+    before = os.environ.get("COMMISSION_PROJECT")
+    try:
+        return _run(args)
+    finally:
+        if os.environ.get("COMMISSION_PROJECT") != before:  # --project lasts one run, even called in-process
+            from .projects.switch import switch_project
+
+            switch_project(Path(before) if before else None)
+
+
+def _run(args: list[str]) -> int:
+    """``main`` for one run: every error to its message and exit code."""
     debug = "--debug" in args[: args.index("--") if "--" in args else len(args)]
     try:
         result = cli.main(args=args, prog_name="commission", standalone_mode=False)

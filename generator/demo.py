@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .records.loading import load_data_file
-from .records.resources import resource_dir
+from .records.resources import builtin_root, project_root, resource_dir
 from .records.schemas import kinds
 from .records.validation import validate_record
 
@@ -36,13 +36,19 @@ def _validate_examples(out: Path, today: dt.date) -> None:
 
 
 def _decide_example_round(out: Path, today: dt.date) -> None:
-    """The example Kent round: ranked, funded within the money, reserve named, documents written."""
+    """Each example round (``examples/rounds/``): ranked, funded within the money, reserve named, documents written."""
     from .rounds.run import format_round, run_round
 
     examples = resource_dir("examples")
-    run = run_round(examples / "rounds" / "kent-2027.yaml", out / "round", today, within=examples)
-    for line in format_round(run).splitlines():
-        click.echo(f"  {line}" if line else "")
+    rounds = sorted((examples / "rounds").glob("*.yaml"))
+    if not rounds:
+        click.echo(f"  skipped: there is no example round in {examples / 'rounds'}")
+    for round_file in rounds:
+        target = out / "round" if len(rounds) == 1 else out / "round" / round_file.stem
+        click.echo(f"  {round_file.relative_to(examples.parent)}")
+        run = run_round(round_file, target, today, within=examples)
+        for line in format_round(run).splitlines():
+            click.echo(f"  {line}" if line else "")
 
 
 def _render_examples(out: Path, today: dt.date) -> None:
@@ -106,7 +112,7 @@ def _build_site(out: Path, today: dt.date) -> None:
 STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
     ("Checking the example records against the schemas", _validate_examples),
     ("Filling the Word templates from the examples", _render_examples),
-    ("Deciding the example growth-bid round (examples/rounds/kent-2027.yaml)", _decide_example_round),
+    ("Deciding the example funding round", _decide_example_round),
     ("Building the blank Word forms and reading the sample returns", _forms_and_returns),
     ("Reading every sample return into a register and a spreadsheet", _batch_returns),
     ("Building the guidance site", _build_site),
@@ -114,7 +120,12 @@ STAGES: list[tuple[str, Callable[[Path, dt.date], None]]] = [
 
 
 def run_demo(out: Path, today: dt.date | None = None) -> int:
-    """Run every stage; return 0 when each finished."""
+    """Run every stage on the current project's examples, or the built-in ones if it has none; 0 when each finished."""
+    if not resource_dir("examples").is_dir():
+        from .projects.switch import switch_project
+
+        click.echo(f"{project_root()} has no examples/: the demo runs on the built-in example.")
+        switch_project(builtin_root())
     out.mkdir(parents=True, exist_ok=True)
     for title, stage in STAGES:
         click.echo(f"\n{title}")

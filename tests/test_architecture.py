@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ),
     ("file formats", ["generator.ooxml", "generator.odf", "generator.pdf"]),
     ("forms and returns", ["generator.forms", "generator.returns"]),
+    ("project folders", ["generator.projects"]),
     ("documents", ["generator.documents"]),
     ("rounds and batches", ["generator.rounds", "generator.batch"]),
     ("the site", ["generator.site"]),

@@ -19,7 +19,7 @@ from ..records.errors import CommissionError, UnreadableFileError
 from ..records.issues import Issue
 from ..records.loading import load_data_file
 from ..records.messages import field_label
-from ..records.resources import resource_dir
+from ..records.resources import builtin_root, resource_dir
 from ..records.schemas import kind_of_id, kinds, schema_info
 from ..records.validation import validate_record
 from .render_context import build_context, canonical, known_pointers
@@ -38,8 +38,17 @@ __all__ = [
 
 
 def shipped_templates() -> dict[str, Path]:
-    """The templates in ``templates/``, by name (file name without ``.docx``)."""
-    return {path.stem: path for path in sorted(resource_dir("templates").glob("*.docx"))}
+    """The templates in ``templates/``, by name (file name without ``.docx``).
+
+    A project's own template overrides the built-in one of its name; a built-in
+    template named after one of the project's kinds serves a project that has none.
+    """
+    own = {path.stem: path for path in sorted(resource_dir("templates").glob("*.docx"))}
+    builtin = builtin_root() / "templates"
+    if builtin == resource_dir("templates"):
+        return own
+    lent = {path.stem: path for path in sorted(builtin.glob("*.docx")) if path.stem in kinds() and path.stem not in own}
+    return dict(sorted({**own, **lent}.items()))
 
 
 def resolve_template(reference: str | Path) -> Path:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import CommissionError, entry_named
-from .resources import resource_dir
+from .resources import resource_file
 
 __all__ = ["CriteriaSet", "Criterion", "Scale", "ScalePoint", "criteria_set", "criteria_sets", "scale", "scales"]
 
@@ -88,7 +88,7 @@ class Scale:
 
 
 def _path() -> Path:
-    return resource_dir("data") / "criteria.yaml"
+    return resource_file("data", "criteria.yaml")
 
 
 @cache

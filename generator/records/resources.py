@@ -7,6 +7,11 @@ example. A wheel carries the example (``schemas/``, ``forms/``, ``templates/``,
 ``data/``, ``site/``, ``commission.yaml``) inside the package as
 ``generator/_resources``; a checkout (or editable install) reads it from the
 repository root. Everything else asks this module, never ``__file__``.
+
+A project's file overrides the built-in one of the same name. What a project
+lacks that commands need as shared infrastructure (the shared definitions,
+the criteria data) is read from the built-in example: :func:`resource_file`.
+The kinds are always the project's own, never the example's.
 """
 
 from __future__ import annotations
@@ -15,7 +20,15 @@ import os
 from functools import cache
 from pathlib import Path
 
-__all__ = ["SETTINGS_FILE", "builtin_root", "project_root", "resource_dir"]
+__all__ = [
+    "SETTINGS_FILE",
+    "builtin_root",
+    "is_bundled",
+    "project_root",
+    "resource_dir",
+    "resource_file",
+    "use_project",
+]
 
 #: The file that makes a folder a project.
 SETTINGS_FILE = "commission.yaml"
@@ -29,6 +42,11 @@ def builtin_root() -> Path:
     if (bundled / "schemas").is_dir():
         return bundled
     return _PACKAGE_DIR.parent
+
+
+def is_bundled(folder: Path) -> bool:
+    """Whether ``folder`` is the example inside an installed package, which no command should write into."""
+    return folder.resolve() == (_PACKAGE_DIR / "_resources").resolve()
 
 
 def _enclosing_project(start: Path) -> Path | None:
@@ -50,3 +68,18 @@ def project_root() -> Path:
 def resource_dir(name: str) -> Path:
     """One of ``schemas``, ``forms``, ``templates``, ``data``."""
     return project_root() / name
+
+
+def resource_file(folder: str, name: str) -> Path:
+    """``folder/name`` of the project, or the built-in copy when the project has none (it may not exist either)."""
+    own = resource_dir(folder) / name
+    return own if own.exists() else builtin_root() / folder / name
+
+
+def use_project(folder: Path | None) -> None:
+    """Make ``folder`` the project for the rest of the run (None: find it again); callers forget what they cached."""
+    if folder is None:
+        os.environ.pop("COMMISSION_PROJECT", None)
+    else:
+        os.environ["COMMISSION_PROJECT"] = str(folder.resolve())
+    project_root.cache_clear()

@@ -12,7 +12,8 @@ A schema's kind and version come from its ``x-kind`` and ``x-version``, else fro
 its ``$id``, which may be any URI (see :func:`identity_of_id`). A file that cannot
 be used (broken JSON, no kind or version, one shared with another file) breaks
 only its own kind: :func:`schema_info` of that kind names the file and the
-problem, and every other kind works.
+problem, and every other kind works. A project without its own shared
+definitions (``defs.schema.json``) uses the built-in ones.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from referencing.jsonschema import DRAFT202012
 
 from .dereference import dereferenced
 from .errors import CommissionError, UnknownKindError
-from .resources import resource_dir
+from .resources import resource_dir, resource_file
 
 __all__ = [
     "KIND_PATTERN",
@@ -190,6 +191,9 @@ def _catalogue() -> _Catalogue:
     """
     folder = resource_dir("schemas")
     found = [(path, True) for path in sorted(folder.glob("*.schema.json"))]
+    shared = resource_file("schemas", f"{SHARED}.schema.json")
+    if shared.parent != folder and shared.is_file():  # a project without its own: the built-in ones, to $ref
+        found.insert(0, (shared, True))
     found += [(path, False) for path in sorted(folder.glob("versions/*/*.schema.json"))]
     resources: dict[str, tuple[Path, Resource[Any]]] = {}
     infos: dict[tuple[str, str], SchemaInfo] = {}
