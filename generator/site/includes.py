@@ -3,22 +3,30 @@
 A guidance note says ``--8<-- "kent-criteria.md"`` where a table of facts
 belongs; the table is written here from ``data/`` and the schemas, so the
 prose around it can never quote a weight or a value band the data does not hold.
+
+A table is offered only where the project holds its data (the ``kent`` criteria
+set, a ``kent`` timetable, ``data/procurement.yaml``...): a project without it
+gets no such file, and a note that includes one anyway stops the build with the
+note's name and the data it lacks, rather than a blank where the table was.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from pathlib import Path
 
 from ..records.criteria import criteria_set
-from .procurement import procurement_routes, procurement_steps
-from .risk import risk_log
+from ..records.errors import CommissionError
 from ..records.schemas import field_for_pointer
 from ..rounds.timetable import timetable
 from .markdown import cell, esc, table
+from .procurement import procurement_routes, procurement_steps
+from .risk import risk_log
 
-__all__ = ["INCLUDES"]
+__all__ = ["INCLUDES", "available_includes", "check_includes"]
 
 
 def _kent_criteria() -> str:
@@ -41,7 +49,14 @@ def _weights() -> str:
 
 def _routes() -> str:
     """One table for each family of routes (purchasing, funding), in the guide's order."""
-    headers = ["Route", "Best when any of these apply", "Guide amount", "Agreement", "Full cost recovery", "Rules to follow"]
+    headers = [
+        "Route",
+        "Best when any of these apply",
+        "Guide amount",
+        "Agreement",
+        "Full cost recovery",
+        "Rules to follow",
+    ]
     parts = []
     routes = procurement_routes()
     for family in dict.fromkeys(r.family for r in routes):
@@ -130,6 +145,8 @@ def _enum_list(kind: str, pointer: str) -> Callable[[], str]:
     def render() -> str:
         spec = field_for_pointer(kind, pointer)
         options = (spec.enum or spec.item_enum or ()) if spec else ()
+        if not options:
+            raise CommissionError(f"the {kind} form has no list of choices at {pointer}")
         return "\n".join(f"- {esc(str(option))}" for option in options) + "\n"
 
     return render
@@ -149,3 +166,36 @@ INCLUDES: dict[str, Callable[[], str]] = {
     "client-groups.md": _enum_list("growth-bid", "/client_group"),
     "kent-districts.md": _enum_list("growth-bid", "/districts"),
 }
+
+
+def available_includes() -> tuple[dict[str, str], dict[str, str]]:
+    """The tables this project's data can fill (name -> text), and why each other one cannot (name -> reason)."""
+    offered: dict[str, str] = {}
+    missing: dict[str, str] = {}
+    for name, render in INCLUDES.items():
+        try:
+            offered[name] = render()
+        except (CommissionError, OSError, KeyError) as exc:
+            missing[name] = str(exc).rstrip(".") or type(exc).__name__
+    return offered, missing
+
+
+#: ``--8<-- "name.md"``, the one-line form of a snippet, at any indent.
+_SNIPPET = re.compile(r'^[ \t]*-{1,}8<-{1,}[ \t]+"([^"]+)"', re.MULTILINE)
+
+
+def check_includes(docs: Path, offered: Mapping[str, str], missing: Mapping[str, str]) -> None:
+    """Stop, naming the note and the data, if a note includes a table this project cannot make."""
+    problems = []
+    for note in sorted(docs.rglob("*.md")):
+        where = f"site/{note.relative_to(docs).as_posix()}"
+        for name in _SNIPPET.findall(note.read_text(encoding="utf-8")):
+            if name in missing:
+                problems.append(f"{where} includes {name}, but this project has no data for it ({missing[name]}).")
+            elif name not in offered:
+                known = ", ".join(offered) or "none"
+                problems.append(
+                    f"{where} includes {name}, which is not a table the build makes (it can make: {known})."
+                )
+    if problems:
+        raise CommissionError("The guidance notes include tables this project cannot make:\n" + "\n".join(problems))
