@@ -53,6 +53,42 @@ def copy_project_site(site: Path, docs: Path, generated: Sequence[str]) -> None:
             shutil.copyfile(builtin_root() / "site" / "assets" / name, docs / "assets" / name)
 
 
+_REFRESH = '''"""Written by `commission site build`. Do not edit.
+
+Under `mkdocs serve`, before each rebuild: copy the project's notes that changed since into docs/ again,
+so an edited note shows without building the whole site again.
+"""
+
+import shutil
+from pathlib import Path
+
+SOURCE = Path({source!r})
+DOCS = Path({docs!r})
+SKIP = {skip!r}
+
+
+def on_pre_build(config, **kwargs):
+    for path in SOURCE.rglob("*"):
+        parts = path.relative_to(SOURCE).parts
+        if not path.is_file() or parts[0] in SKIP:
+            continue
+        target = DOCS.joinpath(*parts)
+        if not target.exists() or path.stat().st_mtime > target.stat().st_mtime:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+'''
+#: The hook ``mkdocs serve`` runs before each rebuild, in the work folder.
+REFRESH_HOOK = "refresh_notes.py"
+
+
+def refresh_hook(site: Path, docs: Path, generated: Sequence[str]) -> Path:
+    """Write the hook that keeps the copied notes fresh under ``mkdocs serve``; return its path."""
+    path = docs.parent / REFRESH_HOOK
+    text = _REFRESH.format(source=str(site.resolve()), docs=str(docs), skip=sorted({*generated, "__pycache__"}))
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def _title(path: Path) -> str:
     """A folder's section name: ``guidance`` -> ``Guidance``, ``how-to-bid`` -> ``How to bid``."""
     return path.name.replace("-", " ").replace("_", " ").capitalize()
@@ -170,6 +206,10 @@ def mkdocs_config(
     if own.is_file():
         config.update(_read_config(own))
     nav = merge_nav(config.get("nav") or own_nav(docs, generated), generated_nav)
+    site = source / "site"
+    if site.is_dir():
+        config["watch"] = [*config.get("watch", []), str(site.resolve())]
+        config["hooks"] = [*config.get("hooks", []), str(refresh_hook(site, docs, generated))]
     theme = dict(config.get("theme") or {"name": "material"})
     theme["palette"] = _palette(theme.get("palette"))
     if logo:

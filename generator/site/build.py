@@ -139,10 +139,10 @@ def generate_pages(docs: Path) -> Generated:
         nav.append({"Form guides": ["forms/index.md", *[f"forms/{layout.kind}.md" for layout in layouts]]})
     written.append(_write(docs / "downloads" / "index.md", downloads_page(downloads)))
     nav.append({"Downloads": "downloads/index.md"})
-    offered, missing = available_includes()
+    offered = available_includes()
     for name, text in offered.items():
         written.append(_write(docs / "includes" / name, text))
-    check_includes(docs, offered, missing)
+    check_includes(docs, offered)
     return Generated(written, downloads, nav)
 
 

@@ -13,8 +13,12 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +34,6 @@ from generator.rounds import timetable
 from generator.site import checklists, procurement, risk
 from generator.site.build import build_site
 from generator.site.colours import contrast
-from generator.site.includes import INCLUDES
 from tests.conftest import ROOT
 
 KIND = "hall-hire"
@@ -196,19 +199,51 @@ def test_the_projects_own_home_page_and_stylesheet_replace_the_built_in_ones(cou
     assert (built.out / "assets" / "extra.css").read_text(encoding="utf-8") == "/* Wyre's own */\n"
 
 
-def test_a_note_that_includes_a_table_without_its_data_stops_the_build(council: Path, tmp_path: Path):
-    table = next(iter(INCLUDES))  # every table needs data this project does not have
+@pytest.mark.parametrize(
+    ("table", "needs"),
+    [
+        ("criteria-kent.md", "the criteria set 'kent' in data/criteria.yaml"),
+        ("weights-herefordshire.md", "a criteria set 'herefordshire' with weights in data/criteria.yaml"),
+        ("timetable-kent.md", "the timetable 'kent' in data/timetable.yaml"),
+        ("procurement-routes.md", "data/procurement.yaml"),
+        ("risk-grid.md", "a risk_log in data/checklists.yaml"),
+        ("no-such-table.md", "it is not a table the build makes"),
+    ],
+)
+def test_a_note_that_includes_a_table_without_its_data_stops_the_build(
+    council: Path, tmp_path: Path, table: str, needs: str
+):
     note = council / "site" / "advice" / "hiring-a-hall.md"
     note.write_text(NOTE + f'\n--8<-- "{table}"\n', encoding="utf-8")
-    with pytest.raises(CommissionError, match=rf"site/advice/hiring-a-hall\.md includes {re.escape(table)}, but this"):
+    with pytest.raises(CommissionError) as raised:
         build_site(tmp_path / "out" / "site")
+    said = str(raised.value)
+    assert f"site/advice/hiring-a-hall.md includes {table}, which this project's data cannot fill: " in said
+    assert needs in said
+    assert "The tables it can make: none." in said
 
 
-def test_a_note_that_includes_an_unknown_table_is_named(council: Path, tmp_path: Path):
+def test_a_projects_own_data_gives_it_its_own_tables(council: Path, tmp_path: Path):
+    """A criteria set and a list of choices of the council's own are tables its notes can include."""
+    (council / "data").mkdir()
+    body = {"title": "Hall checks", "criteria": [{"id": "a", "title": "Open to all", "weight": 100}]}
+    (council / "data" / "criteria.yaml").write_text(yaml.safe_dump({"wyre": body}), encoding="utf-8")
+    schema = json.loads((council / "schemas" / f"{KIND}.schema.json").read_text(encoding="utf-8"))
+    schema["properties"]["hall"] = {
+        "type": "string",
+        "title": "Hall",
+        "description": "Which.",
+        "enum": ["Upper", "Lower"],
+    }
+    (council / "schemas" / f"{KIND}.schema.json").write_text(json.dumps(schema), encoding="utf-8")
     note = council / "site" / "advice" / "hiring-a-hall.md"
-    note.write_text(NOTE + '\n--8<-- "no-such-table.md"\n', encoding="utf-8")
-    with pytest.raises(CommissionError, match=r"hiring-a-hall\.md includes no-such-table\.md, which is not a table"):
-        build_site(tmp_path / "out" / "site")
+    includes = ["criteria-wyre.md", "weights-wyre.md", f"choices-{KIND}-hall.md"]
+    note.write_text(NOTE + "".join(f'\n--8<-- "{name}"\n' for name in includes), encoding="utf-8")
+    forget()
+    built = build_site(tmp_path / "out" / "site")
+    page = (built.out / "advice" / "hiring-a-hall.html").read_text(encoding="utf-8")
+    assert "<td>Open to all</td>" in page and "<td>100%</td>" in page
+    assert "<li>Upper</li>" in page and "<li>Lower</li>" in page
 
 
 def test_a_colour_too_faint_for_white_text_is_refused_with_one_that_would_do(
@@ -242,3 +277,41 @@ def test_the_logo_is_shown_in_the_header(tmp_path: Path, monkeypatch: pytest.Mon
     finally:
         monkeypatch.delenv("COMMISSION_PROJECT")
         forget()
+
+
+def test_mkdocs_serve_shows_an_edited_note_without_another_build(council: Path, tmp_path: Path):
+    built = build_site(tmp_path / "out" / "site")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(built.config)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    url = f"http://127.0.0.1:{port}/advice/hiring-a-hall.html"
+    with (
+        tempfile.TemporaryFile() as log,
+        subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT) as server,
+    ):
+        try:
+            assert "Book the hall before you apply" in _served(url, server, log, "Book the hall")
+            note = council / "site" / "advice" / "hiring-a-hall.md"
+            note.write_text(NOTE + "\nBring your own tea urn.\n", encoding="utf-8")
+            assert "Bring your own tea urn." in _served(url, server, log, "tea urn")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _served(url: str, server: subprocess.Popen[bytes], log: Any, wanted: str) -> str:
+    """The page at ``url`` once it holds ``wanted`` (the server builds, or rebuilds after an edit)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                body = answer.read().decode("utf-8")
+            if wanted in body:
+                return body
+        except OSError:
+            pass
+        time.sleep(0.3)
+    log.seek(0)
+    pytest.fail(f"mkdocs serve never showed {wanted!r} at {url}:\n{log.read().decode()}")
