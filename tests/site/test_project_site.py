@@ -32,7 +32,7 @@ from generator.records import criteria, project, resources, schemas
 from generator.records.errors import CommissionError
 from generator.rounds import timetable
 from generator.site import checklists, procurement, risk
-from generator.site.build import build_site
+from generator.site.build import BuildResult, build_site
 from generator.site.colours import contrast
 from tests.conftest import ROOT
 
@@ -315,3 +315,17 @@ def _served(url: str, server: subprocess.Popen[bytes], log: Any, wanted: str) ->
         time.sleep(0.3)
     log.seek(0)
     pytest.fail(f"mkdocs serve never showed {wanted!r} at {url}:\n{log.read().decode()}")
+
+
+def test_the_built_in_example_builds_the_same_pages_in_the_same_nav(built_site: BuildResult):
+    """The Kent example's nav in mkdocs.yml names every page it had, so the nav made must be that one."""
+    assert _nav(built_site.config) == yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    names = {page.relative_to(built_site.out).as_posix() for page in built_site.pages}
+    notes = {f"guidance/{note.stem}.html" for note in (ROOT / "site" / "guidance").glob("*.md")}
+    lists = {f"checklists/{name}.html" for name in checklists.checklist_names()}
+    guides = {f"forms/{kind}.html" for kind in layouts.layout_kinds()}
+    indexes = {f"{folder}/index.html" for folder in ("checklists", "forms", "downloads")}
+    assert names == {"index.html", "404.html", *notes, *lists, *guides, *indexes}
+    home = (built_site.out / "index.html").read_text(encoding="utf-8")
+    settings = project.project_settings()
+    assert settings.partnership in home and f'href="mailto:{settings.contact.email}"' in home
