@@ -1,8 +1,10 @@
-"""The guidance site: pages generated from the schemas, layouts, criteria and checklists.
+"""The guidance site: the project's own notes with pages generated from its schemas, layouts, criteria and checklists.
 
-``build.generate_pages`` writes the generated parts of ``site/`` (checklists,
-form guides, downloads and the tables the guidance notes include);
-``build.build_site`` does that and then runs ``mkdocs build --strict``. The
+``assemble`` copies the project's ``site/`` into a work folder and writes the
+mkdocs config there (name, colours, logo, contact and nav from the project);
+``build.generate_pages`` writes the generated parts (checklists, form guides,
+downloads and the tables the notes include, only those the data can fill);
+``build.build_site`` does both and then runs ``mkdocs build --strict``. The
 checklists, procurement and risk tables it shows are read from ``data/`` here.
 The top room: nothing but the command line imports it.
 """

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .checklists import raw_data
 from ..records.errors import CommissionError
+from .checklists import raw_data
 
 __all__ = ["RiskBand", "RiskExample", "RiskLog", "risk_log"]
 

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from generator.site.build import BuildResult, build_site
-from generator.site.build import GENERATED
+from generator.site.build import GENERATED, BuildResult, build_site
 from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,7 +51,7 @@ def built_site(site_source: Path, tmp_path_factory: pytest.TempPathFactory) -> B
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Keep the test output clean."""
 
 

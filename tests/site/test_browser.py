@@ -12,10 +12,10 @@ import pypdf
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from generator.site.checklists import checklist
 from generator.forms.layout import layout_kinds
 from generator.records.schemas import kinds, schema_info, versions
 from generator.site.build import BuildResult
+from generator.site.checklists import checklist
 from generator.site.downloads import Download
 from tests.conftest import ROOT
 

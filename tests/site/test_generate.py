@@ -15,30 +15,29 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.checklists import checklist, checklist_names
 from generator.cli import main
-from generator.records.errors import CommissionError
 from generator.forms.layout import layout_kinds, load_layout
+from generator.records.errors import CommissionError
 from generator.records.rules import rules_for
 from generator.records.schemas import kinds
-from generator.site.build import BuildResult, build_site
-from generator.site.build import SiteBuildError
+from generator.site.build import BuildResult, SiteBuildError, build_site
+from generator.site.checklists import checklist, checklist_names
 from generator.site.form_guides import accepts
 from generator.site.markdown import esc
-
 from tests.conftest import ROOT
 
 from .conftest import copy_source
 
 
-def _guide(site_source: Path, kind: str) -> str:
-    return (site_source / "site" / "forms" / f"{kind}.md").read_text(encoding="utf-8")
+def _guide(built: BuildResult, kind: str) -> str:
+    """The generated Markdown of a form guide, in the docs folder the build put together."""
+    return (built.docs / "forms" / f"{kind}.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("kind", layout_kinds())
-def test_form_guide_lists_every_question_in_form_order(built_site: BuildResult, site_source: Path, kind: str):
+def test_form_guide_lists_every_question_in_form_order(built_site: BuildResult, kind: str):
     layout = load_layout(kind)
-    text = _guide(site_source, kind)
+    text = _guide(built_site, kind)
     headings = re.findall(r"^### (\S+) ", text, flags=re.MULTILINE)
     assert headings == [q.number for q in layout.questions()]
     sections = re.findall(r"^## (\d+)\. (.+)$", text, flags=re.MULTILINE)
@@ -46,8 +45,8 @@ def test_form_guide_lists_every_question_in_form_order(built_site: BuildResult, 
 
 
 @pytest.mark.parametrize("kind", layout_kinds())
-def test_form_guide_gives_help_need_and_format_of_each_question(built_site: BuildResult, site_source: Path, kind: str):
-    text = _guide(site_source, kind)
+def test_form_guide_gives_help_need_and_format_of_each_question(built_site: BuildResult, kind: str):
+    text = _guide(built_site, kind)
     blocks = re.split(r"^### ", text, flags=re.MULTILINE)[1:]
     for question, block in zip(load_layout(kind).questions(), blocks, strict=True):
         assert esc(question.help) in block
@@ -60,14 +59,14 @@ def test_form_guide_gives_help_need_and_format_of_each_question(built_site: Buil
             assert f"| {esc(column.label)} |" in block
 
 
-def test_optional_blocks_say_when_their_questions_become_required(built_site: BuildResult, site_source: Path):
-    text = _guide(site_source, "evaluation-report")
+def test_optional_blocks_say_when_their_questions_become_required(built_site: BuildResult):
+    text = _guide(built_site, "evaluation-report")
     assert "Required if you fill in “Weighted scores”" in text
 
 
 @pytest.mark.parametrize("kind", layout_kinds())
-def test_form_guide_lists_the_business_rules(built_site: BuildResult, site_source: Path, kind: str):
-    text = _guide(site_source, kind)
+def test_form_guide_lists_the_business_rules(built_site: BuildResult, kind: str):
+    text = _guide(built_site, kind)
     lines = {line.split("**: ", 1)[0]: line for line in text.splitlines() if line.startswith("- **")}
     for rule in rules_for(kind):
         assert esc(rule.summary) in lines[f"- **{esc(rule.name)}"]
@@ -118,15 +117,22 @@ def test_the_site_is_never_built_into_its_own_source(tmp_path: Path):
         build_site(source / "site" / "built", source=source)
 
 
+def _tree(folder: Path) -> dict[str, float]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*")}
+
+
 def test_site_build_command_builds_the_checkout_for_mkdocs_serve(tmp_path: Path, capsys: pytest.CaptureFixture):
     out = tmp_path / "built"
+    before = _tree(ROOT / "site")
     assert main(["site", "build", "--out", str(out)]) == 0
     said = capsys.readouterr().out
     assert f"Open {out / 'index.html'}" in said and "mkdocs serve" in said
     assert (out / "index.html").is_file() and (out / "search" / "search_index.json").is_file()
+    work = tmp_path / "built-source"
     for kind in layout_kinds():
-        assert (ROOT / "site" / "forms" / f"{kind}.md").is_file()
-    _serve_checkout_once()
+        assert (work / "docs" / "forms" / f"{kind}.md").is_file()
+    assert _tree(ROOT / "site") == before  # the project's site/ is the source: read, never written
+    _serve_once(work / "mkdocs.yml")
 
 
 def _free_port() -> int:
@@ -135,18 +141,21 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _serve_checkout_once() -> None:
-    """After one build, `mkdocs serve` in the checkout serves the site for editing."""
+def _serve_once(config: Path) -> None:
+    """After one build, `mkdocs serve -f` the config it wrote serves the site for editing."""
     port = _free_port()
-    command = [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}", "-f", str(config)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    log = tempfile.TemporaryFile()
-    with log, subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT) as server:
+    kind = layout_kinds()[0]
+    with (
+        tempfile.TemporaryFile() as log,
+        subprocess.Popen(command, cwd=config.parent, env=env, stdout=log, stderr=subprocess.STDOUT) as server,
+    ):
         try:
             deadline = time.monotonic() + 60
             while True:
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/forms/growth-bid.html", timeout=2) as answer:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/forms/{kind}.html", timeout=2) as answer:
                         body = answer.read().decode("utf-8")
                         break
                 except OSError:
@@ -154,7 +163,7 @@ def _serve_checkout_once() -> None:
                         log.seek(0)
                         pytest.fail(f"mkdocs serve did not answer:\n{log.read().decode()}")
                     time.sleep(0.3)
-            assert "Growth bid application: form guide" in body
+            assert f"{html.escape(load_layout(kind).title, quote=False)}: form guide" in body
         finally:
             server.terminate()
             server.wait(timeout=10)
