@@ -16,6 +16,7 @@ from typing import Any
 
 from ..records.criteria import Scale, scales
 from ..records.money import MoneyError, parse_money
+from .definition import DEFINITION_KEYS
 from .evaluation import RoundMoney, round_money
 from .moderation import Thresholds
 from .problems import Problems
@@ -34,6 +35,7 @@ LABELS = {
     "moderation": "Moderation thresholds",
     "bids": "Bids",
     "evaluations": "Evaluation reports",
+    **DEFINITION_KEYS,
 }
 _LATER = {
     "bids_from": "reading bids from a batch register is not available yet; list each bid's reference and file under 'bids'",
@@ -120,12 +122,12 @@ class _Settings:
             self.problem(key, f"expected a date such as 2027-09-24, not {self.raw[key]!r}", self.raw[key])
             return None
 
-    def scale(self) -> Scale:
+    def scale(self, default: str | None, weights: str | None) -> Scale:
         name = self.raw.get("scale")
         if name is not None and name not in scales():
             self.problem("scale", f"there is no scale '{name}'; choose one of {', '.join(scales())}", name)
             name = None
-        return report_scale(name)
+        return report_scale(name or default, weights)
 
     def thresholds(self) -> Thresholds:
         default = Thresholds()
@@ -165,13 +167,19 @@ class _Settings:
             return None
 
 
-def read_settings(path: Path, raw: Mapping[str, Any], found: Problems) -> RoundSettings:
-    """The settings of the round file at ``path``, with every problem recorded in ``found``."""
+def read_settings(
+    path: Path, raw: Mapping[str, Any], found: Problems, default_scale: str | None = None, weights: str | None = None
+) -> RoundSettings:
+    """The settings of the round file at ``path``, with every problem recorded in ``found``.
+
+    Without a ``scale:`` of its own the round is on ``default_scale`` (the project's), else on the usual
+    scale of the ``weights`` criteria set.
+    """
     settings = _Settings(path, raw, found)
     settings.keys()
     name = settings.name()
     money = settings.round_money()
     decision_date = settings.date("decision_date")
-    scale = settings.scale()
+    scale = settings.scale(default_scale, weights)
     thresholds = settings.thresholds()
     return RoundSettings(name, money, decision_date, scale, thresholds)
