@@ -5,7 +5,8 @@ validates each record against its schema before rendering). A bid with one
 report gets ``evaluation-reports/<reference>.docx``; a bid with several gets
 one document per evaluator, numbered in the order the round file lists them,
 and ``<reference>-moderated.docx`` for a moderated report (made from the template
-named like the reports' kind; a project without one gets the summary only). Characters other
+named like the reports' kind). A project without a template gets no document from it;
+the JSON results are always written. Characters other
 than letters, digits, dots, hyphens and underscores become hyphens, and a
 name that would repeat another gets ``-2``, ``-3``...
 """
@@ -24,6 +25,8 @@ from .round_file import LoadedReport
 
 __all__ = ["render_round_documents", "report_file_names"]
 
+#: The template (and schema) of the round's summary: the toolkit's own output, the same for every project.
+SUMMARY = "round-summary"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -76,8 +79,9 @@ def render_round_documents(
     report_kind: str,
 ) -> list[Path]:
     """Write ``round-summary.docx`` and every evaluation report's document into ``out``."""
-    written = [_render("round-summary", summary, out / "round-summary.docx", today)]
-    if report_kind not in shipped_templates():
+    templates = shipped_templates()
+    written = [_render(SUMMARY, summary, out / "round-summary.docx", today)] if SUMMARY in templates else []
+    if report_kind not in templates:
         return written
     names = report_file_names(reports)
     for loaded in reports.values():
