@@ -322,3 +322,18 @@ def test_timetable_name_picks_a_timetable_of_the_project(council: Path, capsys):
 def test_an_unknown_timetable_name_lists_the_known_ones(council: Path, capsys):
     assert main(["timetable", "--start", "2027-01-04", "--name", "slow"]) == 2
     assert "There is no timetable called 'slow' in data/timetable.yaml (known: kent, quick)." in capsys.readouterr().err
+
+
+def test_a_bid_that_leaves_a_field_the_round_needs_unanswered_is_named(council: Path, tmp_path: Path):
+    """The council's form may make the round's fields optional; a bid without one is a problem, not a crash."""
+    optional = {**GRANT, "required": ["ref", "group", "ask"]}
+    (council / "schemas" / "small-grant.schema.json").write_text(json.dumps(optional), encoding="utf-8")
+    schemas.forget_schemas()
+    round_file = _write_round(tmp_path / "round")
+    bid = tmp_path / "round" / "bids" / "G-4.json"
+    record = json.loads(bid.read_text(encoding="utf-8"))
+    del record["sent_on"]
+    bid.write_text(json.dumps(record), encoding="utf-8")
+    assert _problems(round_file) == [
+        ("G-4.json", "/sent_on", "Date sent", "this bid does not answer it, and a round needs it to rank the bid")
+    ]

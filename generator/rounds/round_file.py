@@ -193,6 +193,12 @@ class _Reader:
             message = f"the round file lists this bid as {reference}, but the bid says {given}"
             self.found.add(file, fields["reference"], field_label(kind, fields["reference"]), message, given)
             return None
+        unanswered = [pointer for pointer in self.definition.needed() if value_at(record, pointer) in (None, "")]
+        for pointer in unanswered:
+            message = "this bid does not answer it, and a round needs it to rank the bid"
+            self.found.add(file, pointer, field_label(kind, pointer), message)
+        if unanswered:
+            return None
         amount_at = fields["amount"]
         try:
             amount = parse_money(value_at(record, amount_at))
