@@ -337,3 +337,18 @@ def test_a_bid_that_leaves_a_field_the_round_needs_unanswered_is_named(council: 
     assert _problems(round_file) == [
         ("G-4.json", "/sent_on", "Date sent", "this bid does not answer it, and a round needs it to rank the bid")
     ]
+
+
+def test_with_the_bids_own_reference_field_an_entry_may_leave_the_reference_to_the_bid(council: Path, tmp_path):
+    round_file = _write_round(tmp_path / "round")
+    body = yaml.safe_load(round_file.read_text(encoding="utf-8"))
+    body["bids"] = [{"file": f"bids/{ref}.json"} for ref in GRANTS] + [{"file": "bids/again.json"}]
+    round_file.write_text(yaml.safe_dump(body), encoding="utf-8")
+    shutil.copy(tmp_path / "round" / "bids" / "G-1.json", tmp_path / "round" / "bids" / "again.json")
+    assert _problems(round_file) == [
+        ("round.yaml", "/bids/5/file", "Bids, row 6", "the reference G-1 is used twice"),
+    ]
+    body["bids"].pop()
+    round_file.write_text(yaml.safe_dump(body), encoding="utf-8")
+    spec = read_round(round_file, TODAY)
+    assert [bid.reference for bid in spec.bids] == list(GRANTS)

@@ -137,7 +137,9 @@ class _Reader:
         for row, entry in enumerate(entries):
             where = f"/bids/{row}"
             label = f"Bids, row {row + 1}"
-            if not isinstance(entry, Mapping) or not {"reference", "file"} <= set(entry) <= _BID_KEYS:
+            # With the bid's own reference field named, an entry may leave the reference to the bid.
+            needs = {"file"} if "reference" in self.definition.bid_fields else {"reference", "file"}
+            if not isinstance(entry, Mapping) or not needs <= set(entry) <= _BID_KEYS:
                 self.problem(
                     "bids",
                     "expected a reference and a file, such as {reference: GB-2027-001, file: "
@@ -148,14 +150,9 @@ class _Reader:
                     label,
                 )
                 continue
-            reference, name = entry["reference"], entry["file"]
-            if not isinstance(reference, str) or not reference.strip():
-                self.problem("bids", "the reference must be filled in", reference, f"{where}/reference", label)
+            reference, name = entry.get("reference"), entry["file"]
+            if "reference" in entry and not self.reference_is_new(reference, f"{where}/reference", label):
                 continue
-            if reference in self.bid_references:
-                self.problem("bids", f"the reference {reference} is used twice", reference, f"{where}/reference", label)
-                continue
-            self.bid_references.append(reference)
             if not isinstance(name, str) or not name.strip():
                 self.problem("bids", "the file must be filled in", name, f"{where}/file", label)
                 continue
@@ -165,7 +162,7 @@ class _Reader:
                     "bids", f"this file is already listed for {files[file.resolve()]}", name, f"{where}/file", label
                 )
                 continue
-            files[file.resolve()] = reference
+            files[file.resolve()] = reference or name
             version = entry.get("version")
             kind = self.definition.bid_kind
             if version is not None and (not isinstance(version, str) or version not in versions(kind)):
@@ -179,11 +176,26 @@ class _Reader:
             record = self.load(file, kind, version)
             if record is None:
                 continue
+            if reference is None:
+                reference = value_at(record, self.definition.bid_fields["reference"])
+                if not self.reference_is_new(reference, f"{where}/file", label):
+                    continue
             bid = self.bid(file, record, reference)
             if bid is not None:
                 records[reference] = record
                 bids.append(bid)
         return bids, records
+
+    def reference_is_new(self, reference: Any, pointer: str, label: str) -> bool:
+        """Whether ``reference`` is filled in and not already a bid's (else the problem is recorded)."""
+        if not isinstance(reference, str) or not reference.strip():
+            self.problem("bids", "the reference must be filled in", reference, pointer, label)
+            return False
+        if reference in self.bid_references:
+            self.problem("bids", f"the reference {reference} is used twice", reference, pointer, label)
+            return False
+        self.bid_references.append(reference)
+        return True
 
     def bid(self, file: Path, record: Mapping[str, Any], reference: str) -> Bid | None:
         """The bid in ``record``, read through the round's fields (``None``, with the problem, if it cannot be)."""
