@@ -28,7 +28,8 @@ EXAMPLE_OF = {
 }
 
 
-def _example(kind: str) -> Path:
+def example_of(kind: str) -> Path:
+    """The example a kind's form is filled with."""
     return EXAMPLES / kind / EXAMPLE_OF[kind] if kind in EXAMPLE_OF else sorted((EXAMPLES / kind).glob("*.yaml"))[0]
 
 
@@ -97,7 +98,7 @@ FILLERS = {"pdftk": fill_pdftk, "pypdf": fill_pypdf, "PyPDFForm": fill_pypdfform
 @pytest.mark.parametrize("client", sorted(FILLERS))
 @pytest.mark.parametrize("kind", KINDS)
 def test_filled_by_a_real_client_parses_to_the_same_record(kind: str, client: str, tmp_path: Path, today) -> None:
-    record = yaml.safe_load(_example(kind).read_text(encoding="utf-8"))
+    record = yaml.safe_load(example_of(kind).read_text(encoding="utf-8"))
     filled = tmp_path / "filled.pdf"
     FILLERS[client](ROOT / "forms" / f"{kind}.pdf", field_values(load_layout(kind), record), filled)
     envelope = parse_return(filled, today=today)
@@ -107,7 +108,7 @@ def test_filled_by_a_real_client_parses_to_the_same_record(kind: str, client: st
 
 
 def test_unicode_newlines_and_pounds_survive_and_are_visible(tmp_path: Path, today) -> None:
-    record = yaml.safe_load(_example("growth-bid").read_text(encoding="utf-8"))
+    record = yaml.safe_load(example_of("growth-bid").read_text(encoding="utf-8"))
     record["applicant"]["contact_names"] = "Zoë Ångström, Façade £5 Ltd"
     record["summary"] = "First line\nSecond line costs £12,500"
     values = field_values(load_layout("growth-bid"), record)

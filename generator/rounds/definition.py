@@ -34,7 +34,7 @@ from typing import Any
 from ..records.criteria import CriteriaSet, criteria_set, criteria_sets, scales
 from ..records.project import project_settings, read_settings
 from ..records.resources import SETTINGS_FILE, builtin_root
-from ..records.schemas import FieldSpec, field_for_pointer, kinds
+from ..records.schemas import FieldSpec, field_for_pointer, kinds, versions
 from .evaluation import NOT_ELIGIBLE, RANKINGS
 from .problems import Problems
 
@@ -208,7 +208,9 @@ def _pointer_problem(kind: str, role: str, pointer: Any) -> str:
     """Why ``pointer`` cannot be the ``role`` field of a ``kind`` record ('' when it can)."""
     if not isinstance(pointer, str) or not pointer.startswith("/") or "*" in pointer:
         return f"expected a JSON Pointer to one field, such as /annual_amount, not {pointer!r}"
-    spec = field_for_pointer(kind, pointer)
+    # The newest version asking it: bids made on older versions are checked for it one by one (round_file).
+    asking = (field_for_pointer(kind, pointer, version) for version in reversed(versions(kind)))
+    spec = next((found for found in asking if found is not None), None)
     if spec is None:
         return f"the {kind} form has no field {pointer}"
     if spec.in_repeating_group or pointer != spec.pointer:
