@@ -22,7 +22,7 @@ from generator.cli import main
 from generator.forms import layout as layouts
 from generator.forms import matching
 from generator.records import project, resources, schemas
-from generator.records.criteria import criteria_set
+from generator.records.criteria import criteria_set, scales
 from generator.rounds.evaluation import RANKINGS
 from generator.rounds.round_file import RoundFileError, read_round
 from generator.rounds.timetable import timetable, timetables
@@ -151,6 +151,11 @@ def council(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         (folder / "schemas" / f"{kind}.schema.json").write_text(json.dumps(schema, indent=2), encoding="utf-8")
     criteria = yaml.safe_load((folder / "data" / "criteria.yaml").read_text(encoding="utf-8"))
     criteria["grant-checks"] = CHECKS
+    criteria["grant-weights"] = {
+        "title": "Weights",
+        "rule": "One.",
+        "criteria": [{"id": 1, "weight": 100, "title": "All"}],
+    }
     (folder / "data" / "criteria.yaml").write_text(yaml.safe_dump(criteria, sort_keys=False), encoding="utf-8")
     tables = yaml.safe_load((folder / "data" / "timetable.yaml").read_text(encoding="utf-8"))
     quick = {"title": "Quick grants", "first_month": "January", "steps": [
@@ -221,6 +226,7 @@ def test_a_round_over_the_councils_own_kinds_decides_by_its_fields(council: Path
     workings = json.loads((out / "round-workings.json").read_text(encoding="utf-8"))
     assert workings["bids"][0]["answers"] == {"a": "met", "b": "met"}
     assert workings["bids"][0]["submission_date"] == "2027-01-12"
+    assert workings["scale"] is None  # its reviews have no scores, so the round has no scale
     # The project has the summary's template but none for its reviews: the summary only, no failure.
     assert (out / "round-summary.docx").is_file() and not (out / "evaluation-reports").exists()
     assert criteria_set("grant-checks").ids == ["a", "b"]
@@ -352,3 +358,17 @@ def test_with_the_bids_own_reference_field_an_entry_may_leave_the_reference_to_t
     round_file.write_text(yaml.safe_dump(body), encoding="utf-8")
     spec = read_round(round_file, TODAY)
     assert [bid.reference for bid in spec.bids] == list(GRANTS)
+
+
+def test_weights_without_a_scale_ask_for_the_scale(council: Path, tmp_path: Path):
+    found = _problems(_write_round(tmp_path / "round", weights="grant-weights"))
+    assert found == [
+        (
+            "round.yaml",
+            "/scale",
+            "Scoring scale",
+            f"name the scale the scores are on; choose one of {', '.join(scales())}",
+        )
+    ]
+    spec = read_round(_write_round(tmp_path / "named", weights="grant-weights", scale="strong-poor-1-5"), TODAY)
+    assert spec.scale is not None and spec.scale.name == "strong-poor-1-5"

@@ -74,7 +74,8 @@ class RoundSpec:
     name: str
     money: RoundMoney
     decision_date: dt.date | None
-    scale: Scale
+    #: None for a round whose reports have no scores.
+    scale: Scale | None
     thresholds: Thresholds
     bids: tuple[Bid, ...]
     bid_records: Mapping[str, Mapping[str, Any]]
@@ -271,7 +272,7 @@ class _Reader:
                 out.append((self.folder / entry, moderated, version))
         return out
 
-    def reports(self, raw: Mapping[str, Any], bids: list[Bid], on: Scale) -> dict[str, tuple[LoadedReport, ...]]:
+    def reports(self, raw: Mapping[str, Any], bids: list[Bid], on: Scale | None) -> dict[str, tuple[LoadedReport, ...]]:
         by_ref: dict[str, list[LoadedReport]] = {}
         known = {bid.reference: bid for bid in bids}
         seen: set[Path] = set()
@@ -285,7 +286,9 @@ class _Reader:
             record = self.load(file, kind, version)
             if record is None:
                 continue
-            issues = scale_issues(record, on, kind=kind, at=fields["scores"]) if "scores" in fields else []
+            issues = []
+            if "scores" in fields and on is not None:
+                issues = scale_issues(record, on, kind=kind, at=fields["scores"])
             self.found.extend(file, issues)
             reference = value_at(record, fields["reference"])
             if reference not in known:
