@@ -309,13 +309,14 @@ def evaluate(round_file: Path, out: Path | None, within: Path | None, today: dt.
 
 @cli.command()
 @date_option("--start", "The day the round opens.", required=True)
+@click.option("--name", help="Which timetable of the project's data/timetable.yaml [default: its first].")
 @click.option("--json", "as_json", is_flag=True, help="Print the dates as JSON.")
-def timetable(start: dt.date, as_json: bool) -> int:
-    """Print the dates of each step of a growth-bid round (the Kent timetable)."""
+def timetable(start: dt.date, name: str | None, as_json: bool) -> int:
+    """Print the dates of each step of a round, from a timetable in the project's data/timetable.yaml."""
     from .rounds.timetable import format_schedule, schedule
-    from .rounds.timetable import timetable as kent_timetable
+    from .rounds.timetable import timetable as named_timetable
 
-    table = kent_timetable()
+    table = named_timetable(name)
     dated = schedule(table, start)
     if as_json:
         click.echo(json.dumps({"timetable": table.title, "steps": [d.to_dict() for d in dated]}, indent=2))

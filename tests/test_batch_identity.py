@@ -10,7 +10,7 @@ import yaml
 
 from generator.batch import identity
 from generator.cli import main
-from generator.forms.layout import _identity, load_layout
+from generator.forms.layout import _identity, layout_kinds, load_layout
 from generator.records.errors import CommissionError
 from tests.batch_helpers import valid_bid
 
@@ -47,7 +47,7 @@ def test_a_reference_when_the_form_has_one_decides_alone(monkeypatch: pytest.Mon
 
 
 def test_every_shipped_layout_names_its_identity_by_questions_on_its_form() -> None:
-    for kind in ("growth-bid", "evaluation-report", "service-specification"):
+    for kind in layout_kinds():
         layout = load_layout(kind)
         asked = {q.pointer for q in layout.questions()}
         assert layout.identity and set(layout.identity) <= asked, kind

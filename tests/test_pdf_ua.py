@@ -20,10 +20,10 @@ from generator.forms.layout import FormLayout, layout_kinds, load_layout
 from generator.pdf.fill import fill_pdf
 from generator.pdf.names import IDENTITY_FIELD, field_name, option_field_name
 from generator.returns.parse import parse_return
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import ROOT
 from tests.pdf_clients import field_values
 from tests.pdfua_checks import CHECKS, check_pdf, failures_by_check
-from tests.test_pdf_forms import KINDS
+from tests.test_pdf_forms import example_of
 
 FORMS = sorted(layout_kinds())
 _REQUIRED = 2
@@ -36,7 +36,7 @@ def _blank(kind: str) -> Path:
 
 
 def _values(kind: str) -> dict[str, str | bool]:
-    record = yaml.safe_load((EXAMPLES / kind / KINDS[kind]).read_text(encoding="utf-8"))
+    record = yaml.safe_load(example_of(kind).read_text(encoding="utf-8"))
     return field_values(load_layout(kind), record)
 
 

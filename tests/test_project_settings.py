@@ -59,6 +59,7 @@ def test_the_variable_wins_and_no_project_anywhere_means_the_built_in_example(tm
         ("partnership: X\ncolours: {primary: blue}\n", "give a colour as #rrggbb"),
         ("partnership: X\nclosing_date: 31/08/2026\n", "give a date as YYYY-MM-DD"),
         ("partnership: X\nlogo: missing.png\n", "there is no file"),
+        ("partnership: X\nround: kent\n", "holds round settings such as 'ranking: kent'"),
     ],
 )
 def test_a_wrong_setting_is_refused_naming_the_file_and_the_setting(tmp_path, text, problem):
@@ -66,3 +67,11 @@ def test_a_wrong_setting_is_refused_naming_the_file_and_the_setting(tmp_path, te
     with pytest.raises(CommissionError, match=problem) as caught:
         project.read_settings(folder)
     assert str(folder / "commission.yaml") in str(caught.value)
+
+
+def test_the_round_settings_are_kept_for_the_round_to_check(tmp_path):
+    """``round:`` is the project's default for its round files; generator.rounds checks it where it reads it."""
+    folder = _project(tmp_path / "council", "partnership: X\nround: {ranking: kent, criteria: kent}\n")
+    assert project.read_settings(folder).round == {"ranking": "kent", "criteria": "kent"}
+    assert project.read_settings(_project(tmp_path / "other", "partnership: Y\n")).round == {}
+    assert project.read_settings(resources.builtin_root()).round["ranking"] == "kent"

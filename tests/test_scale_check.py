@@ -10,6 +10,8 @@ from generator.records.scoring import weighted_score
 from generator.rounds.scale_check import report_scale, scale_issues
 from tests.conftest import EXAMPLES
 
+#: Where the shipped evaluation report keeps its scores, as the built-in round says.
+REPORT = {"kind": "evaluation-report", "at": "/weighted_scores"}
 DARTFORD = load_data_file(EXAMPLES / "evaluation-report" / "dartford-young-people-leaving-care.yaml")
 
 
@@ -46,7 +48,7 @@ def test_a_report_without_weighted_scores_has_no_weighted_score():
     record = copy.deepcopy(DARTFORD)
     del record["weighted_scores"]
     assert weighted_score(record) is None
-    assert scale_issues(record, report_scale()) == []
+    assert scale_issues(record, report_scale(), **REPORT) == []
 
 
 def test_the_herefordshire_set_scores_on_its_0_to_4_scale_unless_a_round_says_otherwise():
@@ -55,7 +57,7 @@ def test_the_herefordshire_set_scores_on_its_0_to_4_scale_unless_a_round_says_ot
 
 
 def test_a_report_scored_out_of_4_does_not_fit_a_1_to_5_round():
-    issues = scale_issues(DARTFORD, report_scale("strong-poor-1-5"))
+    issues = scale_issues(DARTFORD, report_scale("strong-poor-1-5"), **REPORT)
     assert [(i.path, i.field) for i in issues] == [("/weighted_scores/scale_max", "Top of the scoring scale")]
     assert "whose top is 5, not 4" in issues[0].message
 
@@ -63,7 +65,7 @@ def test_a_report_scored_out_of_4_does_not_fit_a_1_to_5_round():
 def test_a_score_between_the_points_of_the_scale_is_named_with_its_row():
     record = copy.deepcopy(DARTFORD)
     record["weighted_scores"]["scores"][1]["score"] = 2.5
-    issues = scale_issues(record, report_scale())
+    issues = scale_issues(record, report_scale(), **REPORT)
     assert [i.path for i in issues] == ["/weighted_scores/scores/1/score"]
     assert issues[0].field == "Scores, row 2: Score"
     assert "2.5 is not a point of the scale 'herefordshire-0-4'; give one of 0 (No evidence)" in issues[0].message
@@ -72,5 +74,5 @@ def test_a_score_between_the_points_of_the_scale_is_named_with_its_row():
 def test_zero_is_not_a_point_of_the_1_to_5_scale():
     record = copy.deepcopy(DARTFORD)
     record["weighted_scores"] = {"scale_max": 5, "scores": [{"criterion": 1, "score": 0, "justification": "None."}]}
-    issues = scale_issues(record, report_scale("strong-poor-1-5"))
+    issues = scale_issues(record, report_scale("strong-poor-1-5"), **REPORT)
     assert [i.path for i in issues] == ["/weighted_scores/scores/0/score"]

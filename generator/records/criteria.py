@@ -91,16 +91,25 @@ def _path() -> Path:
     return resource_file("data", "criteria.yaml")
 
 
-@cache
 def _raw() -> dict[str, Any]:
     """The whole file: criteria sets by name, and the scales under ``scales``."""
-    return yaml.safe_load(_path().read_text(encoding="utf-8"))
+    return _read(_path())
 
 
 @cache
+def _read(path: Path) -> dict[str, Any]:
+    """Read once per file, so each project (its own ``data/criteria.yaml``) is read once."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 def _scales() -> dict[str, Scale]:
+    return _scales_in(_path())
+
+
+@cache
+def _scales_in(path: Path) -> dict[str, Scale]:
     out = {}
-    for name, body in (_raw().get(SCALES_KEY) or {}).items():
+    for name, body in (_read(path).get(SCALES_KEY) or {}).items():
         points = tuple(ScalePoint(Decimal(str(p["score"])), str(p["label"])) for p in body["points"])
         if len(points) < 2 or len({p.score for p in points}) != len(points):
             raise CommissionError(f"{_path()}: the scale '{name}' needs at least two points, each a different score.")
@@ -108,10 +117,13 @@ def _scales() -> dict[str, Scale]:
     return out
 
 
-@cache
 def _all() -> dict[str, CriteriaSet]:
-    path = _path()
-    raw = {name: body for name, body in _raw().items() if name != SCALES_KEY}
+    return _sets_in(_path())
+
+
+@cache
+def _sets_in(path: Path) -> dict[str, CriteriaSet]:
+    raw = {name: body for name, body in _read(path).items() if name != SCALES_KEY}
     sets = {}
     for name, body in raw.items():
         criteria = tuple(
@@ -132,7 +144,7 @@ def _all() -> dict[str, CriteriaSet]:
             answers=tuple(str(answer) for answer in body.get("answers", ())),
             scale=body.get("scale"),
         )
-        if sets[name].scale is not None and sets[name].scale not in _scales():
+        if sets[name].scale is not None and sets[name].scale not in _scales_in(path):
             raise CommissionError(f"{path}: '{name}' names the scale '{sets[name].scale}', which is not under scales.")
         weighted = [c for c in criteria if c.weight is not None]
         if weighted and sets[name].total_weight != 100:

@@ -15,6 +15,12 @@ out.
     closing_date: 2026-10-30
     colours: {primary: "#1d4f91", accent: "#b5121b"}
     logo: site/assets/logo.png
+    round:                       # what every round file of the project says unless it says otherwise
+      kinds: {bid: growth-bid, report: evaluation-report}
+      fields: {amount: /annual_amount, organisation: /applicant/organisation, ...}
+
+``round:`` is kept as written: ``generator.rounds`` checks it with the round
+file's own settings, so a problem is named once, where the round reads it.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,7 +39,7 @@ from .resources import SETTINGS_FILE, project_root
 
 __all__ = ["SETTINGS_FILE", "Colours", "Contact", "ProjectSettings", "forget_settings", "project_settings"]
 
-_KEYS = {"partnership", "contact", "returns", "closing_date", "colours", "logo"}
+_KEYS = {"partnership", "contact", "returns", "closing_date", "colours", "logo", "round"}
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -68,6 +74,8 @@ class ProjectSettings:
     logo: Path | None
     #: The project folder these settings came from.
     folder: Path
+    #: The project's round settings (``round:``), unchecked here: the round reads and checks them.
+    round: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _text(value: Any, where: str) -> str:
@@ -108,6 +116,14 @@ def _date(raw: Any, where: str) -> dt.date | None:
         raise CommissionError(f"{where}: give a date as YYYY-MM-DD, such as 2026-10-30; got {raw!r}.") from None
 
 
+def _round(raw: Any, where: str) -> Mapping[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise CommissionError(f"{where} holds round settings such as 'ranking: kent'; got {raw!r}.")
+    return dict(raw)
+
+
 def _logo(raw: Any, folder: Path, where: str) -> Path | None:
     if raw is None:
         return None
@@ -137,6 +153,7 @@ def read_settings(folder: Path) -> ProjectSettings:
         colours=_colours(raw.get("colours"), f"{path}, colours"),
         logo=_logo(raw.get("logo"), folder, f"{path}, logo"),
         folder=folder,
+        round=_round(raw.get("round"), f"{path}, round"),
     )
 
 

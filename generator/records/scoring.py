@@ -17,7 +17,7 @@ from .criteria import criteria_set
 from .errors import CommissionError
 from .money import decimal
 
-__all__ = ["WeightedRow", "weighted_rows", "weighted_score"]
+__all__ = ["WeightedRow", "block_score", "weighted_rows", "weighted_score"]
 
 _HUNDREDTH = Decimal("0.01")
 WEIGHTED_SET = "herefordshire"
@@ -41,14 +41,18 @@ def _contributions(report: Mapping[str, Any]) -> list[tuple[WeightedRow, Decimal
     block = report.get("weighted_scores")
     if not isinstance(block, Mapping):
         return []
+    return _block_contributions(block, WEIGHTED_SET)
+
+
+def _block_contributions(block: Mapping[str, Any], weights: str) -> list[tuple[WeightedRow, Decimal]]:
     scale = decimal(block["scale_max"])
-    known = criteria_set(WEIGHTED_SET)
+    known = criteria_set(weights)
     out = []
     for entry in block["scores"]:
         criterion = known.get(entry["criterion"])
         if criterion is None or criterion.weight is None:
             raise CommissionError(
-                f"Weighted criterion {entry['criterion']} is not in data/criteria.yaml ({WEIGHTED_SET}); "
+                f"Weighted criterion {entry['criterion']} is not in data/criteria.yaml ({weights}); "
                 f"use a number from 1 to {len(known.criteria)}."
             )
         score = decimal(entry["score"])
@@ -80,4 +84,16 @@ def weighted_score(report: Mapping[str, Any]) -> Decimal | None:
     if not isinstance(report.get("weighted_scores"), Mapping):
         return None
     total = sum((exact for _, exact in _contributions(report)), Decimal(0))
+    return total.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def block_score(block: Any, weights: str) -> Decimal | None:
+    """The weighted score of one block of scores (``scale_max`` and ``scores``) by the set ``weights``.
+
+    A round names where its reports keep their scores and whose weights apply,
+    so it asks for the score of that block; ``None`` when there is none.
+    """
+    if not isinstance(block, Mapping):
+        return None
+    total = sum((exact for _, exact in _block_contributions(block, weights)), Decimal(0))
     return total.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)

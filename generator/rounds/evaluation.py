@@ -22,14 +22,17 @@ The rules, as the Commissioning Body would read them:
 6. Every other fundable bid is *not funded*, with the reason.
 
 Bids nobody evaluated are not ranked: they are listed as unevaluated, never
-scored by guesswork. So are bids from applicants that say they are not
-commissioning partners, since only partners may bid.
+scored by guesswork. So are bids whose applicant says it may not bid (in
+Kent, it is not a commissioning partner), with the round's reason.
+
+The ranking rule is named by the round (``ranking: kent``); ``RANKINGS``
+holds the rules there are, and only the Kent rule is built in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -39,9 +42,11 @@ from ..records.money import pounds, to_penny
 from .moderation import Combined
 
 __all__ = [
+    "RANKINGS",
     "Bid",
     "Decision",
     "Outcome",
+    "RankKey",
     "RoundMoney",
     "RoundResult",
     "Unevaluated",
@@ -59,8 +64,8 @@ class Bid:
     proposal_title: str
     annual_amount: Decimal
     submitted: dt.date
-    #: False when the applicant says it is not a commissioning partner (None: not stated).
-    commissioning_partner: bool | None = None
+    #: False when the applicant says it may not bid (in Kent: not a commissioning partner); None: not asked.
+    eligible: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -134,8 +139,13 @@ class RoundResult:
         return self.money.to_allocate - self.funded_amount
 
 
+#: A ranking rule: the sort key of a bid and its combined view (lower sorts first).
+RankKey = Callable[["Bid", Combined], tuple[object, ...]]
+
+
 def rank_key(bid: Bid, combined: Combined) -> tuple[object, ...]:
-    """Sort key: more criteria met, higher weighted score, lower amount, earlier submission, reference."""
+    """The Kent rule's sort key: more criteria met, higher weighted score, lower amount, earlier submission,
+    reference."""
     score = combined.weighted_score
     return (
         -combined.criteria_met,
@@ -145,6 +155,13 @@ def rank_key(bid: Bid, combined: Combined) -> tuple[object, ...]:
         bid.submitted,
         bid.reference,
     )
+
+
+#: The ranking rules a round may name (``ranking:``), by name.
+RANKINGS: dict[str, RankKey] = {"kent": rank_key}
+
+#: Why a bid whose applicant says it may not bid is not ranked, when the round does not say.
+NOT_ELIGIBLE = "The bid says the applicant may not bid, so it is not ranked."
 
 
 def blocking_failures(combined: Combined, criteria: CriteriaSet) -> list[str]:
@@ -160,14 +177,18 @@ def _with_flags(reason: str, combined: Combined) -> str:
 
 
 def decide(
-    money: RoundMoney, bids: Sequence[Bid], combined: Mapping[str, Combined], criteria: CriteriaSet
+    money: RoundMoney,
+    bids: Sequence[Bid],
+    combined: Mapping[str, Combined],
+    criteria: CriteriaSet,
+    *,
+    ranking: RankKey = rank_key,
+    not_eligible: str = NOT_ELIGIBLE,
 ) -> RoundResult:
     """Rank, fund, name the reserve and give each bid its reason (the rules in this module's docstring)."""
     total = len(criteria.criteria)
-    unevaluated = tuple(_unevaluated(bid) for bid in bids if _left_out(bid, combined))
-    evaluated = sorted(
-        (b for b in bids if not _left_out(b, combined)), key=lambda b: rank_key(b, combined[b.reference])
-    )
+    unevaluated = tuple(_unevaluated(bid, not_eligible) for bid in bids if _left_out(bid, combined))
+    evaluated = sorted((b for b in bids if not _left_out(b, combined)), key=lambda b: ranking(b, combined[b.reference]))
     fundable = [b for b in evaluated if not blocking_failures(combined[b.reference], criteria)]
     blocked = [b for b in evaluated if blocking_failures(combined[b.reference], criteria)]
 
@@ -208,14 +229,12 @@ def decide(
 
 
 def _left_out(bid: Bid, combined: Mapping[str, Combined]) -> bool:
-    return bid.commissioning_partner is False or bid.reference not in combined
+    return bid.eligible is False or bid.reference not in combined
 
 
-def _unevaluated(bid: Bid) -> Unevaluated:
-    if bid.commissioning_partner is False:
-        return Unevaluated(
-            bid, "Only commissioning partners may make growth bids, and the bid says the applicant is not one."
-        )
+def _unevaluated(bid: Bid, not_eligible: str) -> Unevaluated:
+    if bid.eligible is False:
+        return Unevaluated(bid, not_eligible)
     return Unevaluated(bid, "No evaluation report names this bid, so it is not ranked until one is added.")
 
 

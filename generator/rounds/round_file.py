@@ -17,6 +17,10 @@ A round file is YAML (or JSON) written by the Supporting People team::
       - reports/*.yaml                 # a pattern picks up a folder of returns
       - {file: moderated/GB-2026-003.yaml, moderated: true}
 
+Which kinds the bids and reports are, which of their fields the round reads,
+the criteria, weights, scale and ranking rule come from the round file or the
+project's ``commission.yaml`` (``generator.rounds.definition``).
+
 Paths are relative to the round file. Every problem in the round file, the
 bids and the reports is collected and reported together, each naming its file
 and field, before anything is decided: a decision is never made on a record
@@ -34,25 +38,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..records.criteria import Scale, criteria_set
+from ..records.criteria import Scale
 from ..records.errors import UnreadableFileError
 from ..records.issues import Issue
 from ..records.loading import load_data_file
 from ..records.messages import field_label
 from ..records.money import MoneyError, parse_money
 from ..records.schemas import field_for_pointer, versions
-from ..records.scoring import weighted_score
+from ..records.scoring import block_score
 from ..records.validation import validate_record
+from .definition import RoundDefinition, answers_of, read_definition, value_at
 from .evaluation import Bid, RoundMoney
 from .moderation import Assessment, Thresholds
 from .problems import Problems, RoundFileError, shown
 from .scale_check import scale_issues
 from .settings import LABELS, read_settings
 
-__all__ = ["RANKING_SET", "LoadedReport", "RoundFileError", "RoundSpec", "read_round"]
-
-#: The criteria set bids are ranked by.
-RANKING_SET = "kent"
+__all__ = ["LoadedReport", "RoundFileError", "RoundSpec", "read_round"]
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,14 @@ class RoundSpec:
     name: str
     money: RoundMoney
     decision_date: dt.date | None
-    scale: Scale
+    #: None for a round whose reports have no scores.
+    scale: Scale | None
     thresholds: Thresholds
     bids: tuple[Bid, ...]
     bid_records: Mapping[str, Mapping[str, Any]]
     reports: Mapping[str, tuple[LoadedReport, ...]]
+    #: What the round is over: its kinds, their fields, the criteria and the ranking rule.
+    definition: RoundDefinition
     warnings: tuple[Issue, ...] = field(default=())
 
 
@@ -91,6 +96,8 @@ class _Reader:
         self.today = today
         self.found = Problems()
         self.bid_references: list[str] = []
+        #: What the round is over; read before any bid (``read`` sets it).
+        self.definition: RoundDefinition
 
     def problem(self, key: str, message: str, value: Any = None, pointer: str | None = None, label: str = "") -> None:
         self.found.add(self.path, pointer or f"/{key}", label or LABELS.get(key, key), message, value)
@@ -131,7 +138,9 @@ class _Reader:
         for row, entry in enumerate(entries):
             where = f"/bids/{row}"
             label = f"Bids, row {row + 1}"
-            if not isinstance(entry, Mapping) or not {"reference", "file"} <= set(entry) <= _BID_KEYS:
+            # With the bid's own reference field named, an entry may leave the reference to the bid.
+            needs = {"file"} if "reference" in self.definition.bid_fields else {"reference", "file"}
+            if not isinstance(entry, Mapping) or not needs <= set(entry) <= _BID_KEYS:
                 self.problem(
                     "bids",
                     "expected a reference and a file, such as {reference: GB-2027-001, file: "
@@ -142,14 +151,9 @@ class _Reader:
                     label,
                 )
                 continue
-            reference, name = entry["reference"], entry["file"]
-            if not isinstance(reference, str) or not reference.strip():
-                self.problem("bids", "the reference must be filled in", reference, f"{where}/reference", label)
+            reference, name = entry.get("reference"), entry["file"]
+            if "reference" in entry and not self.reference_is_new(reference, f"{where}/reference", label):
                 continue
-            if reference in self.bid_references:
-                self.problem("bids", f"the reference {reference} is used twice", reference, f"{where}/reference", label)
-                continue
-            self.bid_references.append(reference)
             if not isinstance(name, str) or not name.strip():
                 self.problem("bids", "the file must be filled in", name, f"{where}/file", label)
                 continue
@@ -159,36 +163,70 @@ class _Reader:
                     "bids", f"this file is already listed for {files[file.resolve()]}", name, f"{where}/file", label
                 )
                 continue
-            files[file.resolve()] = reference
+            files[file.resolve()] = reference or name
             version = entry.get("version")
-            if version is not None and (not isinstance(version, str) or version not in versions("growth-bid")):
-                known_versions = ", ".join(versions("growth-bid"))
+            kind = self.definition.bid_kind
+            if version is not None and (not isinstance(version, str) or version not in versions(kind)):
+                known_versions = ", ".join(versions(kind))
                 self.problem("bids", f"there is no released version {version!r} (released: {known_versions})",
                              version, f"{where}/version", label)  # fmt: skip
                 continue
-            if lacking := _lacking("growth-bid", version):
+            if lacking := _lacking(kind, version, self.definition.needed()):
                 self.found.add(file, "", "File", f"version {version} of the form has no {lacking}, which a round needs")
                 continue
-            record = self.load(file, "growth-bid", version)
+            record = self.load(file, kind, version)
             if record is None:
                 continue
-            try:
-                amount = parse_money(record["annual_amount"])
-            except MoneyError as exc:
-                self.found.add(file, "/annual_amount", "Annual amount", str(exc), record["annual_amount"])
-                continue
-            records[reference] = record
-            bids.append(
-                Bid(
-                    reference=reference,
-                    organisation=record["applicant"]["organisation"],
-                    proposal_title=record["proposal_title"],
-                    annual_amount=amount,
-                    submitted=dt.date.fromisoformat(record["submission_date"]),
-                    commissioning_partner=record["applicant"].get("is_commissioning_partner"),
-                )
-            )
+            if reference is None:
+                reference = value_at(record, self.definition.bid_fields["reference"])
+                if not self.reference_is_new(reference, f"{where}/file", label):
+                    continue
+            bid = self.bid(file, record, reference)
+            if bid is not None:
+                records[reference] = record
+                bids.append(bid)
         return bids, records
+
+    def reference_is_new(self, reference: Any, pointer: str, label: str) -> bool:
+        """Whether ``reference`` is filled in and not already a bid's (else the problem is recorded)."""
+        if not isinstance(reference, str) or not reference.strip():
+            self.problem("bids", "the reference must be filled in", reference, pointer, label)
+            return False
+        if reference in self.bid_references:
+            self.problem("bids", f"the reference {reference} is used twice", reference, pointer, label)
+            return False
+        self.bid_references.append(reference)
+        return True
+
+    def bid(self, file: Path, record: Mapping[str, Any], reference: str) -> Bid | None:
+        """The bid in ``record``, read through the round's fields (``None``, with the problem, if it cannot be)."""
+        fields, kind = self.definition.bid_fields, self.definition.bid_kind
+        if "reference" in fields and value_at(record, fields["reference"]) != reference:
+            given = value_at(record, fields["reference"])
+            message = f"the round file lists this bid as {reference}, but the bid says {given}"
+            self.found.add(file, fields["reference"], field_label(kind, fields["reference"]), message, given)
+            return None
+        unanswered = [pointer for pointer in self.definition.needed() if value_at(record, pointer) in (None, "")]
+        for pointer in unanswered:
+            message = "this bid does not answer it, and a round needs it to rank the bid"
+            self.found.add(file, pointer, field_label(kind, pointer), message)
+        if unanswered:
+            return None
+        amount_at = fields["amount"]
+        try:
+            amount = parse_money(value_at(record, amount_at))
+        except MoneyError as exc:
+            self.found.add(file, amount_at, field_label(kind, amount_at), str(exc), value_at(record, amount_at))
+            return None
+        eligible = value_at(record, fields["eligible"]) if "eligible" in fields else None
+        return Bid(
+            reference=reference,
+            organisation=str(value_at(record, fields["organisation"])),
+            proposal_title=str(value_at(record, fields["title"])),
+            annual_amount=amount,
+            submitted=dt.date.fromisoformat(str(value_at(record, fields["submitted"]))),
+            eligible=eligible if isinstance(eligible, bool) else None,
+        )
 
     def report_files(self, raw: Mapping[str, Any]) -> list[tuple[Path, bool, str | None]]:
         entries = raw.get("evaluations", [])
@@ -202,7 +240,7 @@ class _Reader:
             if isinstance(entry, Mapping):
                 unknown = set(entry) - {"file", "moderated", "version"}
                 moderated, version = entry.get("moderated", False), entry.get("version")
-                released = versions("evaluation-report")
+                released = versions(self.definition.report_kind)
                 if unknown or not isinstance(moderated, bool) or (version is not None and version not in released):
                     self.problem(
                         "evaluations",
@@ -234,7 +272,7 @@ class _Reader:
                 out.append((self.folder / entry, moderated, version))
         return out
 
-    def reports(self, raw: Mapping[str, Any], bids: list[Bid], on: Scale) -> dict[str, tuple[LoadedReport, ...]]:
+    def reports(self, raw: Mapping[str, Any], bids: list[Bid], on: Scale | None) -> dict[str, tuple[LoadedReport, ...]]:
         by_ref: dict[str, list[LoadedReport]] = {}
         known = {bid.reference: bid for bid in bids}
         seen: set[Path] = set()
@@ -243,40 +281,46 @@ class _Reader:
                 self.found.add(file, "", "File", "this report is listed twice in the round file; list it once")
                 continue
             seen.add(file.resolve())
-            record = self.load(file, "evaluation-report", version)
+            definition = self.definition
+            kind, fields = definition.report_kind, definition.report_fields
+            record = self.load(file, kind, version)
             if record is None:
                 continue
-            issues = scale_issues(record, on)
+            issues = []
+            if "scores" in fields and on is not None:
+                issues = scale_issues(record, on, kind=kind, at=fields["scores"])
             self.found.extend(file, issues)
-            reference = record["bid"]["reference"]
+            reference = value_at(record, fields["reference"])
             if reference not in known:
                 if reference not in self.bid_references:
-                    hint = difflib.get_close_matches(reference, self.bid_references, n=1)
+                    hint = difflib.get_close_matches(str(reference), self.bid_references, n=1)
                     also = f" Did you mean {hint[0]}?" if hint else f" Its bids are {', '.join(self.bid_references)}."
                     self.found.add(
                         file,
-                        "/bid/reference",
-                        "Bid evaluated – Bid reference",
+                        fields["reference"],
+                        field_label(kind, fields["reference"]),
                         f"no bid in the round has the reference {reference}.{also}",
                         reference,
                     )
                 continue
-            if record["bid"]["organisation"] != known[reference].organisation:
+            organisation = value_at(record, fields["organisation"])
+            if organisation != known[reference].organisation:
                 self.found.add(
                     file,
-                    "/bid/organisation",
-                    "Bid evaluated – Bidding organisation",
-                    f"the bid {reference} is from {known[reference].organisation}, not {record['bid']['organisation']}",
-                    record["bid"]["organisation"],
+                    fields["organisation"],
+                    field_label(kind, fields["organisation"]),
+                    f"the bid {reference} is from {known[reference].organisation}, not {organisation}",
+                    organisation,
                     warn=True,
                 )
             if issues:
                 continue
+            scores = value_at(record, fields["scores"]) if "scores" in fields else None
             assessment = Assessment(
                 source=shown(file),
-                evaluator=record["evaluator"]["name"],
-                answers={key: value["answer"] for key, value in record["kent_criteria"].items()},
-                weighted_score=weighted_score(record),
+                evaluator=str(value_at(record, fields["evaluator"])),
+                answers=answers_of(record, definition),
+                weighted_score=block_score(scores, definition.weights) if definition.weights else None,
                 moderated=moderated,
             )
             by_ref.setdefault(reference, []).append(LoadedReport(file, record, assessment))
@@ -298,7 +342,12 @@ class _Reader:
             message = "a round file must be a set of settings (name, money_available, bids...)"
             self.problem("", message, None, "", "Round")
             raise RoundFileError(self.path, self.found.errors)
-        settings = read_settings(self.path, raw, self.found)
+        definition = read_definition(self.path, raw, self.found)
+        default_scale, weights = (definition.scale, definition.weights) if definition else (None, None)
+        settings = read_settings(self.path, raw, self.found, default_scale, weights)
+        if definition is None:
+            raise RoundFileError(self.path, self.found.errors)
+        self.definition = definition
         bids, records = self.bids(raw)
         reports = self.reports(raw, bids, settings.scale)
         if self.found.errors or settings.money is None:
@@ -310,6 +359,7 @@ class _Reader:
             decision_date=settings.decision_date,
             scale=settings.scale,
             thresholds=settings.thresholds,
+            definition=definition,
             bids=tuple(bids),
             bid_records=records,
             reports=reports,
@@ -319,15 +369,13 @@ class _Reader:
 
 #: What a bid entry may say: its reference, its file and, for a bid made on an older form, that form's version.
 _BID_KEYS = frozenset({"reference", "file", "version"})
-#: The answers a bid must have to be ranked and funded.
-_ROUND_NEEDS = ("/annual_amount", "/applicant/organisation", "/proposal_title", "/submission_date")
 
 
-def _lacking(kind: str, version: str | None) -> str:
+def _lacking(kind: str, version: str | None, needed: tuple[str, ...]) -> str:
     """The questions a round needs that ``version`` of the form does not ask, as their labels ('' if none)."""
     if version is None:
         return ""
-    missing = [p for p in _ROUND_NEEDS if field_for_pointer(kind, p, version) is None]
+    missing = [p for p in needed if field_for_pointer(kind, p, version) is None]
     return ", ".join(_label_anywhere(kind, p) for p in missing)
 
 
@@ -343,5 +391,4 @@ def read_round(path: Path | str, today: dt.date | None = None, within: Path | No
     Bids and reports must lie inside ``within`` (default: the round file's folder), so a round file
     cannot make the toolkit read, and echo, any other file on the machine.
     """
-    criteria_set(RANKING_SET)
     return _Reader(Path(path), today, within).read()

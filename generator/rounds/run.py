@@ -11,11 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..records.criteria import criteria_set
 from ..records.money import pounds
-from .evaluation import Decision, RoundResult, decide
+from .evaluation import RANKINGS, Decision, RoundResult, decide
 from .moderation import Combined, combine
-from .round_file import RANKING_SET, RoundSpec, read_round
+from .round_file import RoundSpec, read_round
 from .summary import round_summary, round_workings, write_json
 from .word_documents import render_round_documents
 
@@ -31,7 +30,7 @@ class RoundRun:
 
 def combined_views(spec: RoundSpec) -> dict[str, Combined]:
     """Each evaluated bid's reports combined into one view (rule in ``generator.rounds.moderation``)."""
-    criteria = criteria_set(RANKING_SET)
+    criteria = spec.definition.criteria
     return {
         reference: combine([report.assessment for report in reports], criteria, spec.thresholds)
         for reference, reports in spec.reports.items()
@@ -40,7 +39,15 @@ def combined_views(spec: RoundSpec) -> dict[str, Combined]:
 
 def decide_round(spec: RoundSpec) -> RoundResult:
     """The round's decision (rules in ``generator.rounds.evaluation``)."""
-    return decide(spec.money, spec.bids, combined_views(spec), criteria_set(RANKING_SET))
+    definition = spec.definition
+    return decide(
+        spec.money,
+        spec.bids,
+        combined_views(spec),
+        definition.criteria,
+        ranking=RANKINGS[definition.ranking],
+        not_eligible=definition.not_eligible,
+    )
 
 
 def run_round(path: Path, out: Path, today: dt.date | None = None, within: Path | None = None) -> RoundRun:
@@ -56,7 +63,7 @@ def run_round(path: Path, out: Path, today: dt.date | None = None, within: Path 
         write_json(summary, out / "round-summary.json"),
         write_json(round_workings(spec, result), out / "round-workings.json"),
     ]
-    written += render_round_documents(summary, spec.reports, out, today)
+    written += render_round_documents(summary, spec.reports, out, today, spec.definition.report_kind)
     return RoundRun(spec, result, tuple(written))
 
 

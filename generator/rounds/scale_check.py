@@ -17,20 +17,22 @@ from ..records.criteria import Scale, criteria_set, scale
 from ..records.issues import Issue
 from ..records.messages import field_label
 from ..records.scoring import WEIGHTED_SET
+from .definition import value_at
 
 __all__ = ["report_scale", "scale_issues"]
 
-_KIND = "evaluation-report"
+
+def report_scale(name: str | None = None, weights: str | None = None) -> Scale:
+    """The named scale, or the usual one of the weighted criteria set (the documents' one by default)."""
+    return scale(name or criteria_set(weights or WEIGHTED_SET).scale or "")
 
 
-def report_scale(name: str | None = None) -> Scale:
-    """The named scale, or the weighted criteria set's usual one."""
-    return scale(name or criteria_set(WEIGHTED_SET).scale or "")
+def scale_issues(record: Mapping[str, Any], on: Scale, *, kind: str, at: str) -> list[Issue]:
+    """Scores that are not points of the round's scale (a valid report may still use another scale).
 
-
-def scale_issues(record: Mapping[str, Any], on: Scale) -> list[Issue]:
-    """Scores that are not points of the round's scale (a valid report may still use another scale)."""
-    block = record.get("weighted_scores")
+    ``at`` is where a ``kind`` report keeps its block of scores (the round says which field that is).
+    """
+    block = value_at(record, at)
     if not isinstance(block, Mapping):
         return []
     issues = []
@@ -38,8 +40,8 @@ def scale_issues(record: Mapping[str, Any], on: Scale) -> list[Issue]:
     if Decimal(str(top)) != on.top:
         issues.append(
             Issue(
-                "/weighted_scores/scale_max",
-                field_label(_KIND, "/weighted_scores/scale_max"),
+                f"{at}/scale_max",
+                field_label(kind, f"{at}/scale_max"),
                 f"this round scores on the scale '{on.name}' ({on.describe()}), whose top is {on.top}, not {top}",
                 top,
                 "round-scale",
@@ -48,11 +50,11 @@ def scale_issues(record: Mapping[str, Any], on: Scale) -> list[Issue]:
     for row, item in enumerate(block.get("scores", ())):
         value = Decimal(str(item["score"]))
         if not on.allows(value):
-            pointer = f"/weighted_scores/scores/{row}/score"
+            pointer = f"{at}/scores/{row}/score"
             issues.append(
                 Issue(
                     pointer,
-                    field_label(_KIND, pointer),
+                    field_label(kind, pointer),
                     f"{item['score']} is not a point of the scale '{on.name}'; give one of {on.describe()}",
                     item["score"],
                     "round-scale",

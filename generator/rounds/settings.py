@@ -14,8 +14,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..records.criteria import Scale, scales
+from ..records.criteria import Scale, criteria_set, scales
 from ..records.money import MoneyError, parse_money
+from .definition import DEFINITION_KEYS
 from .evaluation import RoundMoney, round_money
 from .moderation import Thresholds
 from .problems import Problems
@@ -34,6 +35,7 @@ LABELS = {
     "moderation": "Moderation thresholds",
     "bids": "Bids",
     "evaluations": "Evaluation reports",
+    **DEFINITION_KEYS,
 }
 _LATER = {
     "bids_from": "reading bids from a batch register is not available yet; list each bid's reference and file under 'bids'",
@@ -53,7 +55,8 @@ class RoundSettings:
     name: str
     money: RoundMoney | None
     decision_date: dt.date | None
-    scale: Scale
+    #: None for a round whose reports have no scores and that names no scale.
+    scale: Scale | None
     thresholds: Thresholds
 
 
@@ -120,12 +123,17 @@ class _Settings:
             self.problem(key, f"expected a date such as 2027-09-24, not {self.raw[key]!r}", self.raw[key])
             return None
 
-    def scale(self) -> Scale:
+    def scale(self, default: str | None, weights: str | None) -> Scale | None:
         name = self.raw.get("scale")
         if name is not None and name not in scales():
             self.problem("scale", f"there is no scale '{name}'; choose one of {', '.join(scales())}", name)
             name = None
-        return report_scale(name)
+        if weights is None and name is None and default is None:
+            return None  # a round without scores has no scale
+        if not (name or default or criteria_set(weights or "").scale):
+            self.problem("scale", f"name the scale the scores are on; choose one of {', '.join(scales())}")
+            return None
+        return report_scale(name or default, weights)
 
     def thresholds(self) -> Thresholds:
         default = Thresholds()
@@ -165,13 +173,19 @@ class _Settings:
             return None
 
 
-def read_settings(path: Path, raw: Mapping[str, Any], found: Problems) -> RoundSettings:
-    """The settings of the round file at ``path``, with every problem recorded in ``found``."""
+def read_settings(
+    path: Path, raw: Mapping[str, Any], found: Problems, default_scale: str | None = None, weights: str | None = None
+) -> RoundSettings:
+    """The settings of the round file at ``path``, with every problem recorded in ``found``.
+
+    Without a ``scale:`` of its own the round is on ``default_scale`` (the project's), else on the usual
+    scale of the ``weights`` criteria set; a round with neither has no scale (its reports have no scores).
+    """
     settings = _Settings(path, raw, found)
     settings.keys()
     name = settings.name()
     money = settings.round_money()
     decision_date = settings.date("decision_date")
-    scale = settings.scale()
+    scale = settings.scale(default_scale, weights)
     thresholds = settings.thresholds()
     return RoundSettings(name, money, decision_date, scale, thresholds)

@@ -86,7 +86,9 @@ def round_workings(spec: RoundSpec, result: RoundResult) -> dict[str, Any]:
     """How each decision was reached, for anyone checking the round by hand."""
     return {
         "round": spec.name,
-        "scale": {"name": spec.scale.name, "points": {str(p.score): p.label for p in spec.scale.points}},
+        "scale": None
+        if spec.scale is None
+        else {"name": spec.scale.name, "points": {str(p.score): p.label for p in spec.scale.points}},
         "moderation_thresholds": {
             "criteria_met_spread": spec.thresholds.criteria_met_spread,
             "weighted_score_spread": _number(spec.thresholds.weighted_score_spread),

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -22,7 +23,7 @@ import yaml
 from ..records.errors import CommissionError, entry_named
 from ..records.resources import resource_dir
 
-__all__ = ["DatedStep", "Step", "Timetable", "format_schedule", "schedule", "timetable"]
+__all__ = ["DatedStep", "Step", "Timetable", "format_schedule", "schedule", "timetable", "timetables"]
 
 _MONTHS = [name.lower() for name in calendar.month_name]
 _DURATION = re.compile(r"^(?P<count>\d+) (?P<unit>day|days|week|weeks)$")
@@ -88,9 +89,13 @@ def _duration(value: Any, where: str) -> dt.timedelta | None:
     return dt.timedelta(days=days)
 
 
-@cache
 def _all() -> dict[str, Timetable]:
-    path = resource_dir("data") / "timetable.yaml"
+    """The current project's timetables (a project's ``data/timetable.yaml`` replaces the example's)."""
+    return _read(resource_dir("data") / "timetable.yaml")
+
+
+@cache
+def _read(path: Path) -> dict[str, Timetable]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     tables = {}
     for name, body in raw.items():
@@ -119,9 +124,22 @@ def _all() -> dict[str, Timetable]:
     return tables
 
 
-def timetable(name: str = "kent") -> Timetable:
-    """A timetable from ``data/timetable.yaml`` by name."""
-    return entry_named(_all(), name, "timetable", "data/timetable.yaml")
+def timetables() -> list[str]:
+    """The names of the timetables in ``data/timetable.yaml``, in file order."""
+    return list(_all())
+
+
+def timetable(name: str | None = None) -> Timetable:
+    """A timetable from ``data/timetable.yaml`` by name; without one, the file's first.
+
+    An unknown name is refused, listing the names there are.
+    """
+    tables = _all()
+    if name is None:
+        if not tables:
+            raise CommissionError(f"{resource_dir('data') / 'timetable.yaml'} has no timetable.")
+        return next(iter(tables.values()))
+    return entry_named(tables, name, "timetable", "data/timetable.yaml")
 
 
 def _first_of(start: dt.date, months_on: int) -> dt.date:

@@ -4,7 +4,9 @@ Both are filled from the shipped templates by ``generator.documents.render`` (wh
 validates each record against its schema before rendering). A bid with one
 report gets ``evaluation-reports/<reference>.docx``; a bid with several gets
 one document per evaluator, numbered in the order the round file lists them,
-and ``<reference>-moderated.docx`` for a moderated report. Characters other
+and ``<reference>-moderated.docx`` for a moderated report (made from the template
+named like the reports' kind). A project without a template gets no document from it;
+the JSON results are always written. Characters other
 than letters, digits, dots, hyphens and underscores become hyphens, and a
 name that would repeat another gets ``-2``, ``-3``...
 """
@@ -17,12 +19,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..documents.render import render_record
+from ..documents.render import render_record, shipped_templates
 from ..records.errors import CommissionError
 from .round_file import LoadedReport
 
 __all__ = ["render_round_documents", "report_file_names"]
 
+#: The template (and schema) of the round's summary: the toolkit's own output, the same for every project.
+SUMMARY = "round-summary"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -68,14 +72,19 @@ def _render(template: str, record: Mapping[str, Any], target: Path, today: dt.da
 
 
 def render_round_documents(
-    summary: Mapping[str, Any], reports: Mapping[str, tuple[LoadedReport, ...]], out: Path, today: dt.date
+    summary: Mapping[str, Any],
+    reports: Mapping[str, tuple[LoadedReport, ...]],
+    out: Path,
+    today: dt.date,
+    report_kind: str,
 ) -> list[Path]:
     """Write ``round-summary.docx`` and every evaluation report's document into ``out``."""
-    written = [_render("round-summary", summary, out / "round-summary.docx", today)]
+    templates = shipped_templates()
+    written = [_render(SUMMARY, summary, out / "round-summary.docx", today)] if SUMMARY in templates else []
+    if report_kind not in templates:
+        return written
     names = report_file_names(reports)
     for loaded in reports.values():
         for report in loaded:
-            written.append(
-                _render("evaluation-report", report.record, out / "evaluation-reports" / names[report.path], today)
-            )
+            written.append(_render(report_kind, report.record, out / "evaluation-reports" / names[report.path], today))
     return written
