@@ -238,12 +238,13 @@ def templates_check(template: tuple[str, ...], kind: str | None) -> int:
 
 
 @templates.command("build")
-@folder_option("Folder to write the templates into.", Path("templates"))
-def templates_build(out: Path) -> int:
+@folder_option("Folder to write the templates into (default: the project's templates/).")
+def templates_build(out: Path | None) -> int:
     """Build the shipped Word templates from generator/documents/template_builder.py."""
     from .documents.template_builder import build_all
+    from .records.resources import resource_dir
 
-    for path in build_all(out):
+    for path in build_all(out or resource_dir("templates")):
         click.echo(f"  wrote {path}")
     return 0
 
@@ -385,7 +386,7 @@ def site_build(out: Path) -> int:
 
     result = build_site(out)
     click.echo(f"Built {len(result.pages)} pages and {len(result.downloads)} downloads into {result.out}")
-    click.echo(f"Open {result.index} in a browser, or run `mkdocs serve` to edit the guidance.")
+    click.echo(f"Open {result.index} in a browser, or run `mkdocs serve -f {result.config}` to edit the guidance.")
     return 0
 
 

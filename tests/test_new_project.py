@@ -22,7 +22,7 @@ from generator.forms.layout import layout_kinds, load_layout
 from generator.ooxml.fill import fill_form
 from generator.projects.new import new_project
 from generator.projects.switch import switch_project
-from generator.records import resources, schemas
+from generator.records import project, resources, schemas
 from generator.records.criteria import criteria_sets
 from generator.records.project import project_settings
 from generator.records.validation import validate_record
@@ -109,6 +109,8 @@ def test_the_kent_copy_has_every_kind_version_template_and_example_and_decides_i
     assert guidance and guidance <= {p.relative_to(made.folder / "site") for p in (made.folder / "site").rglob("*")}
     assert 'partnership: "Your partnership\'s name"' in (made.folder / "commission.yaml").read_text()
     switch_project(made.folder)
+    # The copy says what its round is over itself, as the example does, rather than lean on the built-in one.
+    assert project.project_settings().round == project.read_settings(ROOT).round
     assert schemas.kinds() == sorted(
         p.name.removesuffix(".schema.json") for p in (ROOT / "schemas").glob("*.json") if p.stem != "defs.schema"
     )

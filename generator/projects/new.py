@@ -100,6 +100,17 @@ def _build_forms(folder: Path) -> None:
         switch_project(Path(before) if before else None)
 
 
+def _example_round() -> str:
+    """The built-in example's ``round:`` block as written (with its comments), for the Kent copy's settings."""
+    lines = (builtin_root() / SETTINGS_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next((index for index, line in enumerate(lines) if line.startswith("round:")), None)
+    if start is None:
+        return ""
+    end = next((index for index in range(start + 1, len(lines)) if lines[index][:1] not in (" ", "#", "\n")), None)
+    block = "".join(lines[start:end])
+    return "# round: what a round is over and how it is decided (see the README, 'Decide a funding round').\n" + block
+
+
 def new_project(folder: Path, *, minimal: bool = False, name: str | None = None) -> NewProject:
     """Make a project in ``folder`` (new, or an empty one): the Kent example, or the one-form starter."""
     _refuse_unless_empty(folder)
@@ -109,7 +120,8 @@ def new_project(folder: Path, *, minimal: bool = False, name: str | None = None)
     else:
         _copy_example(folder)
     partnership = json.dumps(name.strip() if name and name.strip() else _PLACEHOLDER, ensure_ascii=False)
-    (folder / SETTINGS_FILE).write_text(_SETTINGS.format(partnership=partnership), encoding="utf-8")
+    settings = _SETTINGS.format(partnership=partnership) + ("" if minimal else _example_round())
+    (folder / SETTINGS_FILE).write_text(settings, encoding="utf-8")
     if minimal:
         _build_forms(folder)
     files = {

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from ..records.errors import CommissionError, entry_named
-from ..records.resources import resource_dir
+from ..records.resources import resource_file
 
 __all__ = ["DatedStep", "Step", "Timetable", "format_schedule", "schedule", "timetable", "timetables"]
 
@@ -90,8 +90,9 @@ def _duration(value: Any, where: str) -> dt.timedelta | None:
 
 
 def _all() -> dict[str, Timetable]:
-    """The current project's timetables (a project's ``data/timetable.yaml`` replaces the example's)."""
-    return _read(resource_dir("data") / "timetable.yaml")
+    """The current project's timetables (a project's ``data/timetable.yaml`` replaces the example's, which a
+    project without one uses)."""
+    return _read(resource_file("data", "timetable.yaml"))
 
 
 @cache
@@ -137,7 +138,7 @@ def timetable(name: str | None = None) -> Timetable:
     tables = _all()
     if name is None:
         if not tables:
-            raise CommissionError(f"{resource_dir('data') / 'timetable.yaml'} has no timetable.")
+            raise CommissionError(f"{resource_file('data', 'timetable.yaml')} has no timetable.")
         return next(iter(tables.values()))
     return entry_named(tables, name, "timetable", "data/timetable.yaml")
 
