@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +20,17 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.forms import layout as layouts
-from generator.forms import matching
 from generator.forms.build import BUILDERS
 from generator.forms.layout import layout_kinds, load_layout
 from generator.forms.release import freeze, same_form
 from generator.ooxml.fill import fill_form
 from generator.pdf.fill import fill_pdf
-from generator.records import resources, schemas
+from generator.records import schemas
 from generator.records.errors import CommissionError
 from generator.records.loading import load_data_file
 from generator.returns.parse import parse_bytes, parse_return
 
-from .conftest import EXAMPLES, FIXTURES, ROOT, TODAY
+from .conftest import EXAMPLES, FIXTURES, ROOT, TODAY, reread_project
 from .fixtures import make_lo74_returns as lo74
 from .pdf_clients import field_values
 
@@ -64,23 +61,10 @@ OLD_RETURN = FIXTURES / "returns" / "versions" / OLD / "growth-bid-valid.docx"
 OLD_ODT = FIXTURES / "returns" / "odt" / "growth-bid-lo25.odt"
 
 
-def _forget() -> None:
-    resources.project_root.cache_clear()
-    schemas.forget_schemas()
-    layouts.forget_layouts()
-    matching.forget_lookups()
-
-
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def project(shipped_copy: Path) -> Path:
     """A copy of the built-in project that the toolkit reads instead (``COMMISSION_PROJECT``)."""
-    for name in ("schemas", "forms", "templates", "data"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    monkeypatch.setenv("COMMISSION_PROJECT", str(tmp_path))
-    _forget()
-    yield tmp_path
-    monkeypatch.delenv("COMMISSION_PROJECT")
-    _forget()
+    return shipped_copy
 
 
 def _edit_next_version(project: Path) -> None:
@@ -98,7 +82,7 @@ def _edit_next_version(project: Path) -> None:
         section["questions"] = [q for q in section["questions"] if q != "/service_users"]
     layout["sections"][0]["questions"].append("/website")
     layout_file.write_text(yaml.safe_dump(layout, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    _forget()
+    reread_project()
     assert main(["forms", "build", "--out", str(project / "forms")]) == 0
 
 
@@ -112,7 +96,7 @@ def test_release_freezes_the_current_version_and_opens_the_next(project: Path, c
     assert (frozen / "layout.yaml").read_bytes() == (ROOT / "forms" / f"{KIND}.yaml").read_bytes()
     old_schema = project / "schemas" / "versions" / KIND / f"{CURRENT}.schema.json"
     assert old_schema.read_bytes() == (ROOT / "schemas" / f"{KIND}.schema.json").read_bytes()
-    _forget()
+    reread_project()
     assert schemas.versions(KIND) == [*released, NEXT]
     assert load_layout(KIND).version == NEXT
     shipped = parse_return(project / "forms" / f"{KIND}.docx")
@@ -126,7 +110,7 @@ def test_a_released_version_is_never_changed(project: Path, capsys) -> None:
     freeze(KIND)
     layout_file = project / "forms" / f"{KIND}.yaml"
     layout_file.write_text(layout_file.read_text(encoding="utf-8").replace("/summary\n", ""), encoding="utf-8")
-    _forget()
+    reread_project()
     with pytest.raises(CommissionError, match="already released and its files would change"):
         freeze(KIND)
     assert main(["forms", "release", KIND, "--next-version", NEXT]) == 2
@@ -268,7 +252,7 @@ def test_a_batch_of_old_and_new_returns_loses_no_column(project: Path, tmp_path:
     layout_file = project / "forms" / f"{KIND}.yaml"
     text = layout_file.read_text(encoding="utf-8").replace("- /summary\n", "- /proposal_summary\n")
     layout_file.write_text(text + "renamed:\n  /summary: /proposal_summary\n", encoding="utf-8")
-    _forget()
+    reread_project()
     assert main(["forms", "build", "--out", str(project / "forms")]) == 0
 
     inbox = tmp_path / "returns"
@@ -308,7 +292,7 @@ def test_the_site_offers_the_current_forms_and_lists_the_older_versions(project:
 
     released = schemas.versions(KIND)
     assert main(["forms", "release", KIND, "--next-version", NEXT]) == 0
-    _forget()
+    reread_project()
     downloads = copy_downloads(tmp_path / "downloads")
     older = [d for d in downloads if d.version is not None and d.kind == KIND]
     assert sorted(d.file for d in older) == sorted(
@@ -386,7 +370,7 @@ def test_evaluate_names_what_a_version_lacks_that_a_round_needs(project: Path, t
     layout_file = project / "forms" / f"{KIND}.yaml"
     text = layout_file.read_text(encoding="utf-8").replace("      - /submission_date\n", "")
     layout_file.write_text(text.replace("submitted: /submission_date\n", ""), encoding="utf-8")
-    _forget()
+    reread_project()
     capsys.readouterr()
     round_file = _one_bid_round(tmp_path / "round", NEXT)
     assert main(["evaluate", str(round_file), "--out", str(tmp_path / "out"), "--today", "2026-09-25"]) == 1
@@ -398,7 +382,7 @@ def _release_every_form() -> None:
     for kind in layout_kinds():
         major, minor, _ = _parts(schemas.schema_info(kind).version)
         assert main(["forms", "release", kind, "--next-version", f"{major}.{minor + 1}.0"]) == 0
-    _forget()
+    reread_project()
 
 
 #: Committed returns, each with the version of the form it was made on: the samples and mangled ones (remade on

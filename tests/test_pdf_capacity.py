@@ -10,19 +10,17 @@ The PDF form's instructions are its own, not the Word form's.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from generator.forms import layout as layouts
 from generator.forms.layout import FormLayout, layout_kinds, load_layout
 from generator.pdf.builder import build_pdf_bytes
 from generator.pdf.names import field_name
-from generator.records import resources, schemas
 from generator.records.errors import CommissionError
+from tests.conftest import reread_project
 from tests.pdf_clients import fill_own, fill_pdftk
 from tests.pdf_seen import seen
 
@@ -116,21 +114,9 @@ def test_the_pdf_prints_its_own_instructions_not_the_word_forms(blank) -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def project(shipped_copy: Path) -> Path:
     """A copy of the built-in schemas and forms that the toolkit reads instead (``COMMISSION_PROJECT``)."""
-    for name in ("schemas", "forms"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    monkeypatch.setenv("COMMISSION_PROJECT", str(tmp_path))
-    _forget()
-    yield tmp_path
-    monkeypatch.delenv("COMMISSION_PROJECT")
-    _forget()
-
-
-def _forget() -> None:
-    resources.project_root.cache_clear()
-    schemas.forget_schemas()
-    layouts.forget_layouts()
+    return shipped_copy
 
 
 def _set_characters(project: Path, kind: str, pointer: str, characters: object) -> None:
@@ -144,7 +130,7 @@ def test_the_layout_sets_how_much_a_box_holds(project: Path, tmp_path: Path) -> 
     kind = "growth-bid"
     pointer = next(q.pointer for q in load_layout(kind).questions() if q.widget == "textarea")
     _set_characters(project, kind, pointer, 300)
-    _forget()
+    reread_project()
     pdf = tmp_path / "form.pdf"
     pdf.write_bytes(build_pdf_bytes(load_layout(kind)))
     assert _limits(pdf)[field_name(pointer)] == 300
@@ -155,6 +141,6 @@ def test_a_layout_asking_for_a_box_of_no_size_is_refused_by_name(project: Path) 
     kind = "growth-bid"
     pointer = next(q.pointer for q in load_layout(kind).questions() if q.widget == "textarea")
     _set_characters(project, kind, pointer, '"lots"')
-    _forget()
+    reread_project()
     with pytest.raises(CommissionError, match=f"'characters' for {pointer} is a whole number"):
         load_layout(kind)

@@ -18,18 +18,16 @@ import yaml
 
 from generator.cli import main
 from generator.documents.render import template_kind
-from generator.forms import layout as layouts
-from generator.forms import matching
 from generator.forms.layout import load_layout
 from generator.forms.release import release
 from generator.ooxml.fill import fill_form
-from generator.records import resources, schemas
+from generator.records import schemas
 from generator.records.errors import CommissionError
 from generator.records.loading import load_data_file
 from generator.records.rules import rules_for
 from generator.records.validation import validate_record
 from generator.returns.parse import parse_bytes
-from tests.conftest import EXAMPLES, ROOT, TODAY
+from tests.conftest import EXAMPLES, ROOT, TODAY, reread_project
 
 KIND = "grant-2027"
 DEFS = "urn:commission:schema:defs:1.0.0#/$defs"
@@ -161,13 +159,6 @@ RECORD: dict[str, Any] = {
 }
 
 
-def _forget() -> None:
-    resources.project_root.cache_clear()
-    schemas.forget_schemas()
-    layouts.forget_layouts()
-    matching.forget_lookups()
-
-
 @pytest.fixture
 def council(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A project of its own: the shared definitions, the criteria data and the grant-2027 kind."""
@@ -180,10 +171,10 @@ def council(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     (project / "schemas" / f"{KIND}.schema.json").write_text(json.dumps(SCHEMA, indent=2), encoding="utf-8")
     (project / "forms" / f"{KIND}.yaml").write_text(yaml.safe_dump(LAYOUT, sort_keys=False), encoding="utf-8")
     monkeypatch.setenv("COMMISSION_PROJECT", str(project))
-    _forget()
+    reread_project()
     yield project
     monkeypatch.delenv("COMMISSION_PROJECT")
-    _forget()
+    reread_project()
 
 
 def _found(record: Any) -> list[tuple[str, str, str]]:
@@ -208,7 +199,7 @@ def test_x_kind_and_x_version_win_over_the_id(council: Path):
     named = dict(SCHEMA, **{"$id": "https://forms.example.gov.uk/grants/current.json", "x-kind": KIND})
     named["x-version"] = "2.1.0"
     (council / "schemas" / f"{KIND}.schema.json").write_text(json.dumps(named), encoding="utf-8")
-    _forget()
+    reread_project()
     assert (schemas.schema_info(KIND).kind, schemas.schema_info(KIND).version) == (KIND, "2.1.0")
 
 
@@ -286,7 +277,7 @@ def _broken(council: Path, name: str, text: str) -> Path:
     path = council / "schemas" / name
     path.write_text(text, encoding="utf-8")
     shutil.copy(council / "forms" / f"{KIND}.yaml", council / "forms" / f"{path.name.split('.')[0]}.yaml")
-    _forget()
+    reread_project()
     return path
 
 
@@ -329,7 +320,7 @@ def test_two_files_of_one_kind_and_version_break_that_kind_naming_both(council: 
     version_file = council / "schemas" / "versions" / KIND / "1.0.0.schema.json"
     version_file.parent.mkdir(parents=True)
     version_file.write_text(json.dumps(SCHEMA), encoding="utf-8")
-    _forget()
+    reread_project()
     with pytest.raises(CommissionError) as caught:
         schemas.schema_info(KIND)
     assert str(version_file) in str(caught.value)
@@ -339,7 +330,7 @@ def test_two_files_of_one_kind_and_version_break_that_kind_naming_both(council: 
 def test_release_moves_the_version_on_in_an_https_id_and_keeps_the_old_one(council: Path):
     assert main(["forms", "build", "--out", str(council / "forms")]) == 0
     assert main(["forms", "release", KIND, "--next-version", "1.1.0"]) == 0
-    _forget()
+    reread_project()
     assert schemas.versions(KIND) == ["1.0.0", "1.1.0"]
     assert schemas.schema_info(KIND).id == "https://forms.example.gov.uk/schemas/grant-2027/1.1.0"
     assert schemas.schema_info(KIND, "1.0.0").id == SCHEMA["$id"]
@@ -350,7 +341,7 @@ def test_release_refuses_an_id_that_does_not_carry_the_version(council: Path):
     fixed = dict(SCHEMA, **{"$id": "https://forms.example.gov.uk/grants/community", "x-kind": KIND})
     fixed["x-version"] = "1.0.0"
     (council / "schemas" / f"{KIND}.schema.json").write_text(json.dumps(fixed), encoding="utf-8")
-    _forget()
+    reread_project()
     with pytest.raises(CommissionError, match="does not end in the version"):
         release(KIND, "1.1.0")
     assert not (council / "schemas" / "versions").exists()
@@ -360,7 +351,7 @@ def test_a_wrong_rule_stops_the_layout_and_validation_naming_the_file_and_rule(c
     wrong = copy.deepcopy(LAYOUT)
     wrong["rules"][0]["than"] = "/project_begins"
     (council / "forms" / f"{KIND}.yaml").write_text(yaml.safe_dump(wrong), encoding="utf-8")
-    _forget()
+    reread_project()
     with pytest.raises(CommissionError) as caught:
         load_layout(KIND)
     assert str(caught.value) == (
@@ -374,23 +365,11 @@ def test_a_wrong_rule_stops_the_layout_and_validation_naming_the_file_and_rule(c
     assert "rule 'ends-after-start'" in capsys.readouterr().err
 
 
-@pytest.fixture
-def shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the built-in project, to release a shipped form in."""
-    for name in ("schemas", "forms", "templates", "data"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    monkeypatch.setenv("COMMISSION_PROJECT", str(tmp_path))
-    _forget()
-    yield tmp_path
-    monkeypatch.delenv("COMMISSION_PROJECT")
-    _forget()
-
-
 def test_a_released_layout_keeps_its_rules_and_the_oldest_keeps_python_s(shipped_copy: Path):
     kind = "growth-bid"
     current = schemas.schema_info(kind).version
     assert main(["forms", "release", kind, "--next-version", "9.0.0"]) == 0
-    _forget()
+    reread_project()
     frozen = yaml.safe_load((shipped_copy / "forms" / "versions" / kind / current / "layout.yaml").read_text())
     assert [rule["name"] for rule in frozen["rules"]] == [rule.name for rule in load_layout(kind).rules or ()]
     record = load_data_file(EXAMPLES / kind / "dartford-young-people-leaving-care.yaml")

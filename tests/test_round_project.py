@@ -19,14 +19,12 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.forms import layout as layouts
-from generator.forms import matching
 from generator.records import project, resources, schemas
 from generator.records.criteria import criteria_set, scales
 from generator.rounds.evaluation import RANKINGS
 from generator.rounds.round_file import RoundFileError, read_round
 from generator.rounds.timetable import timetable, timetables
-from tests.conftest import EXAMPLES, ROOT, TODAY
+from tests.conftest import EXAMPLES, ROOT, TODAY, reread_project
 
 DEFS = "urn:commission:schema:defs:1.0.0#/$defs"
 
@@ -129,14 +127,6 @@ GRANTS = {
 }
 
 
-def _forget() -> None:
-    resources.project_root.cache_clear()
-    schemas.forget_schemas()
-    layouts.forget_layouts()
-    matching.forget_lookups()
-    project.forget_settings()
-
-
 @pytest.fixture
 def council(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A project with its own bid and report kinds, criteria, timetables and round settings."""
@@ -166,10 +156,10 @@ def council(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     settings = {"partnership": "Folkestone small grants", "round": ROUND}
     (folder / "commission.yaml").write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     monkeypatch.setenv("COMMISSION_PROJECT", str(folder))
-    _forget()
+    reread_project()
     yield folder
     monkeypatch.delenv("COMMISSION_PROJECT")
-    _forget()
+    reread_project()
 
 
 def _write_round(folder: Path, **settings: Any) -> Path:

@@ -28,9 +28,8 @@ import yaml
 
 from generator.forms import layout as layouts
 from generator.forms import matching
-from generator.records import criteria, project, resources, schemas
+from generator.records import project, resources, schemas
 from generator.records.errors import CommissionError
-from generator.rounds import timetable
 from generator.site import checklists, procurement, risk
 from generator.site.build import BuildResult, build_site
 from generator.site.colours import contrast
@@ -95,8 +94,7 @@ def forget() -> None:
     layouts.forget_layouts()
     matching.forget_lookups()
     project.forget_settings()
-    for cached in (criteria._raw, criteria._all, criteria._scales, timetable._all):
-        cached.cache_clear()
+    # criteria and timetables are cached by file, and each test's project is a folder of its own
     for cached in (checklists.raw_data, checklists._all, procurement._raw, risk.risk_log):
         cached.cache_clear()
 
