@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
+from ..records.contrast import MINIMUM, contrast, rgb
 from .namespaces import qn
 
 __all__ = [
@@ -34,7 +35,7 @@ __all__ = [
 #: The language every document declares (its styles' default and the theme fonts').
 LANGUAGE = "en-GB"
 #: WCAG 2.2 AA for normal-size text (1.4.3): every text colour we use meets it on white.
-MINIMUM_CONTRAST = 4.5
+MINIMUM_CONTRAST = MINIMUM
 #: Word's own character style for the prompt in an empty answer box.
 PLACEHOLDER_STYLE = "PlaceholderText"
 #: The lightest grey that meets AA on white (4.54:1): as distinct from typed text as AA allows.
@@ -51,29 +52,20 @@ _THEME_ATTRIBUTES = ("w:themeColor", "w:themeShade", "w:themeTint")
 _KEPT_WITH_NEXT = re.compile(r"^(title|subtitle|heading \d)$")
 
 
-def _linear(channel: int) -> float:
-    value = channel / 255
-    return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-
 def contrast_on_white(colour: str) -> float:
     """The WCAG contrast ratio of an ``RRGGBB`` colour on white (``auto`` is black)."""
-    if colour.lower() == "auto":
-        colour = "000000"
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
-    luminance = 0.2126 * _linear(red) + 0.7152 * _linear(green) + 0.0722 * _linear(blue)
-    return 1.05 / (luminance + 0.05)
+    return contrast("000000" if colour.lower() == "auto" else colour)
 
 
 def accessible_colour(colour: str, minimum: float = MINIMUM_CONTRAST) -> str:
     """The colour itself if it meets ``minimum`` on white, else the same hue darkened just enough."""
     if colour.lower() == "auto" or contrast_on_white(colour) >= minimum:
         return colour.upper()
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
-    for step in range(1000, -1, -1):
+    red, green, blue = rgb(colour)
+    for step in range(1000, -1, -1):  # the same hue, each channel scaled down by a thousandth at a time
         factor = step / 1000
         darker = "".join(f"{round(c * factor):02X}" for c in (red, green, blue))
-        if contrast_on_white(darker) >= minimum:
+        if contrast(darker) >= minimum:
             return darker
     return "000000"
 

@@ -8,62 +8,32 @@ with the nearest darker shade that does, rather than quietly changed.
 
 from __future__ import annotations
 
+from ..records.contrast import MINIMUM as MIN_CONTRAST
+from ..records.contrast import contrast, readable
 from ..records.errors import CommissionError
 from ..records.project import Colours
 
 __all__ = ["MIN_CONTRAST", "colours_css", "contrast", "darkest_readable", "lightest_readable"]
 
-#: WCAG 2.2 AA for body text (1.4.3).
-MIN_CONTRAST = 4.5
 _WHITE = "#ffffff"
 #: mkdocs-material's dark page (slate: hsl(232, 15%, 14%)).
 _SLATE = "#1e2129"
 
 
-def _rgb(colour: str) -> tuple[int, int, int]:
-    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
-
-
-def _hex(rgb: tuple[float, float, float]) -> str:
-    return "#" + "".join(f"{max(0, min(255, round(v))):02x}" for v in rgb)
-
-
-def _luminance(colour: str) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(v) for v in _rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(one: str, two: str) -> float:
-    """WCAG contrast ratio of two ``#rrggbb`` colours, 1 to 21."""
-    high, low = sorted((_luminance(one), _luminance(two)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def _mix(colour: str, toward: str, share: float) -> str:
-    a, b = _rgb(colour), _rgb(toward)
-    return _hex(tuple(x + (y - x) * share for x, y in zip(a, b, strict=True)))  # type: ignore[arg-type]
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#" + "".join(f"{v:02x}" for v in rgb)
 
 
 def darkest_readable(colour: str, background: str = _WHITE) -> str:
     """``colour``, or the least darkened shade of it that gives 4.5:1 on ``background``."""
-    for step in range(101):
-        shade = _mix(colour, "#000000", step / 100)
-        if contrast(shade, background) >= MIN_CONTRAST:
-            return shade
-    return "#000000"
+    shade = readable(colour, "#000000", background)
+    return _hex(shade) if shade else "#000000"
 
 
 def lightest_readable(colour: str, background: str = _SLATE) -> str:
     """The least lightened tint of ``colour`` that gives 4.5:1 on the dark page, for links there."""
-    for step in range(101):
-        tint = _mix(colour, _WHITE, step / 100)
-        if contrast(tint, background) >= MIN_CONTRAST:
-            return tint
-    return _WHITE
+    tint = readable(colour, _WHITE, background)
+    return _hex(tint) if tint else _WHITE
 
 
 def _checked(name: str, colour: str) -> str:
