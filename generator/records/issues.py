@@ -15,6 +15,8 @@ class Issue:
     ``path`` is the field's JSON Pointer, ``field`` its label as the person saw
     it, ``message`` says what is expected in plain English. ``rule`` names the
     schema keyword or business rule that found it, for officers and tests.
+    ``question`` is the question's number as printed on the form ("3.6"), or
+    empty where the problem is not one question's.
     """
 
     path: str
@@ -24,11 +26,19 @@ class Issue:
     rule: str = ""
     severity: str = "error"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    question: str = ""
+
+    def line(self) -> str:
+        """How a bidder is told: the question's number and label as on the form, then the problem."""
+        label = " ".join(part for part in (self.question, self.field) if part)
+        return f"{label}: {self.message}" if label else self.message
 
     def to_dict(self) -> dict[str, Any]:
         out = {"path": self.path, "field": self.field, "message": self.message, "value": self.value, "rule": self.rule}
         if self.severity != "error":
             out["severity"] = self.severity
+        if self.question:
+            out["question"] = self.question
         return out
 
     def __str__(self) -> str:
