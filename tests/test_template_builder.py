@@ -39,7 +39,7 @@ def test_template_uses_named_word_styles_for_headings_tables_and_lists(name):
     document = docx.Document(str(TEMPLATES / f"{name}.docx"))
     styles = {paragraph.style.name for paragraph in document.paragraphs}
     assert {"Title", "Heading 1"} <= styles
-    assert {table.style.name for table in document.tables} == {"Table Grid"}
+    assert {table.style.name for table in document.tables} <= {"Table Grid"}  # a letter has no table
     cell_styles = {
         p.style.name for t in document.tables for row in t.rows for cell in row.cells for p in cell.paragraphs
     }

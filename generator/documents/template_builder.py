@@ -39,6 +39,7 @@ from docx.text.paragraph import Paragraph
 
 from ..ooxml.styles import accessible_package
 from ..records.schemas import field_for_pointer, schema_info
+from .letter_templates import CHASE_LETTER, chase_letter
 
 __all__ = ["BUILDERS", "TEMPLATE_VERSION", "build_all", "build_template"]
 
@@ -531,6 +532,7 @@ BUILDERS: dict[str, Callable[[], DocumentObject]] = {
     "service-specification": service_specification,
     "evaluation-report": evaluation_report,
     "round-summary": round_summary,
+    CHASE_LETTER: lambda: chase_letter(_new_document(CHASE_LETTER, "About your return", "What a return still needs")),
 }
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..records.criteria import CriteriaSet, criteria_set, criteria_sets, scales
+from ..records.issues import Issue
 from ..records.project import project_settings, read_settings
 from ..records.resources import SETTINGS_FILE, builtin_root
 from ..records.schemas import FieldSpec, field_for_pointer, kinds, versions
@@ -44,6 +45,7 @@ __all__ = [
     "REPORT_FIELDS",
     "RoundDefinition",
     "answers_of",
+    "project_bid_fields",
     "read_definition",
     "value_at",
 ]
@@ -56,6 +58,8 @@ BID_FIELDS: dict[str, tuple[str, bool]] = {
     "submitted": ("the date the bid was sent", True),
     "reference": ("the bid's reference (else each bid entry gives it)", False),
     "eligible": ("a tick saying the applicant may bid (unticked: not ranked)", False),
+    "contact_name": ("the person to write to about the bid (the batch's letters)", False),
+    "contact_email": ("their email address (the batch's letters and chase.csv)", False),
 }
 #: What each evaluation report field is for, and whether a round must have it.
 REPORT_FIELDS: dict[str, tuple[str, bool]] = {
@@ -82,6 +86,7 @@ _TYPES: dict[str, Callable[[FieldSpec], bool]] = {
     "eligible": lambda spec: spec.type == "boolean",
     "answers": lambda spec: spec.type == "object",
     "scores": lambda spec: spec.type == "object",
+    "contact_email": lambda spec: spec.semantic == "email" or spec.format == "email",
 }
 _TYPE_WORDS = {
     "amount": "an amount of money",
@@ -89,6 +94,7 @@ _TYPE_WORDS = {
     "eligible": "a tick box (true or false)",
     "answers": "a group of answers",
     "scores": "a group of scores",
+    "contact_email": "an email address",
 }
 
 
@@ -228,6 +234,23 @@ def _project_round() -> tuple[Mapping[str, Any], Path]:
         return settings.round, settings.folder / SETTINGS_FILE
     builtin = builtin_root()
     return read_settings(builtin).round, builtin / SETTINGS_FILE
+
+
+def project_bid_fields() -> tuple[str | None, dict[str, str], list[Issue]]:
+    """The kind bids are made on and the bid fields the project's ``round:`` names, each checked.
+
+    For what reads bids outside a round (the batch's letters): fields that are
+    wrong are left out and their problems given, the rest kept. A project
+    without ``round:`` has the built-in example's, which names no kind of a
+    project without growth bids: then no kind and no fields.
+    """
+    found = Problems()
+    reader = _Reader(_project_round()[1], {}, found)
+    value, _, _ = reader.get("kinds")
+    bid_kind = value.get("bid") if isinstance(value, Mapping) else None
+    if not isinstance(bid_kind, str) or bid_kind not in kinds():
+        return None, {}, []
+    return bid_kind, reader.fields("fields", bid_kind, BID_FIELDS), found.items
 
 
 def read_definition(path: Path, raw: Mapping[str, Any], found: Problems) -> RoundDefinition | None:
