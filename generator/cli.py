@@ -353,9 +353,20 @@ def parse(return_file: Path, out: Path | None, today: dt.date | None) -> int:
 @click.option(
     "--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True, help="Memory one worker may use."
 )
-@today_option()
-def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory_mb: int, today: dt.date | None) -> int:
-    """Read every return in a folder into a register, spreadsheets and an error report."""
+@click.option(
+    "--no-letters", is_flag=True, help="Do not write letters/ and chase.csv (a letter to each bidder to chase)."
+)
+@today_option("The date to treat as today (date rules, the date on the letters).")
+def batch(
+    returns_dir: Path,
+    out: Path,
+    jobs: int | None,
+    timeout: float,
+    memory_mb: int,
+    no_letters: bool,
+    today: dt.date | None,
+) -> int:
+    """Read every return in a folder into a register, spreadsheets, an error report and letters to chase."""
     from .batch.run import run_batch
     from .batch.worker import Limits
 
@@ -370,6 +381,16 @@ def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory
     click.echo(f"Spreadsheet: {(out / 'returns.xlsx').resolve()}")
     if not result.all_valid:
         click.echo(f"Who to chase and for what: {(out / 'errors.txt').resolve()}")
+    if not no_letters:
+        from .letters.chase import write_chase_letters
+
+        chased = write_chase_letters(out, today=today)
+        click.echo(f"Letters: {chased.summary()}")
+        click.echo(f"For a mail merge (Word or Outlook): {chased.csv.resolve()}")
+        for file, reason in chased.failed:
+            click.echo(f"  no letter for {file}: {reason}")
+        for note in chased.notes:
+            click.echo(f"  {note}")
     return 0 if result.all_valid else EXIT_INVALID
 
 
