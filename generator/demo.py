@@ -96,6 +96,11 @@ def _batch_returns(out: Path, today: dt.date) -> None:
     click.echo(f"  {result.summary()}")
     click.echo(f"  spreadsheet: {(out / 'batch' / 'returns.xlsx').resolve()}")
     click.echo(f"  who to chase and for what: {(out / 'batch' / 'errors.txt').resolve()}")
+    from .letters.chase import write_chase_letters
+
+    chased = write_chase_letters(out / "batch", today=today)
+    click.echo(f"  letters: {chased.summary()}")
+    click.echo(f"  for a mail merge: {chased.csv.resolve()}")
 
 
 def _build_site(out: Path, today: dt.date) -> None:

@@ -161,7 +161,7 @@ def _cell_texts(row: etree._Element) -> list[str]:
 @pytest.mark.parametrize("name", EVERY_FILE)
 def test_every_table_opens_with_a_header_row_repeated_on_each_page(name: str) -> None:
     tables = _tables(EVERY_FILE[name])
-    assert tables
+    assert tables or "letter" in name, "every form and document but a letter has tables"
     for table in tables:
         header = _rows(table)[0]
         assert _has(header, "w:tblHeader") and _has(header, "w:cantSplit"), _cell_texts(header)

@@ -18,6 +18,12 @@ def test_the_demo_batches_the_sample_returns(tmp_path: Path, today, capsys: pyte
     assert "1 valid, 0 invalid" in shown or "0 valid, 1 invalid" in shown
     assert f"spreadsheet: {(tmp_path / 'batch' / 'returns.xlsx').resolve()}" in shown
     assert (tmp_path / "batch" / "returns.xlsx").is_file()
+    # The broken file is chased, and the invalid return only if it came after the valid one (the files' times).
+    invalid_last = "0 valid, 1 invalid" in shown
+    letters = sorted(path.name for path in (tmp_path / "batch" / "letters").iterdir())
+    assert len(letters) == 1 + invalid_last and "growth-bid-broken.docx" in letters
+    assert f"letters: {len(letters)} letter{'s' if invalid_last else ''} to bidders in" in shown
+    assert f"for a mail merge: {(tmp_path / 'batch' / 'chase.csv').resolve()}" in shown
 
 
 def test_the_stage_says_so_when_there_are_no_sample_returns(
