@@ -21,7 +21,7 @@ def test_the_demo_batches_the_sample_returns(tmp_path: Path, today, capsys: pyte
     # The broken file is chased, and the invalid return only if it came after the valid one (the files' times).
     invalid_last = "0 valid, 1 invalid" in shown
     letters = sorted(path.name for path in (tmp_path / "batch" / "letters").iterdir())
-    assert len(letters) == 1 + invalid_last and "growth-bid-broken.docx" in letters
+    assert len(letters) == 1 + invalid_last and "growth-bid-broken-docx.docx" in letters
     assert f"letters: {len(letters)} letter{'s' if invalid_last else ''} to bidders in" in shown
     assert f"for a mail merge: {(tmp_path / 'batch' / 'chase.csv').resolve()}" in shown
 

@@ -24,7 +24,7 @@ from generator.records.loading import load_data_file
 from generator.records.project import project_settings
 from generator.records.validation import validate_record
 from generator.returns.parse import parse_return
-from tests.conftest import EXAMPLES, ROOT, TODAY
+from tests.conftest import EXAMPLES, FIXTURES, ROOT, TODAY
 
 FORMULA = '=HYPERLINK("http://evil.example","Click")'
 
@@ -66,6 +66,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     formula["applicant"]["organisation"] = FORMULA
     del formula["start_date"]
     _fill(inbox / "sub" / "swale.docx", formula)
+    shutil.copy(FIXTURES / "returns" / "formats" / "growth-bid.doc", inbox / "old.doc")
     out = folder / "out"
     code = main(["batch", str(inbox), "--out", str(out), "--jobs", "2", "--today", TODAY.isoformat()])
     assert code == 1
@@ -77,11 +78,12 @@ def test_a_letter_for_each_bid_needing_action_and_none_for_the_others(batch) -> 
     letters = sorted(path.name for path in (out / "letters").iterdir())
     assert letters == [
         "canterbury-city-council.docx",
-        "growth-bid-broken.docx",
+        "growth-bid-broken-docx.docx",
         "hyperlink-http-evil-example-click.docx",
+        "old-doc.docx",
     ]
     chased = {row["Return file"] for row in _rows(out)}
-    assert chased == {"canterbury.docx", "growth-bid-broken.docx", "sub/swale.docx"}
+    assert chased == {"canterbury.docx", "growth-bid-broken.docx", "old.doc", "sub/swale.docx"}
     # The superseded invalid return, the valid one and the second name of the same file are not chased.
     assert not chased & {"growth-bid-invalid.docx", "growth-bid-valid.docx", "copy of canterbury.docx"}
 
@@ -106,10 +108,13 @@ def test_each_letter_names_the_bidder_every_problem_and_the_closing_date(batch) 
 
 def test_an_unreadable_file_s_letter_says_what_to_send_instead(batch) -> None:
     _, out, _ = batch
-    text = _letter_text(out / "letters" / "growth-bid-broken.docx")
+    text = _letter_text(out / "letters" / "growth-bid-broken-docx.docx")
     assert "growth-bid-broken.docx" in text and "could not read it" in text
     assert "fresh copy of the Growth bid application (growth-bid.docx or growth-bid.pdf)" in text
     assert "Dear applicant," in text
+    old = _letter_text(out / "letters" / "old-doc.docx")
+    assert "could not read it: this is an old-style Word (.doc) file." in old
+    assert "ask for" not in old, "what the batch tells the officer to ask for is not said to the bidder"
 
 
 def test_chase_csv_is_ready_for_a_mail_merge_and_formula_safe(batch) -> None:
@@ -143,7 +148,7 @@ def test_the_summary_counts_the_letters_and_those_without_an_email(batch, capsys
     out = inbox.parent / "again"
     assert main(["batch", str(inbox), "--out", str(out), "--jobs", "1", "--today", TODAY.isoformat()]) == 1
     shown = capsys.readouterr().out
-    assert f"Letters: 3 letters to bidders in {out / 'letters'} (1 with no email address known" in shown
+    assert f"Letters: 4 letters to bidders in {out / 'letters'} (2 with no email address known" in shown
     assert f"For a mail merge (Word or Outlook): {(out / 'chase.csv').resolve()}" in shown
 
 
@@ -153,10 +158,10 @@ def test_letters_are_written_afresh_so_a_bid_no_longer_chased_has_none(batch, tm
     shutil.copytree(inbox, mine)
     out = tmp_path / "out"
     assert main(["batch", str(mine), "--out", str(out), "--jobs", "1"]) == 1
-    assert (out / "letters" / "growth-bid-broken.docx").is_file()
+    assert (out / "letters" / "growth-bid-broken-docx.docx").is_file()
     (mine / "growth-bid-broken.docx").unlink()  # gone from the folder: kept in the register, not chased
     assert main(["batch", str(mine), "--out", str(out), "--jobs", "1"]) == 1
-    assert not (out / "letters" / "growth-bid-broken.docx").exists()
+    assert not (out / "letters" / "growth-bid-broken-docx.docx").exists()
     assert "growth-bid-broken.docx" not in {row["Return file"] for row in _rows(out)}
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [], "no temporary folder left behind"
     assert main(["batch", str(mine), "--out", str(tmp_path / "quiet"), "--jobs", "1", "--no-letters"]) == 1
@@ -170,7 +175,7 @@ def test_a_letter_that_cannot_be_made_is_reported_and_the_others_are_written(bat
     real = chase.render_letter
 
     def failing(name, context, **kwargs):
-        if context["unreadable"]:
+        if context["file"] == "growth-bid-broken.docx":
             return None, [chase.Issue(path="/file", field="File received", message="made to fail by this test")]
         return real(name, context, **kwargs)
 
@@ -184,6 +189,7 @@ def test_a_letter_that_cannot_be_made_is_reported_and_the_others_are_written(bat
     assert sorted(p.name for p in (out / "letters").iterdir()) == [
         "canterbury-city-council.docx",
         "hyperlink-http-evil-example-click.docx",
+        "old-doc.docx",
     ]
     assert {row["Return file"]: row["Letter"] for row in _rows(out)}["growth-bid-broken.docx"] == ""
 
@@ -207,7 +213,7 @@ def test_the_letter_data_fits_the_letter_s_schema(batch) -> None:
     _, out, _ = batch
     with Register(out / "register.sqlite") as register:
         rows = [row for row in register.versions(current=True) if needs_letter(row)]
-    assert len(rows) == 3
+    assert len(rows) == 4
     for row in rows:
         context = letter_context(row, ("Org", None, None), ("Growth bid application", []), project_settings(), TODAY)
         assert validate_record(without_empty(context), "chase-letter", today=TODAY) == []

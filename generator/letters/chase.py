@@ -4,9 +4,11 @@ Which returns are chased: the current return of each bid (a return a later
 one of the same bid superseded is not; a file under two names is one return;
 a file gone from the folder is not), when it is
 
-* **unreadable**: the letter says what could not be read and asks for a fresh
-  copy of the blank form, by its download names (``growth-bid.docx`` or
-  ``growth-bid.pdf``). Files the batch reads again on its next run (the
+* **unreadable**: the letter says what is wrong with the file (the first part of
+  the batch's reason; the rest tells the officer what to ask for) and asks
+  for a fresh copy of the blank form, by its download names
+  (``growth-bid.docx`` or ``growth-bid.pdf``). An email or a zip gets one
+  too (the officer may instead save or unzip the form into the folder). Files the batch reads again on its next run (the
   toolkit failed, or memory ran out: ``batch.worker.RETRIED_RULES``) are the
   officer's to sort out, not the bidder's, and get no letter;
 * **invalid**: the letter lists every problem the bidder can put right, in the
@@ -226,6 +228,15 @@ def _form_of(row: Version, bid_kind: str | None) -> tuple[str, list[str]]:
     return (layout.title if layout else kind), downloads
 
 
+def _what_is_wrong(reason: str) -> str:
+    """What an unreadable file's reason says is wrong, without what it tells the officer to do.
+
+    The batch's reasons read "what it is; what to ask for" ("this is an old-style Word (.doc)
+    file; ask for it to be ..."); the letter says what to send in its own words.
+    """
+    return reason.split("; ", 1)[0]
+
+
 def _received(row: Version) -> dt.date:
     return dt.date.fromisoformat(row.first_seen[:10])
 
@@ -242,7 +253,9 @@ def letter_context(
     organisation, contact_name, email = addressee
     unreadable = row.status == "unreadable"
     issues = [] if unreadable else problems_to_fix(row)
-    reason = "; ".join(error["message"] for error in row.errors if error.get("message")) if unreadable else None
+    reason = (
+        "; ".join(_what_is_wrong(str(e["message"])) for e in row.errors if e.get("message")) if unreadable else None
+    )
     return {
         "letter_date": today.isoformat(),
         "partnership": {
@@ -355,7 +368,7 @@ def write_chase_letters(out: Path, *, today: dt.date | None = None) -> ChaseResu
                 document, issues = render_letter(CHASE_LETTER, context, issued=today, title=title)
                 if document is None:
                     raise CommissionError("its data does not fit the letter: " + "; ".join(i.line() for i in issues))
-                letter = names.take(safe_stem(organisation, Path(row.path).stem))
+                letter = names.take(safe_stem(organisation, row.path))
                 (folder / letter).write_bytes(document)
             except (CommissionError, OSError, ValueError, TypeError, KeyError) as exc:
                 letter = None  # still in chase.csv, to be sent without a letter
