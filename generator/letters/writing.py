@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 import shutil
 import tempfile
@@ -130,6 +131,9 @@ def replaced_folder(target: Path) -> Iterator[Path]:
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
     fresh = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    umask = os.umask(0)
+    os.umask(umask)
+    fresh.chmod(0o777 & ~umask)  # an ordinary folder (mkdtemp's is private), for colleagues who share OUT_DIR
     try:
         yield fresh
         old = None

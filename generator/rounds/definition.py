@@ -9,13 +9,17 @@ every round file of the project, or else the built-in example's::
 
     kinds: {bid: growth-bid, report: evaluation-report}
     fields: {amount: /annual_amount, organisation: /applicant/organisation, title: /proposal_title,
-             submitted: /submission_date, eligible: /applicant/is_commissioning_partner}
+             submitted: /submission_date, eligible: /applicant/is_commissioning_partner,
+             contact_name: /applicant/contact_names, contact_email: /applicant/email}
     report_fields: {reference: /bid/reference, organisation: /bid/organisation, evaluator: /evaluator/name,
                     answers: /kent_criteria, scores: /weighted_scores}
     criteria: kent
     weights: herefordshire
     scale: herefordshire-0-4
     ranking: kent
+
+``contact_name`` and ``contact_email`` are not the round's: they say whom the
+batch's letters to bidders are addressed to (:func:`project_bid_fields`).
 
 A key the round file gives replaces the project's whole (so a round over
 another kind never inherits the example's fields). Every field named is
