@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import json
 import os
 import shutil
 from pathlib import Path
@@ -278,3 +279,38 @@ def test_a_minimal_project_s_letter_finds_its_contact_from_the_schema(tmp_path: 
         assert "closing date" not in text, "the starter sets no closing date"
     finally:
         switch_project(None)
+
+
+def test_the_round_s_contact_fields_are_checked_and_a_wrong_one_is_said(shipped_copy: Path, tmp_path: Path, capsys):
+    """A misspelt or mistyped contact field leaves letters without that contact, and the batch says why."""
+    from generator.records.project import forget_settings
+    from generator.rounds.definition import project_bid_fields
+
+    settings = load_data_file(ROOT / "commission.yaml")
+    settings["round"]["fields"] |= {"contact_name": "/applicant/contact_nmes", "contact_email": "/proposal_title"}
+    (shipped_copy / "commission.yaml").write_text(json.dumps(settings, default=str), encoding="utf-8")
+    forget_settings()
+    try:
+        kind, fields, problems = project_bid_fields()
+        assert kind == "growth-bid" and "contact_name" not in fields and "contact_email" not in fields
+        said = {issue.path: issue.message for issue in problems}
+        assert said["/round/fields/contact_name"] == "the growth-bid form has no field /applicant/contact_nmes"
+        assert said["/round/fields/contact_email"] == "/proposal_title in the growth-bid form is not an email address"
+        inbox = tmp_path / "in"
+        canterbury = _bid("canterbury-rough-sleepers.yaml")
+        del canterbury["annual_amount"]
+        _fill(inbox / "canterbury.docx", canterbury)
+        assert main(["batch", str(inbox), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 1
+        shown = capsys.readouterr().out
+        assert "no email address known" not in shown
+        assert "commission.yaml, round: fields: contact_email: /proposal_title in the growth-bid form is not" in shown
+        (row,) = _rows(tmp_path / "out")
+        # The round's fields are wrong, and said so; the form's one email question still says whom to write to.
+        applicant = canterbury["applicant"]
+        assert (row["Organisation"], row["Contact name"], row["Email"]) == (
+            applicant["organisation"],
+            "",
+            applicant["email"],
+        )
+    finally:
+        forget_settings()

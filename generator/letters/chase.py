@@ -23,10 +23,11 @@ which the officer may check, not something the bidder must change.
 
 Whom to write to is data, never a field name here: for the round's bid kind,
 the project's ``round: fields:`` (``organisation``, ``contact_name``,
-``contact_email``, :func:`generator.rounds.definition.project_bid_fields`);
-for any other kind, the form's one question of each of the shared
-definitions ``organisation_name``, ``person_name`` and ``email`` (a form
-with two of one names no one). An email address that is not one is left
+``contact_email``, :func:`generator.rounds.definition.project_bid_fields`;
+a field named wrongly is said in the summary); for any other kind, and for
+a role the round does not name, the form's one question of each of the
+shared definitions ``organisation_name``, ``person_name`` and ``email`` (a
+form with two of one names no one). An email address that is not one is left
 blank. A letter is written whatever is unknown; ``chase.csv`` then has no
 email, and the summary says how many.
 """
