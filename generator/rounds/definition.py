@@ -16,6 +16,7 @@ every round file of the project, or else the built-in example's::
     weights: herefordshire
     scale: herefordshire-0-4
     ranking: kent
+    reference: {prefix: GB}      # bids without a reference become GB-<year>-001...; year: the closing date's
 
 A key the round file gives replaces the project's whole (so a round over
 another kind never inherits the example's fields). Every field named is
@@ -33,6 +34,7 @@ from typing import Any
 
 from ..records.criteria import CriteriaSet, criteria_set, criteria_sets, scales
 from ..records.project import project_settings, read_settings
+from ..records.references import ReferenceScheme, read_scheme
 from ..records.resources import SETTINGS_FILE, builtin_root
 from ..records.schemas import FieldSpec, field_for_pointer, kinds, versions
 from .evaluation import NOT_ELIGIBLE, RANKINGS
@@ -74,6 +76,7 @@ DEFINITION_KEYS = {
     "weights": "Weights of the scores",
     "ranking": "Ranking rule",
     "not_eligible": "Reason a bid is not eligible",
+    "reference": "How bids without a reference are numbered",
 }
 #: The type a field must have in its schema, by what it is for.
 _TYPES: dict[str, Callable[[FieldSpec], bool]] = {
@@ -106,6 +109,8 @@ class RoundDefinition:
     not_eligible: str
     #: The project's scale for its rounds (a round file's own ``scale:`` wins); None: the weights' usual one.
     scale: str | None = None
+    #: How a bid without a reference is numbered (``reference: {prefix: GB}``); None: each bid must have one.
+    numbering: ReferenceScheme | None = None
 
     def needed(self) -> tuple[str, ...]:
         """The bid fields a version of the bid form must ask for a bid made on it to be ranked."""
@@ -248,6 +253,11 @@ def read_definition(path: Path, raw: Mapping[str, Any], found: Problems) -> Roun
     not_eligible, _, _ = reader.get("not_eligible")
     if not_eligible is not None and (not isinstance(not_eligible, str) or not not_eligible.strip()):
         reader.problem("not_eligible", "expected a sentence saying why such a bid is not ranked", not_eligible)
+    numbering, _, _ = reader.get("reference")
+    if numbering is not None:
+        numbering, why = read_scheme(numbering, project_settings().closing_date)
+        if numbering is None:
+            reader.problem("reference", why, reader.get("reference")[0])
     criteria = criteria_set(criteria_name) if criteria_name else None
     if criteria is not None and report_kind is not None and "answers" in report_fields:
         missing = [
@@ -265,7 +275,9 @@ def read_definition(path: Path, raw: Mapping[str, Any], found: Problems) -> Roun
         return None
     assert bid_kind and report_kind and criteria and ranking  # for the type checker: checked just above
     reason = (not_eligible or "").strip() or NOT_ELIGIBLE
-    return RoundDefinition(bid_kind, report_kind, bid_fields, report_fields, criteria, weights, ranking, reason, scale)
+    return RoundDefinition(
+        bid_kind, report_kind, bid_fields, report_fields, criteria, weights, ranking, reason, scale, numbering
+    )
 
 
 def _answer(report_fields: Mapping[str, str], criterion: str) -> str:
