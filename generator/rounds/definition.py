@@ -26,6 +26,7 @@ is one problem naming the file, the key and the field, not a crash later.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -235,6 +236,22 @@ def _project_round() -> tuple[Mapping[str, Any], Path]:
     return read_settings(builtin).round, builtin / SETTINGS_FILE
 
 
+def _reference_year(raw: Mapping[str, Any], project_path: Path) -> dt.date | None:
+    """The date whose year new references carry: the project's closing date, else that of the project the
+    round's settings come from (the built-in example's, for a project without ``round:``), else the round's
+    own date of decision."""
+    settings = project_settings()
+    closing = settings.closing_date
+    if closing is None and project_path.parent != settings.folder:
+        closing = read_settings(project_path.parent).closing_date
+    if closing is None and "decision_date" in raw:
+        try:
+            return dt.date.fromisoformat(str(raw["decision_date"]))
+        except ValueError:
+            return None  # the round's settings report the date
+    return closing
+
+
 def read_definition(path: Path, raw: Mapping[str, Any], found: Problems) -> RoundDefinition | None:
     """What the round in ``path`` is over, or ``None`` with every problem recorded in ``found``."""
     reader = _Reader(path, raw, found)
@@ -255,7 +272,7 @@ def read_definition(path: Path, raw: Mapping[str, Any], found: Problems) -> Roun
         reader.problem("not_eligible", "expected a sentence saying why such a bid is not ranked", not_eligible)
     numbering, _, _ = reader.get("reference")
     if numbering is not None:
-        numbering, why = read_scheme(numbering, project_settings().closing_date)
+        numbering, why = read_scheme(numbering, _reference_year(reader.own, reader.project_path))
         if numbering is None:
             reader.problem("reference", why, reader.get("reference")[0])
     criteria = criteria_set(criteria_name) if criteria_name else None
