@@ -27,6 +27,7 @@ from generator.intake.loader import question_number
 from generator.ooxml.fill import fill_form
 from generator.records.loading import load_data_file
 from generator.records.project import project_settings
+from generator.records.schemas import schema_info
 from tests.conftest import EXAMPLES, ROOT
 
 EXAMPLE_ROUND = EXAMPLES / "rounds" / "kent-2027.yaml"
@@ -214,3 +215,58 @@ def test_a_register_the_round_cannot_read_is_a_problem_not_a_crash(tmp_path, cap
     (tmp_path.parent / "elsewhere").mkdir(exist_ok=True)
     assert _evaluate(outside, tmp_path / "out") == 1
     assert "outside" in capsys.readouterr().err
+
+
+def test_an_evaluation_report_returned_as_a_filled_pdf_is_read_like_any_return(tmp_path, capsys):
+    from tests.pdf_clients import field_values, fill_pypdf
+
+    bid = EXAMPLES / "growth-bid" / "dartford-young-people-leaving-care.yaml"
+    report = load_data_file(EXAMPLES / "evaluation-report" / "dartford-young-people-leaving-care.yaml")
+    shutil.copy(bid, tmp_path / "bid.yaml")
+    layout = load_layout("evaluation-report")
+    fill_pypdf(ROOT / "forms" / "evaluation-report.pdf", field_values(layout, report), tmp_path / "report.pdf")
+    pdf_round = _write_round(
+        tmp_path, bids=[{"reference": "GB-2026-003", "file": "bid.yaml"}], evaluations=["report.pdf"]
+    )
+    assert _evaluate(pdf_round, tmp_path / "out-pdf") == 0, capsys.readouterr().err
+    (tmp_path / "report.yaml").write_text(yaml.safe_dump(report), encoding="utf-8")
+    yaml_round = _write_round(
+        tmp_path, bids=[{"reference": "GB-2026-003", "file": "bid.yaml"}], evaluations=["report.yaml"]
+    )
+    assert _evaluate(yaml_round, tmp_path / "out-yaml") == 0, capsys.readouterr().err
+    assert _decisions(tmp_path / "out-pdf") == _decisions(tmp_path / "out-yaml")
+
+
+def test_a_resubmitted_bid_keeps_its_reference_and_the_register_keeps_them_all(tmp_path, capsys):
+    names = ["canterbury-rough-sleepers", "swale-teenage-parents"]
+    for name in names:
+        record = load_data_file(EXAMPLES / "growth-bid" / f"{name}.yaml")
+        _word("growth-bid", record, tmp_path / "returns" / f"{name}.docx")
+    assert _batch(tmp_path / "returns", tmp_path / "build") == 0
+    first = _references(tmp_path / "build")
+    assert sorted(first.values()) == [f"GB-{YEAR}-001", f"GB-{YEAR}-002"]
+    resent = load_data_file(EXAMPLES / "growth-bid" / "swale-teenage-parents.yaml")
+    resent["annual_amount"] = 70000.00
+    _word("growth-bid", resent, tmp_path / "returns" / "swale-teenage-parents-corrected.docx")
+    assert _batch(tmp_path / "returns", tmp_path / "build") == 0
+    assert _references(tmp_path / "build") == first, "the corrected return supersedes, and keeps the number"
+    round_file = _write_round(tmp_path, bids_from="build")  # the batch's folder names its register too
+    assert _evaluate(round_file, tmp_path / "out") == 0, capsys.readouterr().err
+    summary = json.loads((tmp_path / "out" / "round-summary.json").read_text(encoding="utf-8"))
+    assert {u["organisation"]: u["reference"] for u in summary["unevaluated"]} == first
+
+
+def test_a_form_of_another_kind_or_answering_nothing_is_refused_as_such(tmp_path, capsys):
+    report = load_data_file(EXAMPLES / "evaluation-report" / "dartford-young-people-leaving-care.yaml")
+    _word("evaluation-report", report, tmp_path / "report.docx")
+    shutil.copy(ROOT / "forms" / "growth-bid.docx", tmp_path / "blank.docx")
+    round_file = _write_round(
+        tmp_path,
+        bids=[{"reference": "GB-1", "file": "report.docx"}, {"reference": "GB-2", "file": "blank.docx"}],
+    )
+    assert _evaluate(round_file, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    report_title, bid_title = schema_info("evaluation-report").title, schema_info("growth-bid").title
+    assert f"this is the {report_title} form, not the {bid_title} form" in err
+    assert "it answers none of the form's questions" in err
+    assert "Dartford" not in err, "nothing the forms hold is shown"

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,13 @@ def _not_a_record(kind: str, version: str | None) -> Issue:
     return Issue("", "Document", message, rule="not-a-record")
 
 
+def _answers_nothing(record: Mapping[str, Any] | None, raw: Mapping[str, Any] | None) -> bool:
+    """Whether a return is the blank form sent back: no box typed in, no box ticked."""
+    if raw:
+        return not any(value not in (None, "", False) and value != [] for value in raw.values())
+    return not record
+
+
 def _judged(
     name: str,
     key: Path,
@@ -86,15 +94,16 @@ def _judged(
     record: Mapping[str, Any] | None,
     issues: list[Issue],
     reference: str | None = None,
+    raw: Mapping[str, Any] | None = None,
 ) -> Loaded:
     """One return as the round sees it: its record if it is a valid return of ``kind``, else why not."""
     if status == "unreadable" or found_kind is None:
         return Loaded(name, key, None, version, tuple(issues) or (Issue("", "File", "this file cannot be read"),))
     if found_kind != kind:
         wanted, given = schema_info(kind).title, schema_info(found_kind, version).title
-        message = f"this is a {given} form, not a {wanted}; list it where the round reads those"
+        message = f"this is the {given} form, not the {wanted} form; list it where the round reads those"
         return Loaded(name, key, None, version, (Issue("", "File", message, rule="wrong-kind"),))
-    if not record:
+    if _answers_nothing(record, raw):
         return Loaded(name, key, None, version, (_not_a_record(kind, version),))
     issues = _numbered(issues, kind, version)
     usable = record if status == "valid" else None
@@ -127,7 +136,7 @@ class ReturnsLoader:
         envelope: Envelope = parse_return(file, today=today)
         issues = [*envelope.errors, *envelope.warnings]
         return _judged(shown(file), file, kind, envelope.kind, envelope.version, envelope.status,
-                       envelope.record, issues)  # fmt: skip
+                       envelope.record, issues, raw=envelope.raw)  # fmt: skip
 
     def returns_in(
         self,
@@ -145,6 +154,9 @@ class ReturnsLoader:
                 return self._read(register, register_path, kind, numbering, own_reference)
         except CommissionError as exc:  # a register made by a newer toolkit
             return [Loaded(shown(register_path), register_path, None, None, (Issue("", "File", str(exc)),))]
+        except sqlite3.Error as exc:  # locked by a batch still running, or on a disk that cannot be written
+            message = f"this register cannot be read now ({exc.sqlite_errorname}); try again when no batch is running"
+            return [Loaded(shown(register_path), register_path, None, None, (Issue("", "File", message),))]
 
     def _register(self, source: Path, today: dt.date | None) -> Path | Loaded:
         """The register to read: the file named, the batch folder's, or a folder of returns batched now."""
@@ -194,5 +206,5 @@ class ReturnsLoader:
             issues = [_issue(error) for error in version.errors] + [_issue(w) for w in version.warnings]
             reference = references.get(version.bid or "")
             out.append(_judged(name, register_path / version.path, kind, version.kind, version.version,
-                               version.status, version.record, issues, reference))  # fmt: skip
+                               version.status, version.record, issues, reference, version.raw))  # fmt: skip
         return out
