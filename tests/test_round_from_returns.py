@@ -270,3 +270,21 @@ def test_a_form_of_another_kind_or_answering_nothing_is_refused_as_such(tmp_path
     assert f"this is the {report_title} form, not the {bid_title} form" in err
     assert "it answers none of the form's questions" in err
     assert "Dartford" not in err, "nothing the forms hold is shown"
+
+
+def test_a_report_listed_by_name_and_found_in_the_folder_is_taken_once_as_listed(tmp_path, capsys):
+    shutil.copy(EXAMPLES / "growth-bid" / "dartford-young-people-leaving-care.yaml", tmp_path / "bid.yaml")
+    report = load_data_file(EXAMPLES / "evaluation-report" / "dartford-young-people-leaving-care.yaml")
+    _word("evaluation-report", report, tmp_path / "reports" / "dartford.docx")
+    round_file = _write_round(
+        tmp_path,
+        bids=[{"reference": "GB-2026-003", "file": "bid.yaml"}],
+        evaluations_from="reports",
+        evaluations=[{"file": "reports/dartford.docx", "moderated": True}],
+    )
+    assert _evaluate(round_file, tmp_path / "out") == 0, capsys.readouterr().err
+    workings = json.loads((tmp_path / "out" / "round-workings.json").read_text(encoding="utf-8"))
+    [bid] = workings["bids"]
+    assert [(e["file"], e["moderated"]) for e in bid["evaluations"]] == [
+        (str(tmp_path / "reports" / "dartford.docx"), True)
+    ]

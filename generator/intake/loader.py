@@ -95,6 +95,7 @@ def _judged(
     issues: list[Issue],
     reference: str | None = None,
     raw: Mapping[str, Any] | None = None,
+    sha256: str | None = None,
 ) -> Loaded:
     """One return as the round sees it: its record if it is a valid return of ``kind``, else why not."""
     if status == "unreadable" or found_kind is None:
@@ -107,7 +108,7 @@ def _judged(
         return Loaded(name, key, None, version, (_not_a_record(kind, version),))
     issues = _numbered(issues, kind, version)
     usable = record if status == "valid" else None
-    return Loaded(name, key, usable, version, tuple(issues), reference)
+    return Loaded(name, key, usable, version, tuple(issues), reference, sha256)
 
 
 class ReturnsLoader:
@@ -136,7 +137,7 @@ class ReturnsLoader:
         envelope: Envelope = parse_return(file, today=today)
         issues = [*envelope.errors, *envelope.warnings]
         return _judged(shown(file), file, kind, envelope.kind, envelope.version, envelope.status,
-                       envelope.record, issues, raw=envelope.raw)  # fmt: skip
+                       envelope.record, issues, raw=envelope.raw, sha256=envelope.sha256)  # fmt: skip
 
     def returns_in(
         self,
@@ -206,5 +207,6 @@ class ReturnsLoader:
             issues = [_issue(error) for error in version.errors] + [_issue(w) for w in version.warnings]
             reference = references.get(version.bid or "")
             out.append(_judged(name, register_path / version.path, kind, version.kind, version.version,
-                               version.status, version.record, issues, reference, version.raw))  # fmt: skip
+                               version.status, version.record, issues, reference, version.raw,
+                               version.sha256))  # fmt: skip
         return out

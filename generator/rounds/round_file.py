@@ -105,6 +105,8 @@ class _Reader:
         self.path = path
         #: Reads returned forms and registers; None: only YAML and JSON records are read.
         self.loader = loader
+        #: The returned forms listed by name: the same one found in a register is not taken twice.
+        self.listed: set[str] = set()
         self.folder = path.parent
         #: Every file the round names must be inside this folder (the round file's own, unless widened).
         self.within = (within or self.folder).resolve()
@@ -141,6 +143,8 @@ class _Reader:
                 message = f"the round file says version {version}, but the form itself is version {returned.version}"
                 self.found.add(file, "", "File", message)
                 return None
+            if returned.sha256:
+                self.listed.add(returned.sha256)
             record = self.take(returned)
             return None if record is None else (record, returned.version)
         try:
@@ -160,7 +164,11 @@ class _Reader:
         return loaded.record
 
     def from_source(self, raw: Mapping[str, Any], key: str, kind: str, *, bids: bool) -> list[Loaded]:
-        """What ``bids_from:`` or ``evaluations_from:`` names: the current return of each bid there."""
+        """What ``bids_from:`` or ``evaluations_from:`` names: the current return of each bid there.
+
+        A return also listed by name (under ``bids:`` or ``evaluations:``) is taken from its entry only,
+        which may say more (its reference, that it is the moderated report).
+        """
         value = raw.get(key)
         if value is None:
             return []
@@ -181,7 +189,8 @@ class _Reader:
         fields = self.definition.bid_fields
         numbering = self.definition.numbering if bids else None
         own = fields.get("reference") if bids else None
-        return self.loader.returns_in(source, kind, self.today, numbering, own)
+        found = self.loader.returns_in(source, kind, self.today, numbering, own)
+        return [item for item in found if item.sha256 is None or item.sha256 not in self.listed]
 
     def bids(self, raw: Mapping[str, Any]) -> tuple[list[Bid], dict[str, Mapping[str, Any]]]:
         from_source = "bids_from" in raw

@@ -37,6 +37,8 @@ class Loaded:
     issues: tuple[Issue, ...] = ()
     #: The reference a register gave the bid (None: it has none, or it is not a bid).
     reference: str | None = None
+    #: The file's content hash, so a return listed by name and also found in a register is taken once.
+    sha256: str | None = None
 
 
 class Loader(Protocol):
