@@ -288,3 +288,19 @@ def test_a_report_listed_by_name_and_found_in_the_folder_is_taken_once_as_listed
     assert [(e["file"], e["moderated"]) for e in bid["evaluations"]] == [
         (str(tmp_path / "reports" / "dartford.docx"), True)
     ]
+
+
+def test_a_folder_with_no_bids_in_it_is_a_problem_and_one_without_reports_a_warning(tmp_path, capsys):
+    (tmp_path / "bids").mkdir()
+    (tmp_path / "reports").mkdir()
+    round_file = _write_round(tmp_path, bids_from="bids")
+    assert _evaluate(round_file, tmp_path / "out") == 1
+    assert (
+        f"/bids_from  Bids from a batch register or a folder of returns: there is no {schema_info('growth-bid').title} return in bids"
+        in capsys.readouterr().err
+    )
+    _word("growth-bid", load_data_file(EXAMPLES / "growth-bid" / "swale-teenage-parents.yaml"),
+          tmp_path / "bids" / "swale.docx")  # fmt: skip
+    round_file = _write_round(tmp_path, bids_from="bids", evaluations_from="reports")
+    assert _evaluate(round_file, tmp_path / "out") == 0
+    assert f"there is no {schema_info('evaluation-report').title} return in reports" in capsys.readouterr().out

@@ -54,7 +54,7 @@ from ..records.issues import Issue
 from ..records.loading import load_data_file
 from ..records.messages import field_label
 from ..records.money import MoneyError, parse_money
-from ..records.schemas import field_for_pointer, versions
+from ..records.schemas import field_for_pointer, schema_info, versions
 from ..records.scoring import block_score
 from ..records.validation import validate_record
 from .definition import RoundDefinition, answers_of, read_definition, value_at
@@ -173,7 +173,10 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, str) or not value.strip():
-            message = "expected the path of a batch register (register.sqlite in the batch's --out folder) or of a folder of returns"
+            message = (
+                "expected the path of a batch register (register.sqlite in the batch's --out folder) "
+                "or of a folder of returns"
+            )
             self.problem(key, message, value)
             return []
         source = self.folder / value
@@ -190,6 +193,10 @@ class _Reader:
         numbering = self.definition.numbering if bids else None
         own = fields.get("reference") if bids else None
         found = self.loader.returns_in(source, kind, self.today, numbering, own)
+        if not found:
+            # No bids is no round; reports may simply not be in yet.
+            message = f"there is no {schema_info(kind).title} return in {value}"
+            self.found.add(self.path, f"/{key}", LABELS[key], message, value, warn=not bids)
         return [item for item in found if item.sha256 is None or item.sha256 not in self.listed]
 
     def bids(self, raw: Mapping[str, Any]) -> tuple[list[Bid], dict[str, Mapping[str, Any]]]:
