@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -304,3 +305,10 @@ def test_a_folder_with_no_bids_in_it_is_a_problem_and_one_without_reports_a_warn
     round_file = _write_round(tmp_path, bids_from="bids", evaluations_from="reports")
     assert _evaluate(round_file, tmp_path / "out") == 0
     assert f"there is no {schema_info('evaluation-report').title} return in reports" in capsys.readouterr().out
+
+
+def test_a_named_pipe_listed_as_a_bid_is_refused_without_waiting_on_it(tmp_path, capsys):
+    os.mkfifo(tmp_path / "bid.docx")
+    round_file = _write_round(tmp_path, bids=[{"reference": "GB-1", "file": "bid.docx"}])
+    assert _evaluate(round_file, tmp_path / "out") == 1
+    assert "bid.docx" in capsys.readouterr().err

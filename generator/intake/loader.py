@@ -127,6 +127,8 @@ class ReturnsLoader:
         self._told: set[tuple[Path, int]] = set()
 
     def returned(self, file: Path, kind: str, today: dt.date | None) -> Loaded | None:
+        if not file.is_file():  # not there, or a pipe or device that could hang a read: the round's reading says so
+            return None
         try:
             with file.open("rb") as handle:
                 head = handle.read(_HEAD)
