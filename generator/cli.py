@@ -301,9 +301,13 @@ def forms_release(kind: str, next_version: str) -> int:
 @today_option()
 def evaluate(round_file: Path, out: Path | None, within: Path | None, today: dt.date | None) -> int:
     """Rank a round's bids, fund them within the money available and name the reserve."""
+    from .intake.loader import ReturnsLoader
     from .rounds.run import format_round, run_round
 
-    run = run_round(round_file, out or Path("build") / round_file.stem, today, within)
+    out = out or Path("build") / round_file.stem
+    # Returned forms and registers are read through the intake; a folder of returns is batched under out/batches/.
+    loader = ReturnsLoader(out / "batches", jobs=os.cpu_count() or 1)
+    run = run_round(round_file, out, today, within, loader)
     click.echo(format_round(run))
     return 0
 

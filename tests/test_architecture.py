@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("project folders", ["generator.projects"]),
     ("documents", ["generator.documents"]),
     ("rounds and batches", ["generator.rounds", "generator.batch"]),
+    ("returns into rounds", ["generator.intake"]),
     ("letters", ["generator.letters"]),
     ("the site", ["generator.site"]),
     ("commands", ["generator.cli", "generator.demo", "generator.__main__"]),

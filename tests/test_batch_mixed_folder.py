@@ -126,7 +126,7 @@ def test_every_file_is_accounted_for_and_the_register_remembers_resubmissions(tm
     assert new["record"]["annual_amount"] == 99_000 and old["record"]["annual_amount"] != 99_000
     sheet = [list(r) for r in load_workbook(out / "returns.xlsx")["growth-bid"].iter_rows(values_only=True)]
     header, by_file = sheet[0], {r[0]: dict(zip(sheet[0], r, strict=True)) for r in sheet[1:]}
-    assert len(sheet) == 6 and header[5] == "Gone from the folder"
+    assert len(sheet) == 6 and header[1] == "Reference" and header[6] == "Gone from the folder"
     assert by_file["dartford.pdf"]["Earlier versions"] == 2  # the .odt and the first PDF
     assert by_file["ashford.docx"]["Gone from the folder"] == SECOND.isoformat(timespec="seconds")
     history = list(load_workbook(out / "returns.xlsx")["History"].iter_rows(values_only=True))

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from generator.batch.run import run_batch
 from generator.cli import main
+from generator.records.project import project_settings
 from tests.batch_helpers import invalid_bid, scripted_parse, valid_bid, write_script
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,11 +115,14 @@ def test_the_workbook_has_a_sheet_per_kind_a_sheet_per_group_and_errors(tmp_path
         "Errors",
     ]
     bids = [[c.value for c in row] for row in workbook["growth-bid"].iter_rows()]
-    assert bids[0][:8] == ["File", "Version", "Status", "Also received as", "Received", "Gone from the folder",
-                           "Earlier versions", "Name of the proposal"]  # fmt: skip
+    assert bids[0][:9] == ["File", "Reference", "Version", "Status", "Also received as", "Received",
+                           "Gone from the folder", "Earlier versions", "Name of the proposal"]  # fmt: skip
     assert [row[0] for row in bids[1:]] == ["late/Invalid.PDF", "valid-0.docx", "valid-1.docx", "valid-2.docx",
                                             "valid-3.docx"], "one row per content: the copy is not a second bid"  # fmt: skip
-    assert [row[3] for row in bids[1:]] == [None, "valid-resent.docx", None, None, None]
+    assert [row[4] for row in bids[1:]] == [None, "valid-resent.docx", None, None, None]
+    # Each valid bid numbered by the project's round: reference: (commission.yaml), in the order received.
+    year = project_settings().closing_date.year
+    assert [row[1] for row in bids[1:]] == [None, *(f"GB-{year}-{n:03d}" for n in range(1, 5))]
     outcomes = [[c.value for c in row] for row in workbook["growth-bid outcomes"].iter_rows()]
     assert outcomes[0] == ["File", "Row", "Outcome", "How it will be measured"]
     assert outcomes[1] == ["valid-0.docx", 1, "More people housed", "Count"]

@@ -64,10 +64,16 @@ def test_a_misspelt_setting_gets_a_suggestion(tmp_path):
     )
 
 
-def test_reading_bids_from_a_register_is_reserved_for_later(tmp_path):
+def test_a_register_that_is_not_there_is_named(tmp_path):
     found = problems(write_round(tmp_path, bids_from="register.sqlite"))
     assert found[0][1] == "/bids_from"
-    assert "not available yet" in found[0][2]
+    assert found[0][2] == "there is no register or folder register.sqlite"
+
+
+def test_without_a_loader_the_round_says_which_command_reads_registers(tmp_path):
+    (tmp_path / "returns").mkdir()
+    found = problems(write_round(tmp_path, evaluations_from="returns"))
+    assert found[0][1:] == ("/evaluations_from", "registers and returned forms are read only by 'commission evaluate'")
 
 
 @pytest.mark.parametrize(

@@ -100,13 +100,17 @@ def _kind_sheet(
 ) -> Sheet:
     header = ["File", "Version", "Status", "Also received as", "Received", "Gone from the folder", "Earlier versions",
               *(q.label for q in questions)]  # fmt: skip
+    # The reference the register gave each bid that came without one (a column only where there are any).
+    references = register.references(kind)
+    header[1:1] = ["Reference"] if references else []
 
     def rows() -> Iterator[list[Any]]:
         for row in register.versions(kind, current=True):
             if row.status == "skipped":
                 continue
             answers = [_answer(row, q.pointer, older_names.get(q.pointer, ())) for q in questions]
-            yield [row.path, row.version, row.status, _others(row, row.path), row.first_seen, row.gone_at,
+            reference = [references.get(row.bid or "")] if references else []
+            yield [row.path, *reference, row.version, row.status, _others(row, row.path), row.first_seen, row.gone_at,
                    row.other_versions, *answers]  # fmt: skip
 
     return Sheet(kind, kind, header, rows)

@@ -5,7 +5,9 @@ The layout of each kind names how (``reference``, ``identity``, ``submitted`` in
 one and it is filled in, otherwise by all the identity answers together,
 compared without regard to case or spacing. A return missing any of them is
 not recognised and stands alone. Only typed answers count, so a box still
-showing its grey prompt never makes two returns look alike.
+showing its grey prompt never makes two returns look alike. ``number_bids``
+gives a bid that came without a reference the project's next one, kept in the
+register under the bid it was recognised as.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from functools import cache
 from typing import Any
 
 from ..forms.layout import every_version_questions, layout_kinds, load_layout
+from ..records.references import project_numbering
+from .register import Register, Version
 
-__all__ = ["answer_at", "identify", "normalised"]
+__all__ = ["answer_at", "identify", "normalised", "number_bids"]
 
 
 def answer_at(record: Any, pointer: str) -> Any:
@@ -74,3 +78,20 @@ def identify(kind: str, record: dict[str, Any] | None, raw: dict[str, Any] | Non
     if parts and all(parts):
         return " | ".join(part for part in parts if part), submitted
     return None, submitted
+
+
+def number_bids(register: Register) -> dict[str, str]:
+    """Give each bid that came without a reference the project's next one (``round: reference:``).
+
+    A form with a reference question of its own (``reference:`` in its layout) keeps what was typed there.
+    """
+    numbering = project_numbering()
+    if numbering is None or numbering[0] not in layout_kinds():
+        return {}
+    kind, scheme = numbering
+    own = load_layout(kind).reference
+
+    def has_own(version: Version) -> bool:
+        return bool(own and normalised(answer_at(version.record, own)))
+
+    return register.assign_references(kind, scheme, has_own)

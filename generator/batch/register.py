@@ -6,7 +6,8 @@ when it was first and last seen, the parse result and, for a return whose bid
 is recognised, which later return of the same bid superseded it. ``names``
 holds every name each content was seen under, with when, and when that name
 left the folder (a changed file is a new content under the old name, the old
-kept). Nothing is deleted. A name is kept twice: ``raw_path``, the exact bytes
+kept). ``bid_references`` holds the reference given to each bid that came
+without one (see ``records.references``), for good. Nothing is deleted. A name is kept twice: ``raw_path``, the exact bytes
 the operating system gave (any byte sequence, UTF-8 or not, round-trips), and
 ``path``, the same escaped into one printable line (see ``names.py``), which
 is what every export shows.
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..records.errors import CommissionError
+from ..records.references import ReferenceScheme
 
 __all__ = ["MIGRATIONS", "PENDING", "Identify", "Name", "Register", "Version"]
 
@@ -108,6 +110,16 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE names ADD COLUMN raw_path BLOB;
     UPDATE names SET raw_path = CAST(path AS BLOB);
+    """,
+    # The reference given to each bid that came without one: kept for good, so it never changes.
+    """
+    CREATE TABLE bid_references (
+        kind TEXT NOT NULL,
+        bid TEXT NOT NULL,
+        reference TEXT NOT NULL UNIQUE,
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (kind, bid)
+    );
     """,
 )
 
@@ -431,6 +443,71 @@ class Register:
         ) + " JOIN names ON names.received = received.id ORDER BY names.path, names.first_seen, received.id"
         for found in self._db.execute(query):
             yield Name(*found[: len(_NAME_COLUMNS)]), _version(found[len(_NAME_COLUMNS) :])
+
+    def references(self, kind: str) -> dict[str, str]:
+        """The reference given to each bid of ``kind`` that came without one, by the bid it is (``Version.bid``)."""
+        return dict(self._db.execute("SELECT bid, reference FROM bid_references WHERE kind = ?", (kind,)).fetchall())
+
+    def assign_references(
+        self, kind: str, scheme: ReferenceScheme, has_own: Callable[[Version], bool] = lambda version: False
+    ) -> dict[str, str]:
+        """Give each bid of ``kind`` still without a reference the next number of ``scheme``; return the new ones.
+
+        Only a bid whose current return is valid and still in the folder is numbered, in the order
+        received (then by the form's date of submission, its file's time and its name), and never one
+        that ``has_own`` reference typed on the form. A reference once given is never changed or reused.
+        """
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            taken = {reference for (reference,) in self._db.execute("SELECT reference FROM bid_references")}
+            known = self.references(kind)
+            numbers = [n for n in map(scheme.number_in, taken) if n is not None]
+            number = max(numbers, default=0)
+            waiting = sorted(
+                (
+                    version
+                    for version in self.versions(kind, current=True)
+                    if version.status == "valid" and version.bid and version.gone_at is None
+                    and version.bid not in known and not has_own(version)
+                ),
+                key=lambda v: (v.first_seen, v.submitted or "", v.modified or "", v.first_name, v.id),
+            )  # fmt: skip
+            assigned: dict[str, str] = {}
+            now = _now()
+            for version in waiting:
+                if version.bid in assigned:
+                    continue
+                number += 1
+                while scheme.make(number) in taken:
+                    number += 1
+                assigned[str(version.bid)] = scheme.make(number)
+                self._db.execute(
+                    "INSERT INTO bid_references (kind, bid, reference, assigned_at) VALUES (?, ?, ?, ?)",
+                    (kind, version.bid, scheme.make(number), now),
+                )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return assigned
+
+    @staticmethod
+    def is_register(path: Path) -> bool:
+        """Whether ``path`` is a register a batch wrote (checked read-only, so nothing else is ever changed)."""
+        try:
+            with path.open("rb") as handle:
+                if handle.read(16) != b"SQLite format 3\x00":
+                    return False
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                found = db.execute(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('received', 'schema_version')"
+                ).fetchone()
+            finally:
+                db.close()
+        except (OSError, sqlite3.Error):
+            return False
+        return bool(found and found[0] == 2)
 
     def kinds(self) -> list[str]:
         return [

@@ -19,7 +19,7 @@ from .atomic import remove_leftovers
 from .discovery import Entry, find_returns
 from .exports import write_csv, write_error_report, write_jsonl, write_xlsx
 from .fingerprint import fingerprint, skipped
-from .identity import identify
+from .identity import identify, number_bids
 from .progress import reporter
 from .register import Register
 from .worker import RETRIED_RULES, TOOLKIT_ERROR, Limits, Parser, failure, parse_file, run_in_workers
@@ -132,6 +132,7 @@ def run_batch(
                 report.done(name, outcome["status"])
                 result.parsed += 1
         result.gone = register.settle(sorted(present), seen_at, identify)
+        number_bids(register)
         write_xlsx(register, out / "returns.xlsx")
         write_csv(register, out / "csv")
         write_jsonl(register, out / "returns.jsonl")

@@ -17,6 +17,7 @@ every round file of the project, or else the built-in example's::
     weights: herefordshire
     scale: herefordshire-0-4
     ranking: kent
+    reference: {prefix: GB}      # bids without a reference become GB-<year>-001...; year: the closing date's
 
 ``contact_name`` and ``contact_email`` are not the round's: they say whom the
 batch's letters to bidders are addressed to (:func:`project_bid_fields`).
@@ -29,6 +30,7 @@ is one problem naming the file, the key and the field, not a crash later.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -38,6 +40,7 @@ from typing import Any
 from ..records.criteria import CriteriaSet, criteria_set, criteria_sets, scales
 from ..records.issues import Issue
 from ..records.project import project_settings, read_settings
+from ..records.references import ReferenceScheme, read_scheme
 from ..records.resources import SETTINGS_FILE, builtin_root
 from ..records.schemas import FieldSpec, field_for_pointer, kinds, versions
 from .evaluation import NOT_ELIGIBLE, RANKINGS
@@ -82,6 +85,7 @@ DEFINITION_KEYS = {
     "weights": "Weights of the scores",
     "ranking": "Ranking rule",
     "not_eligible": "Reason a bid is not eligible",
+    "reference": "How bids without a reference are numbered",
 }
 #: The type a field must have in its schema, by what it is for.
 _TYPES: dict[str, Callable[[FieldSpec], bool]] = {
@@ -116,6 +120,8 @@ class RoundDefinition:
     not_eligible: str
     #: The project's scale for its rounds (a round file's own ``scale:`` wins); None: the weights' usual one.
     scale: str | None = None
+    #: How a bid without a reference is numbered (``reference: {prefix: GB}``); None: each bid must have one.
+    numbering: ReferenceScheme | None = None
 
     def needed(self) -> tuple[str, ...]:
         """The bid fields a version of the bid form must ask for a bid made on it to be ranked."""
@@ -257,6 +263,22 @@ def project_bid_fields() -> tuple[str | None, dict[str, str], list[Issue]]:
     return bid_kind, reader.fields("fields", bid_kind, BID_FIELDS), found.items
 
 
+def _reference_year(raw: Mapping[str, Any], project_path: Path) -> dt.date | None:
+    """The date whose year new references carry: the project's closing date, else that of the project the
+    round's settings come from (the built-in example's, for a project without ``round:``), else the round's
+    own date of decision."""
+    settings = project_settings()
+    closing = settings.closing_date
+    if closing is None and project_path.parent != settings.folder:
+        closing = read_settings(project_path.parent).closing_date
+    if closing is None and "decision_date" in raw:
+        try:
+            return dt.date.fromisoformat(str(raw["decision_date"]))
+        except ValueError:
+            return None  # the round's settings report the date
+    return closing
+
+
 def read_definition(path: Path, raw: Mapping[str, Any], found: Problems) -> RoundDefinition | None:
     """What the round in ``path`` is over, or ``None`` with every problem recorded in ``found``."""
     reader = _Reader(path, raw, found)
@@ -275,6 +297,11 @@ def read_definition(path: Path, raw: Mapping[str, Any], found: Problems) -> Roun
     not_eligible, _, _ = reader.get("not_eligible")
     if not_eligible is not None and (not isinstance(not_eligible, str) or not not_eligible.strip()):
         reader.problem("not_eligible", "expected a sentence saying why such a bid is not ranked", not_eligible)
+    numbering, _, _ = reader.get("reference")
+    if numbering is not None:
+        numbering, why = read_scheme(numbering, _reference_year(reader.own, reader.project_path))
+        if numbering is None:
+            reader.problem("reference", why, reader.get("reference")[0])
     criteria = criteria_set(criteria_name) if criteria_name else None
     if criteria is not None and report_kind is not None and "answers" in report_fields:
         missing = [
@@ -292,7 +319,9 @@ def read_definition(path: Path, raw: Mapping[str, Any], found: Problems) -> Roun
         return None
     assert bid_kind and report_kind and criteria and ranking  # for the type checker: checked just above
     reason = (not_eligible or "").strip() or NOT_ELIGIBLE
-    return RoundDefinition(bid_kind, report_kind, bid_fields, report_fields, criteria, weights, ranking, reason, scale)
+    return RoundDefinition(
+        bid_kind, report_kind, bid_fields, report_fields, criteria, weights, ranking, reason, scale, numbering
+    )
 
 
 def _answer(report_fields: Mapping[str, str], criterion: str) -> str:

@@ -8,6 +8,7 @@ that stops the round lists them grouped by file, every one at once.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,20 +27,27 @@ def shown(path: Path) -> str:
     return os.path.normpath(path if relative.startswith("..") else relative)
 
 
+def _name(file: Path | str) -> str:
+    return file if isinstance(file, str) else shown(file)
+
+
 class Problems:
     """Errors and warnings in the order they were found."""
 
     def __init__(self) -> None:
         self.items: list[Issue] = []
 
-    def add(self, file: Path, pointer: str, label: str, message: str, value: Any = None, *, warn: bool = False) -> None:
+    def add(
+        self, file: Path | str, pointer: str, label: str, message: str, value: Any = None, *, warn: bool = False
+    ) -> None:
+        """A problem in ``file`` (a path, or a name already as shown, such as a return's in a register)."""
         severity = "warning" if warn else "error"
-        self.items.append(Issue(pointer, label, message, value, "round-file", severity, {"file": shown(file)}))
+        self.items.append(Issue(pointer, label, message, value, "round-file", severity, {"file": _name(file)}))
 
-    def extend(self, file: Path, issues: list[Issue]) -> None:
-        """Issues from validating one record, tagged with its file."""
+    def extend(self, file: Path | str, issues: list[Issue] | tuple[Issue, ...]) -> None:
+        """Issues from validating one record, tagged with its file (the question's number kept)."""
         for i in issues:
-            self.items.append(Issue(i.path, i.field, i.message, i.value, i.rule, i.severity, {"file": shown(file)}))
+            self.items.append(replace(i, extra={"file": _name(file)}))
 
     @property
     def errors(self) -> list[Issue]:
@@ -64,5 +72,5 @@ class RoundFileError(CommissionError):
         lines = [f"{round_path}: the round cannot be decided until {_count(len(problems), 'problem')} put right."]
         for name in dict.fromkeys(p.extra["file"] for p in problems):
             lines.append(f"  {name}")
-            lines.extend(f"    {p.path or '/'}  {p.field}: {p.message}" for p in problems if p.extra["file"] == name)
+            lines.extend(f"    {p.path or '/'}  {p.line()}" for p in problems if p.extra["file"] == name)
         super().__init__("\n".join(lines))

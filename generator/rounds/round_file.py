@@ -21,11 +21,21 @@ Which kinds the bids and reports are, which of their fields the round reads,
 the criteria, weights, scale and ranking rule come from the round file or the
 project's ``commission.yaml`` (``generator.rounds.definition``).
 
+Bids and reports may also come straight from the returns::
+
+    bids_from: ../build/returns/register.sqlite    # a batch register, or a folder of returns
+    evaluations_from: ../returns/evaluations/       # the same for the evaluation reports
+    reference: {prefix: GB}                         # how a bid without a reference is numbered
+
+and an entry under ``bids:`` or ``evaluations:`` may be a returned form
+(``.docx``, ``.pdf``, ``.odt``) as well as a YAML or JSON record. Reading those
+is the job of the :class:`~generator.rounds.sources.Loader` the caller hands in
+(``generator.intake``); without one, only records are read.
+
 Paths are relative to the round file. Every problem in the round file, the
 bids and the reports is collected and reported together, each naming its file
 and field, before anything is decided: a decision is never made on a record
-that does not validate. (A ``bids_from:`` key for reading bids from a batch
-register is reserved for later.)
+that does not validate.
 """
 
 from __future__ import annotations
@@ -44,7 +54,7 @@ from ..records.issues import Issue
 from ..records.loading import load_data_file
 from ..records.messages import field_label
 from ..records.money import MoneyError, parse_money
-from ..records.schemas import field_for_pointer, versions
+from ..records.schemas import field_for_pointer, schema_info, versions
 from ..records.scoring import block_score
 from ..records.validation import validate_record
 from .definition import RoundDefinition, answers_of, read_definition, value_at
@@ -53,6 +63,7 @@ from .moderation import Assessment, Thresholds
 from .problems import Problems, RoundFileError, shown
 from .scale_check import scale_issues
 from .settings import LABELS, read_settings
+from .sources import Loaded, Loader
 
 __all__ = ["LoadedReport", "RoundFileError", "RoundSpec", "read_round"]
 
@@ -88,8 +99,14 @@ class RoundSpec:
 class _Reader:
     """Reads the bids and reports a round file lists, recording every problem."""
 
-    def __init__(self, path: Path, today: dt.date | None, within: Path | None = None) -> None:
+    def __init__(
+        self, path: Path, today: dt.date | None, within: Path | None = None, loader: Loader | None = None
+    ) -> None:
         self.path = path
+        #: Reads returned forms and registers; None: only YAML and JSON records are read.
+        self.loader = loader
+        #: The returned forms listed by name: the same one found in a register is not taken twice.
+        self.listed: set[str] = set()
         self.folder = path.parent
         #: Every file the round names must be inside this folder (the round file's own, unless widened).
         self.within = (within or self.folder).resolve()
@@ -116,10 +133,20 @@ class _Reader:
             "or give a wider folder with --within"
         )
 
-    def load(self, file: Path, kind: str, version: str | None = None) -> Mapping[str, Any] | None:
+    def load(self, file: Path, kind: str, version: str | None = None) -> tuple[Mapping[str, Any], str | None] | None:
+        """The record in ``file`` and the version of the form it is on (None, with its problems, if unusable)."""
         if self.outside(file):
             self.found.add(file, "", "File", self._outside_message("this file is"))
             return None
+        if self.loader is not None and (returned := self.loader.returned(file, kind, self.today)) is not None:
+            if version is not None and returned.version not in (None, version):
+                message = f"the round file says version {version}, but the form itself is version {returned.version}"
+                self.found.add(file, "", "File", message)
+                return None
+            if returned.sha256:
+                self.listed.add(returned.sha256)
+            record = self.take(returned)
+            return None if record is None else (record, returned.version)
         try:
             record = load_data_file(file)
         except UnreadableFileError as exc:
@@ -127,11 +154,55 @@ class _Reader:
             return None
         issues = validate_record(record, kind, version=version, today=self.today)
         self.found.extend(file, issues)
-        return None if any(i.severity == "error" for i in issues) else record
+        return None if any(i.severity == "error" for i in issues) else (record, version)
+
+    def take(self, loaded: Loaded) -> Mapping[str, Any] | None:
+        """The record of a loaded return, its problems recorded (None if it has an error)."""
+        self.found.extend(loaded.name, loaded.issues)
+        if loaded.record is None or any(i.severity == "error" for i in loaded.issues):
+            return None
+        return loaded.record
+
+    def from_source(self, raw: Mapping[str, Any], key: str, kind: str, *, bids: bool) -> list[Loaded]:
+        """What ``bids_from:`` or ``evaluations_from:`` names: the current return of each bid there.
+
+        A return also listed by name (under ``bids:`` or ``evaluations:``) is taken from its entry only,
+        which may say more (its reference, that it is the moderated report).
+        """
+        value = raw.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, str) or not value.strip():
+            message = (
+                "expected the path of a batch register (register.sqlite in the batch's --out folder) "
+                "or of a folder of returns"
+            )
+            self.problem(key, message, value)
+            return []
+        source = self.folder / value
+        if self.outside(source):
+            self.problem(key, self._outside_message("this register or folder is"), value)
+            return []
+        if not source.exists():
+            self.problem(key, f"there is no register or folder {value}", value)
+            return []
+        if self.loader is None:
+            self.problem(key, "registers and returned forms are read only by 'commission evaluate'", value)
+            return []
+        fields = self.definition.bid_fields
+        numbering = self.definition.numbering if bids else None
+        own = fields.get("reference") if bids else None
+        found = self.loader.returns_in(source, kind, self.today, numbering, own)
+        if not found:
+            # No bids is no round; reports may simply not be in yet.
+            message = f"there is no {schema_info(kind).title} return in {value}"
+            self.found.add(self.path, f"/{key}", LABELS[key], message, value, warn=not bids)
+        return [item for item in found if item.sha256 is None or item.sha256 not in self.listed]
 
     def bids(self, raw: Mapping[str, Any]) -> tuple[list[Bid], dict[str, Mapping[str, Any]]]:
-        entries = raw.get("bids")
-        if not isinstance(entries, list) or not entries:
+        from_source = "bids_from" in raw
+        entries = raw.get("bids", [] if from_source else None)
+        if not isinstance(entries, list) or not (entries or from_source):
             self.problem("bids", "list at least one bid, each with its reference and file", entries)
             return [], {}
         bids, records, files = [], {}, {}
@@ -174,8 +245,12 @@ class _Reader:
             if lacking := _lacking(kind, version, self.definition.needed()):
                 self.found.add(file, "", "File", f"version {version} of the form has no {lacking}, which a round needs")
                 continue
-            record = self.load(file, kind, version)
-            if record is None:
+            loaded = self.load(file, kind, version)
+            if loaded is None:
+                continue
+            record, made_on = loaded
+            if made_on != version and (lacking := _lacking(kind, made_on, self.definition.needed())):
+                self.found.add(file, "", "File", f"version {made_on} of the form has no {lacking}, which a round needs")
                 continue
             if reference is None:
                 reference = value_at(record, self.definition.bid_fields["reference"])
@@ -185,7 +260,38 @@ class _Reader:
             if bid is not None:
                 records[reference] = record
                 bids.append(bid)
-        return bids, records
+        from_register = []
+        for item in self.from_source(raw, "bids_from", self.definition.bid_kind, bids=True):
+            if (found := self.source_bid(item)) is not None:
+                records[found.reference] = item.record or {}
+                from_register.append(found)
+        return bids + sorted(from_register, key=lambda bid: bid.reference), records
+
+    def source_bid(self, item: Loaded) -> Bid | None:
+        """A bid from a register or a folder of returns, with the reference it has or was given."""
+        record = self.take(item)
+        if record is None:
+            return None
+        kind, fields = self.definition.bid_kind, self.definition.bid_fields
+        if lacking := _lacking(kind, item.version, self.definition.needed()):
+            self.found.add(
+                item.name, "", "File", f"version {item.version} of the form has no {lacking}, which a round needs"
+            )
+            return None
+        typed = value_at(record, fields["reference"]) if "reference" in fields else None
+        reference = typed if isinstance(typed, str) and typed.strip() else item.reference
+        if reference is None:
+            message = (
+                "this bid has no reference, and the round does not say how to number bids; add "
+                "reference: {prefix: GB} to the round file, or under round: in commission.yaml"
+            )
+            self.found.add(item.name, "", "Reference", message)
+            return None
+        if reference in self.bid_references:
+            self.found.add(item.name, "", "Reference", f"the reference {reference} is another bid's in this round")
+            return None
+        self.bid_references.append(reference)
+        return self.bid(item.name, record, reference)
 
     def reference_is_new(self, reference: Any, pointer: str, label: str) -> bool:
         """Whether ``reference`` is filled in and not already a bid's (else the problem is recorded)."""
@@ -198,7 +304,7 @@ class _Reader:
         self.bid_references.append(reference)
         return True
 
-    def bid(self, file: Path, record: Mapping[str, Any], reference: str) -> Bid | None:
+    def bid(self, file: Path | str, record: Mapping[str, Any], reference: str) -> Bid | None:
         """The bid in ``record``, read through the round's fields (``None``, with the problem, if it cannot be)."""
         fields, kind = self.definition.bid_fields, self.definition.bid_kind
         if "reference" in fields and value_at(record, fields["reference"]) != reference:
@@ -276,27 +382,32 @@ class _Reader:
         by_ref: dict[str, list[LoadedReport]] = {}
         known = {bid.reference: bid for bid in bids}
         seen: set[Path] = set()
+        definition = self.definition
+        kind, fields = definition.report_kind, definition.report_fields
+        listed: list[tuple[Path, Path | str, Mapping[str, Any] | None, bool]] = []
         for file, moderated, version in self.report_files(raw):
             if file.resolve() in seen:
                 self.found.add(file, "", "File", "this report is listed twice in the round file; list it once")
                 continue
             seen.add(file.resolve())
-            definition = self.definition
-            kind, fields = definition.report_kind, definition.report_fields
-            record = self.load(file, kind, version)
+            loaded = self.load(file, kind, version)
+            listed.append((file, file, loaded[0] if loaded else None, moderated))
+        for item in self.from_source(raw, "evaluations_from", kind, bids=False):
+            listed.append((item.key, item.name, self.take(item), False))
+        for file, name, record, moderated in listed:
             if record is None:
                 continue
             issues = []
             if "scores" in fields and on is not None:
                 issues = scale_issues(record, on, kind=kind, at=fields["scores"])
-            self.found.extend(file, issues)
+            self.found.extend(name, issues)
             reference = value_at(record, fields["reference"])
             if reference not in known:
                 if reference not in self.bid_references:
                     hint = difflib.get_close_matches(str(reference), self.bid_references, n=1)
                     also = f" Did you mean {hint[0]}?" if hint else f" Its bids are {', '.join(self.bid_references)}."
                     self.found.add(
-                        file,
+                        name,
                         fields["reference"],
                         field_label(kind, fields["reference"]),
                         f"no bid in the round has the reference {reference}.{also}",
@@ -306,7 +417,7 @@ class _Reader:
             organisation = value_at(record, fields["organisation"])
             if organisation != known[reference].organisation:
                 self.found.add(
-                    file,
+                    name,
                     fields["organisation"],
                     field_label(kind, fields["organisation"]),
                     f"the bid {reference} is from {known[reference].organisation}, not {organisation}",
@@ -317,7 +428,7 @@ class _Reader:
                 continue
             scores = value_at(record, fields["scores"]) if "scores" in fields else None
             assessment = Assessment(
-                source=shown(file),
+                source=name if isinstance(name, str) else shown(name),
                 evaluator=str(value_at(record, fields["evaluator"])),
                 answers=answers_of(record, definition),
                 weighted_score=block_score(scores, definition.weights) if definition.weights else None,
@@ -385,10 +496,13 @@ def _label_anywhere(kind: str, pointer: str) -> str:
     return field_label(kind, pointer, asking[0]) if asking else pointer
 
 
-def read_round(path: Path | str, today: dt.date | None = None, within: Path | None = None) -> RoundSpec:
+def read_round(
+    path: Path | str, today: dt.date | None = None, within: Path | None = None, loader: Loader | None = None
+) -> RoundSpec:
     """The round file at ``path`` with its bids and reports, or a RoundFileError listing every problem.
 
     Bids and reports must lie inside ``within`` (default: the round file's folder), so a round file
-    cannot make the toolkit read, and echo, any other file on the machine.
+    cannot make the toolkit read, and echo, any other file on the machine. ``loader`` reads returned
+    forms and batch registers (``generator.intake``); without it, only YAML and JSON records are read.
     """
-    return _Reader(Path(path), today, within).read()
+    return _Reader(Path(path), today, within, loader).read()

@@ -15,6 +15,7 @@ from ..records.money import pounds
 from .evaluation import RANKINGS, Decision, RoundResult, decide
 from .moderation import Combined, combine
 from .round_file import RoundSpec, read_round
+from .sources import Loader
 from .summary import round_summary, round_workings, write_json
 from .word_documents import render_round_documents
 
@@ -50,13 +51,16 @@ def decide_round(spec: RoundSpec) -> RoundResult:
     )
 
 
-def run_round(path: Path, out: Path, today: dt.date | None = None, within: Path | None = None) -> RoundRun:
+def run_round(
+    path: Path, out: Path, today: dt.date | None = None, within: Path | None = None, loader: Loader | None = None
+) -> RoundRun:
     """Decide the round in ``path``; write its summary, workings and Word documents to ``out``.
 
-    Its bids and reports are read only from inside ``within`` (default: the round file's folder).
+    Its bids and reports are read only from inside ``within`` (default: the round file's folder);
+    returned forms and registers through ``loader`` (see ``generator.rounds.sources``).
     """
     today = today or dt.date.today()
-    spec = read_round(path, today, within)
+    spec = read_round(path, today, within, loader)
     result = decide_round(spec)
     summary = round_summary(spec, result)
     written = [

@@ -34,11 +34,10 @@ LABELS = {
     "scale": "Scoring scale",
     "moderation": "Moderation thresholds",
     "bids": "Bids",
+    "bids_from": "Bids from a batch register or a folder of returns",
     "evaluations": "Evaluation reports",
+    "evaluations_from": "Evaluation reports from a batch register or a folder of returns",
     **DEFINITION_KEYS,
-}
-_LATER = {
-    "bids_from": "reading bids from a batch register is not available yet; list each bid's reference and file under 'bids'",
 }
 #: The round summary's name is a short answer (``short_text`` in the schemas).
 _NAME_LIMIT = 200
@@ -69,9 +68,7 @@ class _Settings:
 
     def keys(self) -> None:
         for key, value in self.raw.items():
-            if key in _LATER:
-                self.problem(key, _LATER[key], value)
-            elif key not in LABELS:
+            if key not in LABELS:
                 hint = difflib.get_close_matches(str(key), list(LABELS), n=1)
                 suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; known keys: {', '.join(LABELS)}"
                 self.problem(key, f"'{key}' is not a setting of a round file{suggestion}", value)
