@@ -5,12 +5,17 @@ and its own limits (set here for the length of a read, then put back: they are
 process-wide) stop a Flate, RunLength or predictor stream from inflating past
 what a form needs; :func:`stream_bytes` refuses a larger one. qpdf reports each
 repair of a damaged file as a warning, which is collected (a looping xref
-chain is refused from it). The deadline is a ``SIGALRM``
-(:mod:`generator.records.limits`): Python runs the handler as soon as qpdf
-hands control back, which it does for every object and stream read, so a
-crafted file can hold the reader only for one qpdf call; the calls whose cost
-grows with the file (opening, rebuilding a broken cross-reference table) are
-bounded by the size of what they may work on (see :mod:`.reader`).
+chain is refused from it).
+
+The deadline is a ``SIGALRM`` (:mod:`generator.records.limits`). It cannot stop
+qpdf mid-call: Python runs the handler when the call returns (measured: a 0.3 s
+deadline landed after a 5 s rebuild of a 45 MB file's cross-reference table).
+qpdf hands control back for every object and stream read, so what bounds the
+read is the cost of one call, and :mod:`.reader` keeps each small: a broken
+cross-reference table is rebuilt only for a file of at most 8 MB (under a
+second here), an object other than a stream spanning more than 1 MB of the
+file is refused before qpdf parses it, and a compressed object stream inflates
+to at most :data:`STREAM_LIMIT`.
 """
 
 from __future__ import annotations
@@ -63,7 +68,7 @@ class ListTooLong(Exception):
 
 
 #: How qpdf names a file read from memory, which means nothing to the reader of the warning.
-_STREAM_NAME = re.compile(r"^stream <[^>]*>:? ?")
+_STREAM_NAME = re.compile(r"^stream <[^>]*>[:,]? ?")
 
 
 #: qpdf's words for a slip it calls common and handles correctly (every signed revision read on its own has it).

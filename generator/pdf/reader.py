@@ -9,6 +9,7 @@ validation happen in :mod:`generator.returns.parse`, the same as for Word forms.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pikepdf
@@ -203,6 +204,25 @@ def open_pdf(data: bytes) -> pikepdf.Pdf:
     return pikepdf.open(io.BytesIO(data), suppress_warnings=False, attempt_recovery=len(data) <= MAX_REPAIR_BYTES)
 
 
+#: No object of a form other than a stream (whose data qpdf does not parse) takes more than this in the file;
+#: our largest, the font's /W list, takes 40 KB. qpdf parses 20 million numbers of one list in 7-12 s here,
+#: in one call the deadline cannot interrupt, so a larger object is refused before it is read.
+_MAX_OBJECT_BYTES = 1_000_000
+_STREAM_START = re.compile(rb">>\s*stream\r?\n")
+
+
+def _refuse_oversized_objects(pdf: pikepdf.Pdf, data: bytes) -> None:
+    """:class:`ListTooLong` for an object (not a stream) spanning more of the file than any form's does.
+
+    An object's span runs from its offset to the next object's; one far longer
+    must open as a stream (its dictionary, then ``stream``), or it is refused.
+    """
+    offsets = sorted(entry.offset for entry in pdf.get_xref_table().values() if entry.type == 1)
+    for start, end in zip(offsets, [*offsets[1:], len(data)], strict=True):
+        if end - start > _MAX_OBJECT_BYTES and not _STREAM_START.search(data, start, start + 65_536):
+            raise ListTooLong
+
+
 def _open(data: bytes, name: str) -> pikepdf.Pdf:
     end = _content_end(data)
     if b"%%EOF" not in data[max(0, end - _TAIL) : end]:
@@ -222,6 +242,7 @@ def _open(data: bytes, name: str) -> pikepdf.Pdf:
 def _extract(data: bytes, name: str) -> Extraction:
     pdf = _open(data, name)
     try:
+        _refuse_oversized_objects(pdf, data)
         return _extract_from(pdf, data, name)
     finally:
         pdf.close()
