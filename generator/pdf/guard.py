@@ -84,7 +84,8 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().strip()
-        if message and message != "WARNING:" and _HANDLED not in message:  # qpdf's warning arrives as a header, the text, and a blank line
+        # qpdf's warning arrives as a header, the text, and a blank line: only the text is kept
+        if message and message != "WARNING:" and _HANDLED not in message:
             self.messages.append(_STREAM_NAME.sub("", message.removeprefix("WARNING: ")))
 
 
@@ -99,10 +100,12 @@ def stream_bytes(stream: Any) -> bytes:
         raise StreamTooLarge
     try:
         data = stream.read_bytes()
-    except pikepdf.DataDecodingError as exc:
+    except (pikepdf.PdfError, RuntimeError) as exc:  # qpdf's limit is a QpdfRuntimeError or a DataDecodingError
         if "limit" in str(exc):
             raise StreamTooLarge from None
-        return b""
+        if isinstance(exc, pikepdf.DataDecodingError):
+            return b""
+        raise
     if len(data) > STREAM_LIMIT:
         raise StreamTooLarge
     return data
