@@ -218,10 +218,11 @@ class FontCache:
         return known[1]
 
 
-#: One token, with any whitespace and comments before it; the commonest kinds first.
+#: One token, with any whitespace and comments before it; the commonest kinds first. A run of numbers
+#: (most of a drawing: coordinates, colours) is matched at once and counted as the tokens it holds.
 _TOKEN = re.compile(
     rb"(?:[\x00\t\n\x0c\r ]+|%[^\r\n]*)*"
-    rb"(?:(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))"
+    rb"(?:(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[\x00\t\n\x0c\r ]+[+-]?(?:\d+\.?\d*|\.\d+)(?![^\x00\t\n\x0c\r ()<>\[\]{}/%]))*)"
     rb"|(?P<operator>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)"
     rb"|(?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)"
     rb"|(?P<literal>\()"
@@ -369,7 +370,14 @@ def _run(
             operands = []
             continue
         target = arrays[-1] if arrays else operands
-        if kind == "number" or kind == "name":
+        if kind == "number":
+            numbers = match.group(kind).decode("latin-1").split()
+            target.extend(numbers)
+            tokens += len(numbers) - 1
+            # As if each number had come on its own: the bounds are checked as each arrives.
+            if tokens > MAX_TOKENS or len(operands) > _MAX_STACK + 1:
+                raise DrawingTooLarge
+        elif kind == "name":
             target.append(match.group(kind).decode("latin-1"))
         elif kind == "literal":
             text, at = _literal(data, at)

@@ -119,14 +119,14 @@ def _walk_fields(
         if not is_dict(node) or depth > MAX_FIELD_DEPTH or len(seen) > _MAX_FIELDS:
             continue
         name = prefix
-        if "/T" in node:
-            name = f"{prefix}.{text(node.T)}" if prefix else text(node.T)
-        here = dict(inherited)
-        for entry in ("/FT", "/V", "/Ff"):
-            if entry in node:
-                here[entry] = node.get(entry)
-        if "/FT" in here:
-            here["/FT"] = str(here["/FT"])
+        if (own_name := node.get("/T")) is not None:
+            name = f"{prefix}.{text(own_name)}" if prefix else text(own_name)
+        here = inherited
+        own = {entry: value for entry in ("/FT", "/V", "/Ff") if (value := node.get(entry)) is not None}
+        if own:  # qpdf reads a null entry as no entry, so a null /V inherits as a missing one does
+            here = inherited | own
+            if "/FT" in own:
+                here["/FT"] = str(own["/FT"])
         kids = [kid for kid in entries(node.get("/Kids")) if _is_named_field(kid)]
         if kids:
             stack.extend((kid, name, here, depth + 1) for kid in reversed(kids))
