@@ -4,6 +4,7 @@ Only the document information, the AcroForm field tree and the few places
 that can hold actions or attachments are read: never page content. Values
 are returned raw, keyed by JSON Pointer (see :mod:`.names`); coercion and
 validation happen in :mod:`generator.returns.parse`, the same as for Word forms.
+The file is read with pikepdf (qpdf), under the bounds of :mod:`.guard`.
 """
 
 from __future__ import annotations
