@@ -6,7 +6,6 @@ import re
 
 import pikepdf
 import pytest
-from pypdf import PdfReader
 
 from generator.forms.layout import layout_kinds
 from generator.pdf.cmap import to_unicode_cmap
@@ -73,8 +72,8 @@ def test_the_default_encoding_is_win_ansi_plus_32_letters_in_codes_a_string_carr
 
 def test_the_reader_decodes_the_default_font_by_its_glyph_names_as_the_encoding_module_defines_it() -> None:
     """The /DA font's /Differences, read through the Adobe Glyph List, give back every letter encoding.py put there."""
-    reader = PdfReader(ROOT / "forms" / "growth-bid.pdf")
-    font = reader.trailer["/Root"]["/AcroForm"]["/DR"]["/Font"]["/DejaVu"]
+    pdf = pikepdf.open(ROOT / "forms" / "growth-bid.pdf")
+    font = pdf.Root.AcroForm.DR.Font.DejaVu
     decode = FontCache().decoder(font)
     assert decode is not None
     assert {code: decode(bytes([code])) for code in field_encoding()} == field_encoding()

@@ -11,19 +11,18 @@ manual review.
 
 from __future__ import annotations
 
-import io
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import pikepdf
 from lxml import etree
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from ..ooxml.safety import PackageError, parse_xml
 from .bidi import visual_order
 from .drawn_text import DrawingTooLarge, FontCache, drawn_lines
+from .guard import stream_bytes
+from .objects import entries, is_array, is_dict, is_name, is_stream
 
 __all__ = [
     "Difference",
@@ -39,37 +38,34 @@ Difference = tuple[str, Any, Any]
 _SHOWN = 80
 
 
-def _resolve(obj: Any) -> Any:
-    return obj.get_object() if isinstance(obj, IndirectObject) else obj
-
-
 def shown(value: Any) -> str:
     """A value as a person would quote it, shortened."""
     text = value if isinstance(value, str) else repr(value)
     return f"'{text}'" if len(text) <= _SHOWN else f"'{text[:_SHOWN]}...'"
 
 
-def _signed_ends(root: DictionaryObject) -> list[int]:
+def _signed_ends(root: Any) -> list[int]:
     """Where each signature's signed bytes end (its /ByteRange's last offset plus length)."""
     ends = []
-    acroform = _resolve(root.get("/AcroForm"))
-    roots = _resolve(acroform.get("/Fields")) if isinstance(acroform, DictionaryObject) else None
-    for ref in (roots if isinstance(roots, ArrayObject) else [])[:5000]:
-        node = _resolve(ref)
-        if not isinstance(node, DictionaryObject) or node.get("/FT") != "/Sig":
+    acroform = root.get("/AcroForm")
+    roots = acroform.get("/Fields") if is_dict(acroform) else None
+    for node in entries(roots)[:5000]:
+        if not is_dict(node) or node.get("/FT") != "/Sig":
             continue
-        value = _resolve(node.get("/V"))
-        span = _resolve(value.get("/ByteRange")) if isinstance(value, DictionaryObject) else None
-        if isinstance(span, ArrayObject) and len(span) == 4 and all(isinstance(n, int) for n in span):
-            ends.append(int(span[2]) + int(span[3]))
+        value = node.get("/V")
+        span = value.get("/ByteRange") if is_dict(value) else None
+        numbers = entries(span)
+        if len(numbers) == 4 and all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+            ends.append(int(numbers[2]) + int(numbers[3]))
     return ends
 
 
 def signed_then_changed(
     data: bytes,
-    root: DictionaryObject,
+    root: Any,
     fields: Mapping[str, Any],
-    read_fields: Callable[[PdfReader], Mapping[str, Any]],
+    read_fields: Callable[[pikepdf.Pdf], Mapping[str, Any]],
+    open_pdf: Callable[[bytes], pikepdf.Pdf],
 ) -> list[Difference] | None:
     """Fields whose value differs from the signed revision; None when nothing was appended after a signature.
 
@@ -83,8 +79,9 @@ def signed_then_changed(
         return None
     signed = data[: min(ends)]
     try:
-        before = read_fields(PdfReader(io.BytesIO(signed), strict=False))
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, ArithmeticError):
+        with open_pdf(signed) as pdf:
+            before = read_fields(pdf)
+    except (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, ArithmeticError):
         return [("", "the signed version", "it cannot be read to compare")]
     return [
         (name, before.get(name), value)
@@ -93,19 +90,20 @@ def signed_then_changed(
     ]
 
 
-def _xfa_datasets(acroform: DictionaryObject) -> bytes | None:
+def _xfa_datasets(acroform: Any) -> bytes | None:
     """The XFA ``datasets`` packet, where an XFA-capable reader keeps the values it shows."""
-    xfa = _resolve(acroform.get("/XFA"))
-    if isinstance(xfa, StreamObject):
-        return xfa.get_data()
-    if isinstance(xfa, ArrayObject):
-        for name, packet in zip(xfa[0::2], xfa[1::2], strict=False):
-            if str(_resolve(name)) == "datasets" and isinstance(_resolve(packet), StreamObject):
-                return _resolve(packet).get_data()
+    xfa = acroform.get("/XFA")
+    if is_stream(xfa):
+        return stream_bytes(xfa)
+    if is_array(xfa):
+        items = entries(xfa)
+        for name, packet in zip(items[0::2], items[1::2], strict=False):
+            if str(name) == "datasets" and is_stream(packet):
+                return stream_bytes(packet)
     return None
 
 
-def xfa_disagreements(acroform: DictionaryObject, fields: Mapping[str, Any]) -> list[Difference] | None:
+def xfa_disagreements(acroform: Any, fields: Mapping[str, Any]) -> list[Difference] | None:
     """Fields whose XFA data (matched by the field name's last part) says something else; None without XFA."""
     packet = _xfa_datasets(acroform)
     if packet is None:
@@ -166,19 +164,20 @@ def only_letters_missing(drawn: str, value: str) -> bool:
     )
 
 
-def _appearances(widget: DictionaryObject) -> StreamObject | None:
+def _appearances(widget: Any) -> Any:
     """A widget's normal appearance: the stream itself, or the one its /AS state names."""
-    appearance = _resolve(widget.get("/AP"))
-    normal = _resolve(appearance.get("/N")) if isinstance(appearance, DictionaryObject) else None
-    if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):
-        normal = _resolve(normal.get(str(widget.get("/AS", ""))))
-    return normal if isinstance(normal, StreamObject) else None
+    appearance = widget.get("/AP")
+    normal = appearance.get("/N") if is_dict(appearance) else None
+    if is_dict(normal) and not is_stream(normal):
+        state = widget.get("/AS")
+        normal = normal.get(str(state)) if is_name(state) else None
+    return normal if is_stream(normal) else None
 
 
 def appearance_disagreements(
-    widgets: Mapping[str, Sequence[DictionaryObject]],
+    widgets: Mapping[str, Sequence[Any]],
     fields: Mapping[str, Any],
-    default_resources: DictionaryObject | None,
+    default_resources: Any,
 ) -> list[Difference]:
     """Text boxes whose appearance draws other text than their value: (name, the text drawn, the value).
 

@@ -34,9 +34,10 @@ from typing import Any
 from fontTools import agl
 from fontTools.encodings.MacRoman import MacRoman
 from fontTools.encodings.StandardEncoding import StandardEncoding
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 from .encoding import win_ansi
+from .guard import stream_bytes
+from .objects import entries, is_array, is_dict, is_name, is_stream, object_key
 
 __all__ = ["DrawingTooLarge", "FontCache", "drawn_lines"]
 
@@ -68,10 +69,6 @@ class DrawingTooLarge(Exception):
     """An appearance, or all of a file's appearances together, is far larger than any filler writes."""
 
 
-def _resolve(obj: Any) -> Any:
-    return obj.get_object() if isinstance(obj, IndirectObject) else obj
-
-
 def _glyph_char(name: str) -> str:
     """The character a glyph name stands for ('' when the glyph list has none)."""
     return agl.toUnicode(name.lstrip("/"))
@@ -98,12 +95,12 @@ def _base_encoding(name: str) -> tuple[str, ...] | None:
     return tuple(chars)
 
 
-def _simple_decoder(font: DictionaryObject) -> Decoder | None:
-    encoding = _resolve(font.get("/Encoding"))
+def _simple_decoder(font: Any) -> Decoder | None:
+    encoding = font.get("/Encoding")
     differences: Any = None
-    if isinstance(encoding, DictionaryObject):
-        differences = _resolve(encoding.get("/Differences"))
-        encoding = _resolve(encoding.get("/BaseEncoding"))
+    if is_dict(encoding):
+        differences = encoding.get("/Differences")
+        encoding = encoding.get("/BaseEncoding")
     if encoding is None:
         # Without a base encoding a font uses its built-in one, which only Latin standard fonts make known.
         known = "/StandardEncoding" if str(font.get("/BaseFont")) in _LATIN_STANDARD_14 else ""
@@ -112,18 +109,17 @@ def _simple_decoder(font: DictionaryObject) -> Decoder | None:
             return None
         table = table or (_MISSING,) * 256
     else:
-        table = _base_encoding(str(encoding)) if isinstance(encoding, NameObject) else None
+        table = _base_encoding(str(encoding)) if is_name(encoding) else None
         if table is None:
             return None
-    if isinstance(differences, ArrayObject):
+    if is_array(differences):
         chars = list(table)
         code = 0
-        for item in differences[:512]:
-            item = _resolve(item)
-            if isinstance(item, int):
+        for item in entries(differences)[:512]:
+            if isinstance(item, int) and not isinstance(item, bool):
                 code = int(item)
-            elif isinstance(item, NameObject) and 0 <= code < 256:
-                chars[code] = _glyph_char(item) or _MISSING
+            elif is_name(item) and 0 <= code < 256:
+                chars[code] = _glyph_char(str(item)) or _MISSING
                 code += 1
         table = tuple(chars)
     return lambda data: "".join(table[byte] for byte in data)
@@ -176,13 +172,13 @@ _KEPT_CMAP_BYTES = 64_000
 _kept_to_unicode = lru_cache(maxsize=4)(parse_to_unicode)
 
 
-def _type0_decoder(font: DictionaryObject) -> Decoder | None:
+def _type0_decoder(font: Any) -> Decoder | None:
     if str(font.get("/Encoding")) not in ("/Identity-H", "/Identity-V"):
         return None
-    to_unicode = _resolve(font.get("/ToUnicode"))
-    if not isinstance(to_unicode, StreamObject):
+    to_unicode = font.get("/ToUnicode")
+    if not is_stream(to_unicode):
         return None
-    data = to_unicode.get_data()
+    data = stream_bytes(to_unicode)
     mapping = (_kept_to_unicode if len(data) <= _KEPT_CMAP_BYTES else parse_to_unicode)(data)
     if mapping is None:
         return None
@@ -200,15 +196,17 @@ def _type0_decoder(font: DictionaryObject) -> Decoder | None:
 class FontCache:
     """Decoders for one file's fonts, each worked out once; and how many tokens the file's drawings have used."""
 
-    _decoders: dict[int, tuple[Any, Decoder | None]] = field(default_factory=dict)
+    _decoders: dict[Any, tuple[Any, Decoder | None]] = field(default_factory=dict)
     tokens_left: int = MAX_FILE_TOKENS
 
     def decoder(self, font: Any) -> Decoder | None:
-        font = _resolve(font)
-        if not isinstance(font, DictionaryObject):
+        if not is_dict(font):
             return None
-        known = self._decoders.get(id(font))
-        if known is None or known[0] is not font:
+        # An indirect font by its object number; a direct one by identity (it is kept, so its id is not reused).
+        number = object_key(font)
+        key = ("object", number) if number else ("direct", id(font))
+        known = self._decoders.get(key)
+        if known is None or (key[0] == "direct" and known[0] is not font):
             subtype = font.get("/Subtype")
             if subtype in ("/Type1", "/TrueType", "/MMType1"):
                 decoder = _simple_decoder(font)
@@ -216,14 +214,15 @@ class FontCache:
                 decoder = _type0_decoder(font)
             else:
                 decoder = None  # Type3 glyphs are drawings of their own
-            known = self._decoders[id(font)] = (font, decoder)  # the font is kept, so its id is not reused
+            known = self._decoders[key] = (font, decoder)
         return known[1]
 
 
-#: One token, with any whitespace and comments before it; the commonest kinds first.
+#: One token, with any whitespace and comments before it; the commonest kinds first. A run of numbers
+#: (most of a drawing: coordinates, colours) is matched at once and counted as the tokens it holds.
 _TOKEN = re.compile(
     rb"(?:[\x00\t\n\x0c\r ]+|%[^\r\n]*)*"
-    rb"(?:(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))"
+    rb"(?:(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[\x00\t\n\x0c\r ]+[+-]?(?:\d+\.?\d*|\.\d+)(?![^\x00\t\n\x0c\r ()<>\[\]{}/%]))*)"
     rb"|(?P<operator>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)"
     rb"|(?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)"
     rb"|(?P<literal>\()"
@@ -304,19 +303,19 @@ def _show(drawing: _Drawing, state: _State, fonts: FontCache, strings: list[byte
     return True
 
 
-def _font_named(resources: list[DictionaryObject], name: str) -> Any:
+def _font_named(resources: list[Any], name: str) -> Any:
     for each in resources:
-        table = _resolve(each.get("/Font"))
-        if isinstance(table, DictionaryObject) and name in table:
-            return table.raw_get(name)
+        table = each.get("/Font")
+        if is_dict(table) and name in table:
+            return table.get(name)
     return None
 
 
-def _xobject_named(resources: list[DictionaryObject], name: str) -> Any:
+def _xobject_named(resources: list[Any], name: str) -> Any:
     for each in resources:
-        table = _resolve(each.get("/XObject"))
-        if isinstance(table, DictionaryObject) and name in table:
-            return _resolve(table.raw_get(name))
+        table = each.get("/XObject")
+        if is_dict(table) and name in table:
+            return table.get(name)
     return None
 
 
@@ -329,19 +328,19 @@ def _operands_text(operand: Any) -> list[bytes]:
 
 
 def _run(
-    stream: StreamObject,
-    resources: list[DictionaryObject],
+    stream: Any,
+    resources: list[Any],
     fonts: FontCache,
     drawing: _Drawing,
     state: _State,
     depth: int,
 ) -> bool:
     """Interpret one content stream's text operators into ``drawing``; False when its text cannot be decoded."""
-    data = stream.get_data()
+    data = stream_bytes(stream)
     if len(data) > MAX_STREAM_BYTES:
         raise DrawingTooLarge
-    own = _resolve(stream.get("/Resources"))
-    resources = [own, *resources] if isinstance(own, DictionaryObject) else resources
+    own = stream.get("/Resources")
+    resources = [own, *resources] if is_dict(own) else resources
     operands: list[Any] = []  # numbers and names as str, strings as bytes, arrays as lists
     arrays: list[list[Any]] = []
     saved: list[_State] = []
@@ -371,7 +370,14 @@ def _run(
             operands = []
             continue
         target = arrays[-1] if arrays else operands
-        if kind == "number" or kind == "name":
+        if kind == "number":
+            numbers = match.group(kind).decode("latin-1").split()
+            target.extend(numbers)
+            tokens += len(numbers) - 1
+            # As if each number had come on its own: the bounds are checked as each arrives.
+            if tokens > MAX_TOKENS or len(operands) > _MAX_STACK + 1:
+                raise DrawingTooLarge
+        elif kind == "name":
             target.append(match.group(kind).decode("latin-1"))
         elif kind == "literal":
             text, at = _literal(data, at)
@@ -405,7 +411,7 @@ def _is_name(operand: Any) -> bool:
 def _operator(
     operator: bytes,
     operands: list[Any],
-    resources: list[DictionaryObject],
+    resources: list[Any],
     fonts: FontCache,
     drawing: _Drawing,
     state: _State,
@@ -432,7 +438,7 @@ def _operator(
         state.font, state.mode = restored.font, restored.mode
     elif operator == b"Do" and operands and _is_name(operands[-1]):
         form = _xobject_named(resources, operands[-1])
-        if isinstance(form, StreamObject) and form.get("/Subtype") == "/Form":
+        if is_stream(form) and form.get("/Subtype") == "/Form":
             if depth >= _MAX_FORM_DEPTH:
                 raise DrawingTooLarge
             inner = _State(state.font, state.mode)
@@ -440,7 +446,7 @@ def _operator(
     return True
 
 
-def drawn_lines(appearance: StreamObject, fallback: DictionaryObject | None, fonts: FontCache) -> list[str] | None:
+def drawn_lines(appearance: Any, fallback: Any, fonts: FontCache) -> list[str] | None:
     """The lines of text an appearance stream draws, None when its fonts are undecodable.
 
     [] when it shows no text at all; [""] when it shows text, but all of it invisibly.

@@ -4,16 +4,16 @@ Only the document information, the AcroForm field tree and the few places
 that can hold actions or attachments are read: never page content. Values
 are returned raw, keyed by JSON Pointer (see :mod:`.names`); coercion and
 validation happen in :mod:`generator.returns.parse`, the same as for Word forms.
+The file is read with pikepdf (qpdf), under the bounds of :mod:`.guard`.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
-from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+import pikepdf
 
 from ..forms.layout import layout_kinds, load_layout
 from ..records.issues import Issue
@@ -21,9 +21,10 @@ from ..records.messages import field_label
 from ..records.schemas import versions
 from ..returns.extraction import Extraction, UnreadableReturn
 from .crosscheck import appearance_disagreements, only_letters_missing, shown, signed_then_changed, xfa_disagreements
-from .guard import MAX_LIST_ENTRIES, ReadTimeout, bounded
+from .guard import MAX_LIST_ENTRIES, ListTooLong, ReadTimeout, StreamTooLarge, bounded
 from .metadata import KIND_KEY, VERSION_KEY, parse_identity
 from .names import IDENTITY_FIELD, MAX_FIELD_DEPTH, split_field_name
+from .objects import entries, is_array, is_dict, is_name, is_string, object_key, text
 from .scan import risky_content
 
 __all__ = ["NO_FIELDS", "read_pdf"]
@@ -63,54 +64,43 @@ def _fields_list_too_long(data: bytes) -> bool:
     return data.count(b"/T ") + data.count(b"/T(") > _MAX_FIELDS
 
 
-def _resolve(obj: Any) -> Any:
-    return obj.get_object() if isinstance(obj, IndirectObject) else obj
-
-
-def _text(value: Any) -> str:
-    value = _resolve(value)
-    if isinstance(value, StreamObject):
-        value = value.get_data().decode("utf-8", "replace")
-    return str(value).replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _value(field: DictionaryObject, inherited: dict[str, Any]) -> Any:
+def _value(field: Any, inherited: dict[str, Any]) -> Any:
     kind = inherited.get("/FT")
-    value = _resolve(inherited.get("/V"))
+    value = inherited.get("/V")
     if kind == "/Btn":
         if value is None:
-            widgets = [_resolve(k) for k in _resolve(field.get("/Kids", ArrayObject()))] or [field]
-            states = [w.get("/AS") for w in widgets if isinstance(w, DictionaryObject)]
+            widgets = entries(field.get("/Kids")) or [field]
+            states = [w.get("/AS") for w in widgets if is_dict(w)]
             return any(state is not None and state != "/Off" for state in states)
-        return isinstance(value, NameObject | str) and str(value) not in ("/Off", "Off", "")
+        return (is_name(value) or is_string(value)) and str(value) not in ("/Off", "Off", "")
     if value is None:
         return None
-    if isinstance(value, ArrayObject):
-        items = [_text(item) for item in value]
+    if is_array(value):
+        items = [text(item) for item in entries(value)]
         return items[0] if len(items) == 1 else items
-    return _text(value)
+    return text(value)
 
 
-def _is_field(node: DictionaryObject) -> bool:
-    return "/T" in node or "/FT" in node or "/Kids" in node
+def _is_named_field(node: Any) -> bool:
+    return is_dict(node) and "/T" in node
 
 
 _MAX_WIDGETS = 50
 _PASSWORD = 1 << 13
 
 
-def _text_widgets(node: DictionaryObject, inherited: dict[str, Any]) -> list[DictionaryObject]:
+def _text_widgets(node: Any, inherited: dict[str, Any]) -> list[Any]:
     """The widgets of a terminal text field, whose appearances show its value; none for a password box."""
-    if inherited.get("/FT") != "/Tx" or int(_resolve(inherited.get("/Ff", 0)) or 0) & _PASSWORD:
+    if inherited.get("/FT") != "/Tx" or int(inherited.get("/Ff", 0) or 0) & _PASSWORD:
         return []
-    kids = [_resolve(kid) for kid in _resolve(node.get("/Kids", ArrayObject()))[:_MAX_WIDGETS]]
-    return [node, *(kid for kid in kids if isinstance(kid, DictionaryObject))]
+    kids = entries(node.get("/Kids"))[:_MAX_WIDGETS]
+    return [node, *(kid for kid in kids if is_dict(kid))]
 
 
 def _walk_fields(
-    roots: ArrayObject,
+    roots: Any,
     twice: dict[str, list[Any]] | None = None,
-    widgets: dict[str, list[DictionaryObject]] | None = None,
+    widgets: dict[str, list[Any]] | None = None,
 ) -> dict[str, Any]:
     """Full field name -> raw value, for every terminal field, cycles and depth bounded.
 
@@ -119,25 +109,26 @@ def _walk_fields(
     """
     found: dict[str, Any] = {}
     seen: set[int] = set()
-    stack: list[tuple[Any, str, dict[str, Any], int]] = [(ref, "", {}, 0) for ref in reversed(roots)]
+    stack: list[tuple[Any, str, dict[str, Any], int]] = [(node, "", {}, 0) for node in reversed(entries(roots))]
     while stack:
-        ref, prefix, inherited, depth = stack.pop()
-        if isinstance(ref, IndirectObject):
-            if ref.idnum in seen:
+        node, prefix, inherited, depth = stack.pop()
+        key = object_key(node)
+        if key is not None:
+            if key in seen:
                 continue
-            seen.add(ref.idnum)
-        node = _resolve(ref)
-        if not isinstance(node, DictionaryObject) or depth > MAX_FIELD_DEPTH or len(seen) > _MAX_FIELDS:
+            seen.add(key)
+        if not is_dict(node) or depth > MAX_FIELD_DEPTH or len(seen) > _MAX_FIELDS:
             continue
         name = prefix
-        if "/T" in node:
-            name = f"{prefix}.{_text(node['/T'])}" if prefix else _text(node["/T"])
-        here = dict(inherited)
-        for key in ("/FT", "/V", "/Ff"):
-            if key in node:
-                here[key] = node[key]
-        kids = [kid for kid in _resolve(node.get("/Kids", ArrayObject())) if _is_field(_resolve(kid))]
-        kids = [kid for kid in kids if "/T" in _resolve(kid)]
+        if (own_name := node.get("/T")) is not None:
+            name = f"{prefix}.{text(own_name)}" if prefix else text(own_name)
+        here = inherited
+        own = {entry: value for entry in ("/FT", "/V", "/Ff") if (value := node.get(entry)) is not None}
+        if own:  # qpdf reads a null entry as no entry, so a null /V inherits as a missing one does
+            here = inherited | own
+            if "/FT" in own:
+                here["/FT"] = str(own["/FT"])
+        kids = [kid for kid in entries(node.get("/Kids")) if _is_named_field(kid)]
         if kids:
             stack.extend((kid, name, here, depth + 1) for kid in reversed(kids))
         elif name:
@@ -150,17 +141,17 @@ def _walk_fields(
     return found
 
 
-def _identity(reader: PdfReader, fields: dict[str, Any]) -> tuple[str | None, str | None]:
+def _identity(pdf: pikepdf.Pdf, fields: dict[str, Any]) -> tuple[str | None, str | None]:
     """Kind and version: from the document information, else the hidden identity field, else Keywords."""
-    info = _resolve(reader.trailer.get("/Info"))
-    info = info if isinstance(info, DictionaryObject) else DictionaryObject()
+    info = pdf.trailer.get("/Info")
+    info = info if is_dict(info) else pikepdf.Dictionary()
     if KIND_KEY in info:
         version = info.get(VERSION_KEY)
-        return _text(info[KIND_KEY]), _text(version) if version is not None else None
+        return text(info.get(KIND_KEY)), text(version) if version is not None else None
     if isinstance(fields.get(IDENTITY_FIELD), str):
         return parse_identity(fields[IDENTITY_FIELD])
     if "/Keywords" in info:
-        return parse_identity(_text(info["/Keywords"]))
+        return parse_identity(text(info.get("/Keywords")))
     return None, None
 
 
@@ -203,42 +194,81 @@ def _content_end(data: bytes) -> int:
     return 0
 
 
-def _open(data: bytes, name: str) -> PdfReader:
+#: qpdf rebuilds a broken cross-reference table by reading the whole file, in one call the deadline
+#: cannot interrupt: it is let do so only for a file no larger than a form with its fonts needs.
+MAX_REPAIR_BYTES = 8_000_000
+_TOO_BROKEN = "its cross-reference table is broken, and the file is too large to rebuild it"
+
+
+def open_pdf(data: bytes) -> pikepdf.Pdf:
+    """The file opened with the empty password (as PDF readers do); a broken one is rebuilt only if it is small."""
+    return pikepdf.open(io.BytesIO(data), suppress_warnings=False, attempt_recovery=len(data) <= MAX_REPAIR_BYTES)
+
+
+#: No object of a form other than a stream (whose data qpdf does not parse) takes more than this in the file;
+#: our largest, the font's /W list, takes 40 KB. qpdf parses 20 million numbers of one list in 7-12 s here,
+#: in one call the deadline cannot interrupt, so a larger object is refused before it is read.
+_MAX_OBJECT_BYTES = 1_000_000
+_STREAM_START = re.compile(rb">>\s*stream\r?\n")
+
+
+def _refuse_oversized_objects(pdf: pikepdf.Pdf, data: bytes) -> None:
+    """:class:`ListTooLong` for an object (not a stream) spanning more of the file than any form's does.
+
+    An object's span runs from its offset to the next object's; one far longer
+    must open as a stream (its dictionary, then ``stream``), or it is refused.
+    """
+    offsets = sorted(entry.offset for entry in pdf.get_xref_table().values() if entry.type == 1)
+    for start, end in zip(offsets, [*offsets[1:], len(data)], strict=True):
+        if end - start > _MAX_OBJECT_BYTES and not _STREAM_START.search(data, start, start + 65_536):
+            raise ListTooLong
+
+
+def _open(data: bytes, name: str) -> pikepdf.Pdf:
     end = _content_end(data)
     if b"%%EOF" not in data[max(0, end - _TAIL) : end]:
         raise UnreadableReturn(name, _MALFORMED.format(detail="the end of the file is missing; it may be cut off"))
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableReturn(name, _ENCRYPTED)
-    except NotImplementedError:
-        if b"/Encrypt" in data:  # an encryption handler or crypt method pypdf does not have
+    try:  # without the padding, which qpdf (looking for startxref near the end) would take for damage
+        return open_pdf(data[: end + 1])
+    except pikepdf.PasswordError:
+        raise UnreadableReturn(name, _ENCRYPTED) from None
+    except pikepdf.PdfError as exc:
+        if b"/Encrypt" in data and "encrypt" in str(exc):  # an encryption handler or crypt method qpdf does not have
             raise UnreadableReturn(name, _ENCRYPTED) from None
+        if len(data) > MAX_REPAIR_BYTES:
+            raise UnreadableReturn(name, _MALFORMED.format(detail=_TOO_BROKEN)) from None
         raise
-    return reader
 
 
 def _extract(data: bytes, name: str) -> Extraction:
-    reader = _open(data, name)
-    root = _resolve(reader.trailer.get("/Root"))
-    if not isinstance(root, DictionaryObject):
+    pdf = _open(data, name)
+    try:
+        _refuse_oversized_objects(pdf, data)
+        return _extract_from(pdf, data, name)
+    finally:
+        pdf.close()
+
+
+def _extract_from(pdf: pikepdf.Pdf, data: bytes, name: str) -> Extraction:
+    root = pdf.trailer.get("/Root")
+    if not is_dict(root):
         raise UnreadableReturn(name, _MALFORMED.format(detail="it has no document catalogue"))
-    acroform = _resolve(root.get("/AcroForm"))
-    roots = _resolve(acroform.get("/Fields")) if isinstance(acroform, DictionaryObject) else None
-    if not isinstance(roots, ArrayObject) or not roots:
-        if isinstance(acroform, DictionaryObject) and "/XFA" in acroform:
+    acroform = root.get("/AcroForm")
+    roots = acroform.get("/Fields") if is_dict(acroform) else None
+    if not is_array(roots) or not len(roots):
+        if is_dict(acroform) and "/XFA" in acroform:
             raise UnreadableReturn(name, _XFA)
         raise UnreadableReturn(name, NO_FIELDS)
     if len(roots) > _MAX_FIELDS:
         raise UnreadableReturn(name, _TOO_MANY_FIELDS)
     twice: dict[str, list[Any]] = {}
-    widgets: dict[str, list[DictionaryObject]] = {}
+    widgets: dict[str, list[Any]] = {}
     fields = _walk_fields(roots, twice, widgets)
     if len(fields) > _MAX_FIELDS:
         raise UnreadableReturn(name, _TOO_MANY_FIELDS)
     if not fields:
         raise UnreadableReturn(name, NO_FIELDS)
-    kind, version = _identity(reader, fields)
+    kind, version = _identity(pdf, fields)
     fields.pop(IDENTITY_FIELD, None)
     flags = risky_content(root, acroform)
     widgets.pop(IDENTITY_FIELD, None)
@@ -248,20 +278,20 @@ def _extract(data: bytes, name: str) -> Extraction:
     return Extraction(kind=kind, version=version, answers=_answers(fields, kind, version), flags=flags)
 
 
-def _fields_of(reader: PdfReader) -> dict[str, Any]:
-    root = _resolve(reader.trailer.get("/Root"))
-    acroform = _resolve(root.get("/AcroForm")) if isinstance(root, DictionaryObject) else None
-    roots = _resolve(acroform.get("/Fields")) if isinstance(acroform, DictionaryObject) else None
-    return _walk_fields(roots) if isinstance(roots, ArrayObject) else {}
+def _fields_of(pdf: pikepdf.Pdf) -> dict[str, Any]:
+    root = pdf.trailer.get("/Root")
+    acroform = root.get("/AcroForm") if is_dict(root) else None
+    roots = acroform.get("/Fields") if is_dict(acroform) else None
+    return _walk_fields(roots) if is_array(roots) else {}
 
 
 def _reviews(
     data: bytes,
-    root: DictionaryObject,
-    acroform: DictionaryObject,
+    root: Any,
+    acroform: Any,
     fields: dict[str, Any],
     twice: dict[str, list[Any]],
-    widgets: dict[str, list[DictionaryObject]],
+    widgets: dict[str, list[Any]],
     kind: str | None,
     version: str | None,
 ) -> list[dict[str, str]]:
@@ -269,7 +299,7 @@ def _reviews(
     found: list[tuple[str, str]] = []
     for field, values in twice.items():
         found.append((field, "the file holds this answer twice, " + " and ".join(shown(v) for v in values)))
-    if (changed := signed_then_changed(data, root, fields, _fields_of)) is not None:
+    if (changed := signed_then_changed(data, root, fields, _fields_of, open_pdf)) is not None:
         found.extend(
             (field, f"it was changed after the form was signed: {shown(before)} when signed, {shown(now)} now")
             if field
@@ -286,8 +316,8 @@ def _reviews(
                 f"but the field holds {shown(value)}",
             )
         )
-    default_resources = _resolve(acroform.get("/DR"))
-    default_resources = default_resources if isinstance(default_resources, DictionaryObject) else None
+    default_resources = acroform.get("/DR")
+    default_resources = default_resources if is_dict(default_resources) else None
     for field, drawn, value in appearance_disagreements(widgets, fields, default_resources):
         found.append((field, _drawn_reason(drawn, value)))
     reviews = []
@@ -318,31 +348,33 @@ def read_pdf(data: bytes, name: str) -> Extraction:
             try:
                 extraction = _extract(data, name)
             finally:
-                if any("Circular xref" in message for message in caught):
+                if any("loop detected following xref tables" in message for message in caught):
                     raise UnreadableReturn(
                         name, _MALFORMED.format(detail="its cross-reference chain loops back on itself")
                     )
+                if any(message == "can't find startxref" for message in caught):  # cut short, then an end added
+                    raise UnreadableReturn(name, _MALFORMED.format(detail="its cross-reference table is missing"))
     except UnreadableReturn:
         raise
     except ReadTimeout:
         raise UnreadableReturn(name, _TIMEOUT) from None
-    except LimitReachedError as exc:
-        if "array element" in str(exc):  # pypdf's words for a list longer than MAX_LIST_ENTRIES
-            raise UnreadableReturn(name, _TOO_MANY_FIELDS if _fields_list_too_long(data) else _LONG_LIST) from None
+    except ListTooLong:
+        raise UnreadableReturn(name, _TOO_MANY_FIELDS if _fields_list_too_long(data) else _LONG_LIST) from None
+    except StreamTooLarge:
         raise UnreadableReturn(name, _BOMB) from None
-    except FileNotDecryptedError:
-        raise UnreadableReturn(name, _ENCRYPTED) from None
     except (
-        PyPdfError,
-        ValueError,
+        pikepdf.PdfError,  # qpdf could not read or repair the file, or one of its objects
+        pikepdf.ForeignObjectError,
+        ValueError,  # a startxref of 10**23 (qpdf: overflow converting to a 64-bit integer)
         KeyError,
         TypeError,
         AttributeError,
         IndexError,
         RecursionError,
-        NotImplementedError,  # an /Encrypt filter or crypt method pypdf does not know
-        ArithmeticError,  # OverflowError: a startxref of 10**23
-        OSError,  # seeking to such an offset
+        NotImplementedError,
+        ArithmeticError,
+        OSError,
+        RuntimeError,  # qpdf's own runtime errors (pikepdf maps some to RuntimeError)
     ) as exc:
         raise UnreadableReturn(name, _MALFORMED.format(detail=type(exc).__name__)) from None
     extraction.warnings.extend(
