@@ -1,8 +1,8 @@
 """Run a round from its file: read and check, combine the evaluations, decide, write the results.
 
 This is what ``commission evaluate`` does; each step lives in its own module
-(``round_file``, ``moderation``, ``evaluation``, ``summary``, ``word_documents``) and this
-one only puts them in order and says what happened.
+(``round_file``, ``moderation``, ``evaluation``, ``summary``, ``word_documents``,
+``outcome_letters``) and this one only puts them in order and says what happened.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from ..records.money import pounds
 from .evaluation import RANKINGS, Decision, RoundResult, decide
 from .moderation import Combined, combine
+from .outcome_letters import outcome_letters, write_outcome_letters
 from .round_file import RoundSpec, read_round
 from .summary import round_summary, round_workings, write_json
 from .word_documents import render_round_documents
@@ -51,7 +52,7 @@ def decide_round(spec: RoundSpec) -> RoundResult:
 
 
 def run_round(path: Path, out: Path, today: dt.date | None = None, within: Path | None = None) -> RoundRun:
-    """Decide the round in ``path``; write its summary, workings and Word documents to ``out``.
+    """Decide the round in ``path``; write its summary, workings, Word documents and letters to ``out``.
 
     Its bids and reports are read only from inside ``within`` (default: the round file's folder).
     """
@@ -64,6 +65,7 @@ def run_round(path: Path, out: Path, today: dt.date | None = None, within: Path 
         write_json(round_workings(spec, result), out / "round-workings.json"),
     ]
     written += render_round_documents(summary, spec.reports, out, today, spec.definition.report_kind)
+    written += write_outcome_letters(outcome_letters(spec, result, today), out, today)
     return RoundRun(spec, result, tuple(written))
 
 
@@ -108,9 +110,11 @@ def format_round(run: RoundRun) -> str:
         lines += [f"  {o.bid.reference}: {'; '.join(o.combined.flags)}" for o in flagged]
     if spec.warnings:
         lines += ["", "Warnings:"] + [f"  {w.extra['file']}: {w.field}: {w.message}" for w in spec.warnings]
-    documents = [path for path in run.written if path.parent.name == "evaluation-reports"]
-    shown = [path for path in run.written if path not in documents]
+    folders = {"evaluation-reports": "evaluation reports", "letters": "outcome letters"}
+    shown = [path for path in run.written if path.parent.name not in folders]
     lines += ["", "Written:"] + [f"  {path}" for path in shown]
-    if documents:
-        lines.append(f"  {documents[0].parent}/  ({len(documents)} evaluation reports)")
+    for folder, what in folders.items():
+        documents = [path for path in run.written if path.parent.name == folder]
+        if documents:
+            lines.append(f"  {documents[0].parent}/  ({len(documents)} {what})")
     return "\n".join(lines)
