@@ -16,7 +16,12 @@ def _messages(report):
 
 def test_every_shipped_template_uses_only_schema_fields_and_has_no_split_tags():
     reports = check_shipped()
-    assert [report.template for report in reports] == ["evaluation-report", "outcome-letter", "round-summary", "service-specification"]
+    assert [report.template for report in reports] == [
+        "evaluation-report",
+        "outcome-letter",
+        "round-summary",
+        "service-specification",
+    ]
     for report in reports:
         assert report.problems == (), report.template
         assert report.kind == report.template

@@ -94,5 +94,7 @@ def render_round_documents(
     names = report_file_names(reports)
     for loaded in reports.values():
         for report in loaded:
-            written.append(render_document(report_kind, report.record, out / "evaluation-reports" / names[report.path], today))
+            written.append(
+                render_document(report_kind, report.record, out / "evaluation-reports" / names[report.path], today)
+            )
     return written
