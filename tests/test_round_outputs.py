@@ -1,0 +1,198 @@
+"""What ``commission evaluate`` gives an officer beyond the JSON: ``round.xlsx`` and a letter to each bidder.
+
+The example round (examples/rounds/kent-2027.yaml, worked by hand in
+tests/test_cli_evaluate.py) is decided once; the workbook and the letters are
+read back with openpyxl and python-docx and checked against the round's own
+JSON results, and LibreOffice converts the workbook and a letter to PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.records.criteria import criteria_set
+from generator.records.project import project_settings
+from tests.conftest import EXAMPLES, FIXTURES
+from tests.round_builder import build_round
+
+ROUND = EXAMPLES / "rounds" / "kent-2027.yaml"
+LETTER_DAY = dt.date(2026, 9, 25)
+#: The opening sentence of the letter for each outcome, as the shipped template words it.
+OPENING = {
+    "funded": "We are pleased to tell you that your bid is funded. We offer {amount} a year.",
+    "reserve": "Your bid is not funded for now, but it is held in reserve",
+    "not funded": "We are sorry to tell you that your bid is not funded in this round.",
+    "not fundable": "We are sorry to tell you that your bid cannot be funded as it stands.",
+    "not ranked": "Your bid was not ranked in this round, so it is not funded.",
+}
+
+
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory) -> tuple[Path, dict, dict]:
+    out = tmp_path_factory.mktemp("round")
+    argv = ["evaluate", str(ROUND), "--within", str(EXAMPLES), "--out", str(out), "--today", LETTER_DAY.isoformat()]
+    assert main(argv) == 0
+    summary = json.loads((out / "round-summary.json").read_text(encoding="utf-8"))
+    workings = json.loads((out / "round-workings.json").read_text(encoding="utf-8"))
+    return out, summary, workings
+
+
+def _letter_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def _money(value: float) -> str:
+    return f"£{Decimal(str(value)):,.2f}"
+
+
+def _everyone(summary: dict) -> list[tuple[dict, str, str]]:
+    """Each bid of the round with its outcome and the reason a bidder is told (no note for the panel)."""
+    ranked = [(bid, bid["decision"], bid["reason"].split(" Flagged for moderation:")[0]) for bid in summary["bids"]]
+    return ranked + [(bid, "not ranked", bid["reason"]) for bid in summary["unevaluated"]]
+
+
+def test_each_bidder_gets_one_letter_saying_its_outcome_and_why(decided):
+    out, summary, _ = decided
+    everyone = _everyone(summary)
+    assert sorted(p.name for p in (out / "letters").glob("*.docx")) == sorted(
+        f"{b['reference']}.docx" for b, _, _ in everyone
+    )
+    assert {outcome for _, outcome, _ in everyone} == set(OPENING)  # the example has every outcome
+    settings = project_settings()
+    for bid, outcome, reason in everyone:
+        text = _letter_text(out / "letters" / f"{bid['reference']}.docx")
+        opening = OPENING[outcome].format(amount=_money(bid.get("annual_amount", 0)))
+        assert opening in text, bid["reference"]
+        assert [o for o, words in OPENING.items() if words.split("{")[0] in text] == [outcome]
+        assert reason in text and "Flagged for moderation" not in text
+        assert bid["organisation"] in text and bid["reference"] in text
+        assert settings.partnership in text and settings.contact.email in text
+        assert "25 September 2026" in text and "24 September 2026" in text  # the letter's day, the decision's
+        if outcome == "not ranked":
+            assert "Your bid is ranked" not in text
+        else:
+            assert f"Your bid is ranked {bid['rank']} of {len(summary['bids'])} bids." in text
+            assert f"It meets {bid['criteria_met']} of the 7 criteria in full." in text
+
+
+def test_the_flagged_bid_is_told_its_reason_without_the_panels_note(decided):
+    out, summary, _ = decided
+    flagged = [bid for bid in summary["bids"] if "Flagged for moderation" in bid["reason"]]
+    assert [bid["reference"] for bid in flagged] == ["GB-2026-002"]
+    text = _letter_text(out / "letters" / "GB-2026-002.docx")
+    assert "Held in reserve: £74,000.00 did not fit in the £59,500.00 left at its turn" in text
+    assert "weighted scores range" not in text
+
+
+def test_the_letters_are_listed_as_a_folder_in_what_was_written(tmp_path, capsys):
+    assert main(["evaluate", str(ROUND), "--within", str(EXAMPLES), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'letters'}/  (8 outcome letters)" in out
+    assert str(tmp_path / "round.xlsx") in out
+
+
+# -- round.xlsx ------------------------------------------------------------------------------------------------
+
+
+def _sheet(path: Path, title: str) -> tuple[list[str], list[dict[str, object]]]:
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook[title]
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    return [str(h) for h in header], [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_the_workbook_ranks_the_bids_as_the_json_does(decided):
+    out, summary, workings = decided
+    workbook = openpyxl.load_workbook(out / "round.xlsx")
+    assert workbook.sheetnames == ["Growth bid ranking", "Moderation"]
+    header, rows = _sheet(out / "round.xlsx", "Growth bid ranking")
+    ranked, left_out = rows[: len(summary["bids"])], rows[len(summary["bids"]) :]
+    assert [row["Bid reference"] for row in ranked] == [bid["reference"] for bid in summary["bids"]]
+    assert [row["Rank"] for row in ranked] == [bid["rank"] for bid in summary["bids"]]
+    kent = criteria_set("kent").criteria
+    for column in ["Organisation", "Name of the proposal", "Annual amount", "Date of submission", "Criteria met"]:
+        assert column in header
+    for criterion in kent:
+        assert f"({criterion.id}) {criterion.title}" in header
+        for slot in (1, 2, 3):  # GB-2026-004 has three reports: two evaluators and the moderated one
+            assert f"Evaluator {slot} – ({criterion.id}) {criterion.title}" in header
+    assert "Evaluator 4" not in header
+    for row, bid, working in zip(ranked, summary["bids"], workings["bids"], strict=True):
+        assert row["Weighted score"] == bid["weighted_score"]
+        assert row["Decision"] == bid["decision"] and row["Reason"] == bid["reason"]
+        assert row["Annual amount"] == bid["annual_amount"]
+        assert row["Date of submission"].date().isoformat() == working["submission_date"]
+        assert row["Criteria met"] == bid["criteria_met"]
+        for criterion in kent:
+            assert row[f"({criterion.id}) {criterion.title}"] == working["answers"][criterion.id]
+        for slot, evaluation in enumerate(working["evaluations"], start=1):
+            moderated = " (moderated)" if evaluation["moderated"] else ""
+            assert row[f"Evaluator {slot}"] == evaluation["evaluator"] + moderated
+            assert row[f"Evaluator {slot} – weighted score"] == evaluation["weighted_score"]
+            for criterion in kent:
+                assert (
+                    row[f"Evaluator {slot} – ({criterion.id}) {criterion.title}"] == evaluation["answers"][criterion.id]
+                )
+    assert [(row["Bid reference"], row["Rank"], row["Decision"], row["Reason"]) for row in left_out] == [
+        (bid["reference"], None, "not ranked", bid["reason"]) for bid in summary["unevaluated"]
+    ]
+
+
+def test_the_moderation_sheet_lists_each_reason_a_bid_is_flagged(decided):
+    out, summary, workings = decided
+    _, rows = _sheet(out / "round.xlsx", "Moderation")
+    flagged = [(w["reference"], flag) for w in workings["bids"] for flag in w["flagged_for_moderation"]]
+    assert [(row["Bid reference"], row["Why flagged"]) for row in rows] == flagged
+    (row,) = rows
+    assert row["Weighted score of each"] == "62.5; 37.5" or row["Weighted score of each"] == "62.50; 37.50"
+
+
+def test_a_bid_flagged_twice_has_two_rows_with_every_evaluator(tmp_path):
+    fixture = yaml.safe_load((FIXTURES / "rounds" / "several-evaluators.yaml").read_text(encoding="utf-8"))
+    round_path = build_round(fixture, tmp_path / "round")
+    assert main(["evaluate", str(round_path), "--out", str(tmp_path / "out")]) == 0
+    _, rows = _sheet(tmp_path / "out" / "round.xlsx", "Moderation")
+    assert [row["Bid reference"] for row in rows] == ["S-THREE", "S-THREE"]
+    assert "a spread of more than 1" in rows[0]["Why flagged"]
+    assert "a spread of 47.50 points" in rows[1]["Why flagged"]
+    for row in rows:
+        assert row["Evaluators"] == "Evaluator 1; Evaluator 2; Evaluator 3"
+        assert row["Criteria met by each"] == "6; 4; 6"
+        assert row["Decision"] == "funded"
+    _, ranked = _sheet(tmp_path / "out" / "round.xlsx", "Growth bid ranking")
+    moderated = next(row for row in ranked if row["Bid reference"] == "S-MOD")
+    assert moderated["Evaluator 3"] == "Evaluator 3 (moderated)"
+    assert moderated["Combined by"] == "moderated report by Evaluator 3 overrides the others"
+
+
+def test_libreoffice_converts_the_workbook_and_a_letter_to_pdf(decided, tmp_path):
+    out, summary, _ = decided
+    sources = [out / "round.xlsx", out / "letters" / "GB-2026-001.docx"]
+    profile = tmp_path / "libreoffice-profile"
+    converted = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), *map(str, sources)],
+        capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert converted.returncode == 0, converted.stderr
+    texts = {}
+    for source in sources:
+        pdf = tmp_path / f"{source.stem}.pdf"
+        assert pdf.is_file(), f"LibreOffice did not convert {source.name}: {converted.stdout} {converted.stderr}"
+        result = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+        texts[source.stem] = re.sub(r"\s+", " ", result.stdout)
+    assert "GB-2026-001" in texts["round"] and "£52,000.00" in texts["round"]
+    assert "We offer £52,000.00 a year." in texts["GB-2026-001"]
