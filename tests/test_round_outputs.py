@@ -22,6 +22,7 @@ import yaml
 
 from generator.cli import main
 from generator.records.criteria import criteria_set
+from generator.records.loading import load_data_file
 from generator.records.project import project_settings
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.round_builder import build_round
@@ -122,7 +123,7 @@ def test_the_workbook_ranks_the_bids_as_the_json_does(decided):
     ranked, left_out = rows[: len(summary["bids"])], rows[len(summary["bids"]) :]
     assert [row["Bid reference"] for row in ranked] == [bid["reference"] for bid in summary["bids"]]
     assert [row["Rank"] for row in ranked] == [bid["rank"] for bid in summary["bids"]]
-    kent = criteria_set("kent").criteria
+    kent, herefordshire = criteria_set("kent").criteria, criteria_set("herefordshire").criteria
     for column in ["Organisation", "Name of the proposal", "Annual amount", "Date of submission", "Criteria met"]:
         assert column in header
     for criterion in kent:
@@ -143,16 +144,19 @@ def test_the_workbook_ranks_the_bids_as_the_json_does(decided):
             assert row[f"Evaluator {slot}"] == evaluation["evaluator"] + moderated
             assert row[f"Evaluator {slot} – weighted score"] == evaluation["weighted_score"]
             for criterion in kent:
-                assert (
-                    row[f"Evaluator {slot} – ({criterion.id}) {criterion.title}"] == evaluation["answers"][criterion.id]
-                )
+                answer = row[f"Evaluator {slot} – ({criterion.id}) {criterion.title}"]
+                assert answer == evaluation["answers"][criterion.id]
+            report = load_data_file(Path(evaluation["file"]))
+            given = {str(s["criterion"]): s["score"] for s in (report.get("weighted_scores") or {}).get("scores", [])}
+            for criterion in herefordshire:
+                assert row[f"Evaluator {slot} – score {criterion.id}: {criterion.title}"] == given.get(criterion.id)
     assert [(row["Bid reference"], row["Rank"], row["Decision"], row["Reason"]) for row in left_out] == [
         (bid["reference"], None, "not ranked", bid["reason"]) for bid in summary["unevaluated"]
     ]
 
 
 def test_the_moderation_sheet_lists_each_reason_a_bid_is_flagged(decided):
-    out, summary, workings = decided
+    out, _, workings = decided
     _, rows = _sheet(out / "round.xlsx", "Moderation")
     flagged = [(w["reference"], flag) for w in workings["bids"] for flag in w["flagged_for_moderation"]]
     assert [(row["Bid reference"], row["Why flagged"]) for row in rows] == flagged
@@ -179,7 +183,7 @@ def test_a_bid_flagged_twice_has_two_rows_with_every_evaluator(tmp_path):
 
 
 def test_libreoffice_converts_the_workbook_and_a_letter_to_pdf(decided, tmp_path):
-    out, summary, _ = decided
+    out = decided[0]
     sources = [out / "round.xlsx", out / "letters" / "GB-2026-001.docx"]
     profile = tmp_path / "libreoffice-profile"
     converted = subprocess.run(

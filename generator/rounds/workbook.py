@@ -7,10 +7,10 @@ field names:
 * **the ranking**: every ranked bid in rank order, then the bids not ranked,
   with its reference, organisation, title, amount and date of submission;
   each criterion's combined answer, the count of criteria met and the weighted
-  score; how the evaluators were combined; each evaluator's name, answers and
-  weighted score (``Evaluator 1``, ``Evaluator 2``... in the order the round
-  file lists the reports, a moderated report marked so); the decision and its
-  reason;
+  score; how the evaluators were combined; each evaluator's name, answers,
+  score for each weighted criterion and weighted score (``Evaluator 1``,
+  ``Evaluator 2``... in the order the round file lists the reports, a moderated
+  report marked so); the decision and its reason;
 * **Moderation**: one row for each reason a bid is flagged for moderation
   (:mod:`generator.rounds.moderation`), with the evaluators' counts of criteria
   met and weighted scores beside it, so the panel sees what to talk about.
@@ -25,9 +25,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..records.criteria import Criterion, criteria_set
 from ..records.messages import field_label
 from ..records.schemas import schema_info
 from ..spreadsheets import Column, Table, write_workbook
+from .definition import value_at
 from .evaluation import Outcome, RoundResult
 from .moderation import Assessment
 from .outcome_letters import NOT_RANKED
@@ -65,9 +67,22 @@ def _evaluator_name(assessment: Assessment) -> str:
     return f"{assessment.evaluator} (moderated)" if assessment.moderated else assessment.evaluator
 
 
+def _scores(spec: RoundSpec, reference: str, weighted: Sequence[Criterion]) -> list[dict[str, object]]:
+    """Each report's score for each weighted criterion, in the order of the bid's assessments."""
+    at = spec.definition.report_fields.get("scores")
+    out = []
+    for report in spec.reports.get(reference, ()):
+        block = value_at(report.record, at) if at else None
+        entries = block.get("scores", []) if isinstance(block, dict) else []
+        given = {str(e.get("criterion")): e.get("score") for e in entries if isinstance(e, dict)}
+        out.append({c.id: given.get(c.id) for c in weighted})
+    return out
+
+
 def _ranking(spec: RoundSpec, result: RoundResult) -> Table:
     criteria = spec.definition.criteria.criteria
     scored = spec.definition.weights is not None
+    weighted = criteria_set(spec.definition.weights).criteria if spec.definition.weights else ()
     slots = max((len(o.combined.assessments) for o in result.outcomes), default=0)
     columns = _bid_columns(spec)
     columns += [Column(f"({c.id}) {c.title}", "text") for c in criteria]
@@ -78,6 +93,7 @@ def _ranking(spec: RoundSpec, result: RoundResult) -> Table:
     for slot in range(1, slots + 1):
         columns.append(Column(f"Evaluator {slot}", "text"))
         columns += [Column(f"Evaluator {slot} – ({c.id}) {c.title}", "text") for c in criteria]
+        columns += [Column(f"Evaluator {slot} – score {c.id}: {c.title}", "number") for c in weighted]
         if scored:
             columns.append(Column(f"Evaluator {slot} – weighted score", "number"))
     columns += [Column("Decision", "text"), Column("Reason", "text")]
@@ -92,10 +108,12 @@ def _ranking(spec: RoundSpec, result: RoundResult) -> Table:
         if scored:
             row.append(view.weighted_score)
         row.append(view.rule)
+        scores = _scores(spec, bid.reference, weighted)
         for slot in range(slots):
             given = view.assessments[slot] if slot < len(view.assessments) else None
             row.append(_evaluator_name(given) if given else None)
             row += [given.answers.get(c.id) if given else None for c in criteria]
+            row += [scores[slot].get(c.id) if given and slot < len(scores) else None for c in weighted]
             if scored:
                 row.append(given.weighted_score if given else None)
         row += [str(outcome.decision), outcome.reason]
@@ -113,7 +131,8 @@ def _listed(values: Sequence[object]) -> str:
 
 
 def _moderation(spec: RoundSpec, result: RoundResult) -> Table:
-    columns = _bid_columns(spec)[:3] + [
+    columns = [
+        *_bid_columns(spec)[:3],
         Column("Why flagged", "text"),
         Column("Evaluators", "text"),
         Column("Criteria met by each", "text"),
