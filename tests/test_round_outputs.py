@@ -118,8 +118,8 @@ def _sheet(path: Path, title: str) -> tuple[list[str], list[dict[str, object]]]:
 def test_the_workbook_ranks_the_bids_as_the_json_does(decided):
     out, summary, workings = decided
     workbook = openpyxl.load_workbook(out / "round.xlsx")
-    assert workbook.sheetnames == ["Growth bid ranking", "Moderation"]
-    header, rows = _sheet(out / "round.xlsx", "Growth bid ranking")
+    assert workbook.sheetnames == ["Growth bid application ranking", "Moderation"]
+    header, rows = _sheet(out / "round.xlsx", "Growth bid application ranking")
     ranked, left_out = rows[: len(summary["bids"])], rows[len(summary["bids"]) :]
     assert [row["Bid reference"] for row in ranked] == [bid["reference"] for bid in summary["bids"]]
     assert [row["Rank"] for row in ranked] == [bid["rank"] for bid in summary["bids"]]
@@ -176,7 +176,7 @@ def test_a_bid_flagged_twice_has_two_rows_with_every_evaluator(tmp_path):
         assert row["Evaluators"] == "Evaluator 1; Evaluator 2; Evaluator 3"
         assert row["Criteria met by each"] == "6; 4; 6"
         assert row["Decision"] == "funded"
-    _, ranked = _sheet(tmp_path / "out" / "round.xlsx", "Growth bid ranking")
+    _, ranked = _sheet(tmp_path / "out" / "round.xlsx", "Growth bid application ranking")
     moderated = next(row for row in ranked if row["Bid reference"] == "S-MOD")
     assert moderated["Evaluator 3"] == "Evaluator 3 (moderated)"
     assert moderated["Combined by"] == "moderated report by Evaluator 3 overrides the others"

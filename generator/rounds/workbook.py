@@ -42,13 +42,17 @@ MODERATION_SHEET = "Moderation"
 
 
 def ranking_sheet_title(spec: RoundSpec) -> str:
-    """The ranking sheet's name, from the bid kind's title ("Growth bid ranking")."""
+    """The ranking sheet's name, from the bid kind's title ("Growth bid application ranking")."""
     return f"{schema_info(spec.definition.bid_kind).title} ranking"
 
 
 def _bid_columns(spec: RoundSpec) -> list[Column]:
-    kind, fields = spec.definition.bid_kind, spec.definition.bid_fields
-    reference = field_label(kind, fields["reference"]) if "reference" in fields else "Reference"
+    definition = spec.definition
+    kind, fields = definition.bid_kind, definition.bid_fields
+    if "reference" in fields:
+        reference = field_label(kind, fields["reference"])
+    else:  # the bids' references come from the round file; the reports name them under this label
+        reference = field_label(definition.report_kind, definition.report_fields["reference"])
     return [
         Column("Rank", "integer"),
         Column(reference, "text"),
