@@ -200,3 +200,21 @@ def test_libreoffice_converts_the_workbook_and_a_letter_to_pdf(decided, tmp_path
         texts[source.stem] = re.sub(r"\s+", " ", result.stdout)
     assert "GB-2026-001" in texts["round"] and "£52,000.00" in texts["round"]
     assert "We offer £52,000.00 a year." in texts["GB-2026-001"]
+
+
+def test_text_a_spreadsheet_would_run_is_kept_as_text_and_each_letter_gets_a_safe_name(tmp_path):
+    fixture = {
+        "round": {"money_available": 100000.00},
+        "bids": [
+            {"reference": ref, "amount": 1000.00, "submitted": "2026-08-01", "evaluations": [{"met": "abcdefg"}]}
+            for ref in ("=HYPERLINK(1)", "GB:1", "GB 1")
+        ],
+    }
+    round_path = build_round(fixture, tmp_path / "round")
+    assert main(["evaluate", str(round_path), "--out", str(tmp_path / "out")]) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "round.xlsx").worksheets[0]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert any("HYPERLINK(1)" in str(cell.value) for cell in cells)
+    names = sorted(p.name for p in (tmp_path / "out" / "letters").glob("*.docx"))
+    assert names == ["GB-1-2.docx", "GB-1.docx", "HYPERLINK-1.docx"]
