@@ -531,8 +531,8 @@ def outcome_letter() -> DocumentObject:
     kind = "outcome-letter"
     doc = _new_document(kind, "Outcome of your bid", "Letter telling a bidder the outcome of a funding round")
     _runs(doc, "{{ partnership.name }}", strong=[0])
-    _tag(doc, "{%p if partnership.address %}")
-    _text(doc, "partnership.address")
+    _tag(doc, "{%p if partnership.contact_address %}")
+    _text(doc, "partnership.contact_address")
     _tag(doc, "{%p endif %}")
     _para(doc, "{{ letter_date|long_date }}")
     _runs(doc, "To: ", "{{ bid.organisation }}")
@@ -580,8 +580,8 @@ def outcome_letter() -> DocumentObject:
         doc,
         "If you have any questions about this decision, please contact ",
         "{{ partnership.contact_name or partnership.name }}",
-        "{% if partnership.email %} at {{ partnership.email }}{% endif %}",
-        "{% if partnership.phone %} or on {{ partnership.phone }}{% endif %}",
+        "{% if partnership.contact_email %} at {{ partnership.contact_email }}{% endif %}",
+        "{% if partnership.contact_phone %} or on {{ partnership.contact_phone }}{% endif %}",
         ".",
     )
     _para(doc, "Yours faithfully,")

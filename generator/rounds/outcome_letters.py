@@ -39,7 +39,12 @@ NOT_RANKED = "not ranked"
 def _partnership() -> dict[str, Any]:
     settings = project_settings()
     contact = settings.contact
-    given = {"contact_name": contact.name, "email": contact.email, "phone": contact.phone, "address": contact.address}
+    given = {
+        "contact_name": contact.name,
+        "contact_email": contact.email,
+        "contact_phone": contact.phone,
+        "contact_address": contact.address,
+    }
     return {"name": settings.partnership, **{key: value for key, value in given.items() if value}}
 
 
