@@ -1,8 +1,8 @@
 """Run a round from its file: read and check, combine the evaluations, decide, write the results.
 
 This is what ``commission evaluate`` does; each step lives in its own module
-(``round_file``, ``moderation``, ``evaluation``, ``summary``, ``word_documents``,
-``outcome_letters``) and this one only puts them in order and says what happened.
+(``round_file``, ``moderation``, ``evaluation``, ``summary``, ``workbook``,
+``word_documents``, ``outcome_letters``) and this one only puts them in order and says what happened.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from .outcome_letters import outcome_letters, write_outcome_letters
 from .round_file import RoundSpec, read_round
 from .summary import round_summary, round_workings, write_json
 from .word_documents import render_round_documents
+from .workbook import write_round_workbook
 
 __all__ = ["RoundRun", "combined_views", "decide_round", "format_round", "run_round"]
 
@@ -52,7 +53,7 @@ def decide_round(spec: RoundSpec) -> RoundResult:
 
 
 def run_round(path: Path, out: Path, today: dt.date | None = None, within: Path | None = None) -> RoundRun:
-    """Decide the round in ``path``; write its summary, workings, Word documents and letters to ``out``.
+    """Decide the round in ``path``; write its summary, workings, workbook, Word documents and letters to ``out``.
 
     Its bids and reports are read only from inside ``within`` (default: the round file's folder).
     """
@@ -63,6 +64,7 @@ def run_round(path: Path, out: Path, today: dt.date | None = None, within: Path 
     written = [
         write_json(summary, out / "round-summary.json"),
         write_json(round_workings(spec, result), out / "round-workings.json"),
+        write_round_workbook(spec, result, out / "round.xlsx"),
     ]
     written += render_round_documents(summary, spec.reports, out, today, spec.definition.report_kind)
     written += write_outcome_letters(outcome_letters(spec, result, today), out, today)

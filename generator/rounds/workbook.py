@@ -28,7 +28,7 @@ from typing import Any
 from ..records.criteria import Criterion, criteria_set
 from ..records.messages import field_label
 from ..records.schemas import schema_info
-from ..spreadsheets import Column, Table, write_workbook
+from ..spreadsheets.workbook import Column, Table, write_workbook
 from .definition import value_at
 from .evaluation import Outcome, RoundResult
 from .moderation import Assessment
