@@ -161,7 +161,24 @@ def test_the_moderation_sheet_lists_each_reason_a_bid_is_flagged(decided):
     flagged = [(w["reference"], flag) for w in workings["bids"] for flag in w["flagged_for_moderation"]]
     assert [(row["Bid reference"], row["Why flagged"]) for row in rows] == flagged
     (row,) = rows
-    assert row["Weighted score of each"] == "62.5; 37.5" or row["Weighted score of each"] == "62.50; 37.50"
+    assert row["Evaluators"] == "Ute Vann; Claire Martin" and row["Criteria met by each"] == "6; 6"
+    assert row["Weighted score of each"] == "62.50; 37.50" and row["Decision"] == "reserve"
+
+
+def test_the_sheets_are_ready_to_use_typed_with_a_frozen_filtered_header(decided):
+    out = decided[0]
+    workbook = openpyxl.load_workbook(out / "round.xlsx")
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+        assert all(cell.font.bold for cell in sheet[1])
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    amount, submitted = (
+        sheet.cell(2, header.index("Annual amount") + 1),
+        sheet.cell(2, header.index("Date of submission") + 1),
+    )
+    assert amount.number_format == "£#,##0.00" and isinstance(amount.value, int | float)
+    assert submitted.number_format == "dd/mm/yyyy" and isinstance(submitted.value, dt.datetime)
 
 
 def test_a_bid_flagged_twice_has_two_rows_with_every_evaluator(tmp_path):
