@@ -24,8 +24,9 @@ from generator.cli import main
 from generator.records.criteria import criteria_set
 from generator.records.loading import load_data_file
 from generator.records.project import project_settings
-from tests.conftest import EXAMPLES, FIXTURES
+from tests.conftest import EXAMPLES, FIXTURES, reread_project
 from tests.round_builder import build_round
+from tests.template_factory import make_template
 
 ROUND = EXAMPLES / "rounds" / "kent-2027.yaml"
 LETTER_DAY = dt.date(2026, 9, 25)
@@ -235,3 +236,22 @@ def test_text_a_spreadsheet_would_run_is_kept_as_text_and_each_letter_gets_a_saf
     assert any("HYPERLINK(1)" in str(cell.value) for cell in cells)
     names = sorted(p.name for p in (tmp_path / "out" / "letters").glob("*.docx"))
     assert names == ["GB-1-2.docx", "GB-1.docx", "HYPERLINK-1.docx"]
+
+
+def test_an_officers_own_wording_and_partnership_are_used(shipped_copy: Path, tmp_path: Path):
+    make_template(
+        shipped_copy / "templates" / "outcome-letter.docx",
+        [["From ", "{{ partnership.name }}", " to ", "{{ bid.organisation }}", ": ", "{{ bid.reference }}", " is ",
+          "{{ outcome }}", ". ", "{{ reason }}"]],
+        identifier="urn:commission:schema:outcome-letter:1.0.0",
+    )  # fmt: skip
+    (shipped_copy / "commission.yaml").write_text(
+        "partnership: Borough Partnership\ncontact: {name: Grants team, email: grants@borough.example.gov.uk}\n",
+        encoding="utf-8",
+    )
+    reread_project()
+    assert main(["templates", "check"]) == 0
+    out = tmp_path / "out"
+    assert main(["evaluate", str(ROUND), "--within", str(EXAMPLES), "--out", str(out)]) == 0
+    text = _letter_text(out / "letters" / "GB-2026-005.docx")
+    assert text.startswith("From Borough Partnership to Thanet District Council: GB-2026-005 is not fundable. Cannot")
