@@ -255,3 +255,13 @@ def test_an_officers_own_wording_and_partnership_are_used(shipped_copy: Path, tm
     assert main(["evaluate", str(ROUND), "--within", str(EXAMPLES), "--out", str(out)]) == 0
     text = _letter_text(out / "letters" / "GB-2026-005.docx")
     assert text.startswith("From Borough Partnership to Thanet District Council: GB-2026-005 is not fundable. Cannot")
+
+
+def test_a_letter_from_an_earlier_run_for_a_bid_no_longer_in_the_round_is_removed(tmp_path):
+    fixture = yaml.safe_load((FIXTURES / "rounds" / "several-evaluators.yaml").read_text(encoding="utf-8"))
+    round_path = build_round(fixture, tmp_path / "round")
+    out = tmp_path / "out"
+    (out / "letters").mkdir(parents=True)
+    (out / "letters" / "WITHDRAWN.docx").write_bytes(b"an earlier run's letter")
+    assert main(["evaluate", str(round_path), "--out", str(out)]) == 0
+    assert sorted(p.name for p in (out / "letters").iterdir()) == ["S-EVEN.docx", "S-MOD.docx", "S-THREE.docx"]

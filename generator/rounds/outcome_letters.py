@@ -11,8 +11,10 @@ fields read it; it is validated against its schema and filled into the
 ``outcome-letter`` template, which officers may edit like the others
 (``commission templates check`` checks it). The letters are written to
 ``letters/<reference>.docx``, named by the rule of the evaluation reports
-(:mod:`generator.rounds.word_documents`). A project without that template
-gets no letters; the JSON results are always written.
+(:mod:`generator.rounds.word_documents`); a letter an earlier run left there
+for a bid no longer in the round is removed, so the folder can be sent as it
+is. A project without that template gets no letters; the JSON results are
+always written.
 """
 
 from __future__ import annotations
@@ -101,4 +103,8 @@ def write_outcome_letters(letters: list[dict[str, Any]], out: Path, today: dt.da
         return []
     names = unique_names([safe_stem(letter["bid"]["reference"]) for letter in letters])
     pairs = zip(letters, names, strict=True)
-    return [render_document(LETTER, letter, out / "letters" / name, today) for letter, name in pairs]
+    written = [render_document(LETTER, letter, out / "letters" / name, today) for letter, name in pairs]
+    for stale in (out / "letters").glob("*.docx"):  # a bid an earlier run wrote to is no longer in the round
+        if stale not in written and stale.is_file() and not stale.is_symlink():
+            stale.unlink()
+    return written
