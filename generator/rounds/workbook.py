@@ -21,7 +21,7 @@ which also neutralises text that a spreadsheet would run as a formula.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from ..records.messages import field_label
 from ..records.schemas import schema_info
 from ..spreadsheets.workbook import Column, Table, write_workbook
 from .definition import value_at
-from .evaluation import Outcome, RoundResult
+from .evaluation import RoundResult
 from .moderation import Assessment
 from .outcome_letters import NOT_RANKED
 from .round_file import RoundSpec
@@ -63,10 +63,6 @@ def _bid_columns(spec: RoundSpec) -> list[Column]:
     ]
 
 
-def _evaluators(outcome: Outcome | None) -> tuple[Assessment, ...]:
-    return outcome.combined.assessments if outcome is not None else ()
-
-
 def _evaluator_name(assessment: Assessment) -> str:
     return f"{assessment.evaluator} (moderated)" if assessment.moderated else assessment.evaluator
 
@@ -77,8 +73,8 @@ def _scores(spec: RoundSpec, reference: str, weighted: Sequence[Criterion]) -> l
     out = []
     for report in spec.reports.get(reference, ()):
         block = value_at(report.record, at) if at else None
-        entries = block.get("scores", []) if isinstance(block, dict) else []
-        given = {str(e.get("criterion")): e.get("score") for e in entries if isinstance(e, dict)}
+        entries = block.get("scores", []) if isinstance(block, Mapping) else []
+        given = {str(e.get("criterion")): e.get("score") for e in entries if isinstance(e, Mapping)}
         out.append({c.id: given.get(c.id) for c in weighted})
     return out
 
