@@ -292,7 +292,10 @@ def forms_release(kind: str, next_version: str) -> int:
 
 @cli.command()
 @click.argument("round_file", metavar="ROUND.yaml", type=click.Path(path_type=Path, dir_okay=False))
-@folder_option("Folder for round-summary.json and the workings [default: build/<round file name>].")
+@folder_option(
+    "Folder for round-summary.json, the workings, round.xlsx, the Word documents and letters/ "
+    "[default: build/<round file name>]."
+)
 @click.option(
     "--within",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -300,7 +303,7 @@ def forms_release(kind: str, next_version: str) -> int:
 )
 @today_option()
 def evaluate(round_file: Path, out: Path | None, within: Path | None, today: dt.date | None) -> int:
-    """Rank a round's bids, fund them within the money available and name the reserve."""
+    """Rank a round's bids, fund them within the money available, name the reserve and write to each bidder."""
     from .intake.loader import ReturnsLoader
     from .rounds.run import format_round, run_round
 

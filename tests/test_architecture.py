@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "the models the formats fill",
         ["generator.forms.layout", "generator.forms.matching", "generator.returns.extraction"],
     ),
-    ("file formats", ["generator.ooxml", "generator.odf", "generator.pdf"]),
+    ("file formats", ["generator.ooxml", "generator.odf", "generator.pdf", "generator.spreadsheets"]),
     ("forms and returns", ["generator.forms", "generator.returns"]),
     ("project folders", ["generator.projects"]),
     ("documents", ["generator.documents"]),
@@ -157,6 +157,30 @@ def test_records_imports_nothing_of_ours_outside_records() -> None:
         if name.startswith("generator.records")
     }
     assert {name: targets for name, targets in outside.items() if targets} == {}
+
+
+def test_spreadsheets_import_only_records() -> None:
+    outside = {
+        name: sorted(t for t in targets if not t.startswith(("generator.records", "generator.spreadsheets")))
+        for name, targets in IMPORTS.items()
+        if name.startswith("generator.spreadsheets")
+    }
+    assert {name: targets for name, targets in outside.items() if targets} == {}
+
+
+def _third_party(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.partition(".")[0])
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.partition(".")[0] for alias in node.names)
+    return found
+
+
+def test_only_spreadsheets_knows_openpyxl() -> None:
+    knowing = sorted(name for name, path in MODULES.items() if "openpyxl" in _third_party(path))
+    assert knowing and all(name.startswith("generator.spreadsheets") for name in knowing), knowing
 
 
 def test_only_a_handful_of_modules_lie_loose_in_generator() -> None:

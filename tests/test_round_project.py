@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import yaml
 
@@ -219,6 +220,14 @@ def test_a_round_over_the_councils_own_kinds_decides_by_its_fields(council: Path
     assert workings["scale"] is None  # its reviews have no scores, so the round has no scale
     # The project has the summary's template but none for its reviews: the summary only, no failure.
     assert (out / "round-summary.docx").is_file() and not (out / "evaluation-reports").exists()
+    assert not (out / "letters").exists()  # nor any for the letters: it has no outcome-letter template
+    # round.xlsx is headed from the council's own data: its kind's title, its fields' labels, its criteria.
+    sheet = openpyxl.load_workbook(out / "round.xlsx")["Small grant ranking"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:6] == ["Rank", "Our reference", "Group name", "Project in a line", "Amount asked", "Date sent"]
+    assert {"(a) Local", "(b) Paid for", "Evaluator 1 – (b) Paid for"} <= set(header)
+    assert "Weighted score" not in header  # its reviews have no scores
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["G-2", "G-1", "G-3", "G-4", "G-5"]
     assert criteria_set("grant-checks").ids == ["a", "b"]
 
 

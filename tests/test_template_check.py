@@ -19,6 +19,7 @@ def test_every_shipped_template_uses_only_schema_fields_and_has_no_split_tags():
     assert [report.template for report in reports] == [
         "chase-letter",
         "evaluation-report",
+        "outcome-letter",
         "round-summary",
         "service-specification",
     ]

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from openpyxl import Workbook
-
 from ..forms.layout import Question, every_version_questions, layout_kinds, load_layout
+from ..spreadsheets.workbook import Column, Table, write_workbook
 from .atomic import atomic_path
 from .cells import cell_value
 from .identity import answer_at
@@ -27,8 +26,6 @@ from .names import printable
 from .register import Register, Version
 
 __all__ = ["Sheet", "organisation_of", "sheets", "write_csv", "write_error_report", "write_jsonl", "write_xlsx"]
-
-_SHEET_NAME_LIMIT = 31
 
 
 @dataclass(frozen=True)
@@ -190,30 +187,11 @@ def sheets(register: Register) -> list[Sheet]:
     return out
 
 
-def _sheet_titles(sheets_: list[Sheet]) -> list[str]:
-    """Names Excel accepts: at most 31 characters, none of []:*?/\\, all different."""
-    titles: list[str] = []
-    for sheet in sheets_:
-        base = "".join(" " if c in "[]:*?/\\" else c for c in sheet.name)[:_SHEET_NAME_LIMIT]
-        title, number = base, 2
-        while title.lower() in (t.lower() for t in titles):
-            suffix = f" ({number})"
-            title, number = base[: _SHEET_NAME_LIMIT - len(suffix)] + suffix, number + 1
-        titles.append(title)
-    return titles
-
-
 def write_xlsx(register: Register, target: Path) -> None:
-    """``returns.xlsx``: streamed (write-only), every cell a plain value, never a formula or link."""
-    workbook = Workbook(write_only=True)
-    all_sheets = sheets(register)
-    for sheet, title in zip(all_sheets, _sheet_titles(all_sheets), strict=True):
-        worksheet = workbook.create_sheet(title)
-        worksheet.append([cell_value(h) for h in sheet.header])
-        for values in sheet.rows():
-            worksheet.append([cell_value(v) for v in values])
-    with atomic_path(target) as temporary:
-        workbook.save(temporary)
+    """``returns.xlsx``: streamed, every cell a plain value, never a formula or link."""
+    write_workbook(
+        target, (Table(sheet.name, [Column(h) for h in sheet.header], sheet.rows()) for sheet in sheets(register))
+    )
 
 
 def write_csv(register: Register, folder: Path) -> list[Path]:

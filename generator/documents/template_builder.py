@@ -527,12 +527,77 @@ def round_summary() -> DocumentObject:
     return doc
 
 
+def outcome_letter() -> DocumentObject:
+    """A letter to one bidder: the round's decision on its bid and the reason, with whom to ask."""
+    kind = "outcome-letter"
+    doc = _new_document(kind, "Outcome of your bid", "Letter telling a bidder the outcome of a funding round")
+    _runs(doc, "{{ partnership.name }}", strong=[0])
+    _tag(doc, "{%p if partnership.contact_address %}")
+    _text(doc, "partnership.contact_address")
+    _tag(doc, "{%p endif %}")
+    _para(doc, "{{ letter_date|long_date }}")
+    _runs(doc, "To: ", "{{ bid.organisation }}")
+
+    doc.add_heading(_title(kind, "/bid"), 1)
+    about = _label_table(doc, ("Bid", "Details"))
+    _label_row(about, _LABEL, _title(kind, "/bid/reference"), _value("bid.reference"))
+    _label_row(about, _LABEL, _title(kind, "/bid/proposal_title"), _value("bid.proposal_title"))
+    _label_row(about, _LABEL, _title(kind, "/bid/annual_amount"), _value("bid.annual_amount|money"))
+    _label_row(about, _LABEL, _title(kind, "/round/name"), _value("round.name"))
+
+    doc.add_heading("The decision", 1)
+    for test, words in (
+        (
+            "if outcome == 'funded'",
+            ("We are pleased to tell you that your bid is funded. We offer ", "{{ amount_offered|money }}", " a year."),
+        ),
+        (
+            "elif outcome == 'reserve'",
+            (
+                "Your bid is not funded for now, but it is held in reserve: if a funded bid "
+                "does not go ahead, yours is the next to be offered the money.",
+            ),
+        ),
+        ("elif outcome == 'not funded'", ("We are sorry to tell you that your bid is not funded in this round.",)),
+        ("elif outcome == 'not fundable'", ("We are sorry to tell you that your bid cannot be funded as it stands.",)),
+        ("else", ("Your bid was not ranked in this round, so it is not funded.",)),
+    ):
+        _tag(doc, f"{{%p {test} %}}")
+        _runs(doc, *words)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if rank and round.bids_ranked %}")
+    _runs(doc, "Your bid is ranked ", "{{ rank }}", " of ", "{{ round.bids_ranked }}", " bids.")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if criteria_met is not none and criteria_total %}")
+    _runs(doc, "It meets ", "{{ criteria_met }}", " of the ", "{{ criteria_total }}", " criteria in full.")
+    _tag(doc, "{%p endif %}")
+    _section(doc, "Why", "reason", 2)
+    _tag(doc, "{%p if round.decision_date %}")
+    _runs(doc, "The decision was made on ", "{{ round.decision_date|long_date }}", ".")
+    _tag(doc, "{%p endif %}")
+
+    doc.add_heading("Questions", 1)
+    _runs(
+        doc,
+        "If you have any questions about this decision, please contact ",
+        "{{ partnership.contact_name or partnership.name }}",
+        "{% if partnership.contact_email %} at {{ partnership.contact_email }}{% endif %}",
+        "{% if partnership.contact_phone %} or on {{ partnership.contact_phone }}{% endif %}",
+        ".",
+    )
+    _para(doc, "Yours faithfully,")
+    _para(doc, "{{ partnership.contact_name or partnership.name }}")
+    _para(doc, "{{ partnership.name }}")
+    return doc
+
+
 #: Each shipped template: its file name (without ``.docx``) and how to build it.
 BUILDERS: dict[str, Callable[[], DocumentObject]] = {
     "service-specification": service_specification,
     "evaluation-report": evaluation_report,
     "round-summary": round_summary,
     CHASE_LETTER: lambda: chase_letter(_new_document(CHASE_LETTER, "About your return", "What a return still needs")),
+    "outcome-letter": outcome_letter,
 }
 
 

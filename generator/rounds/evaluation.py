@@ -109,6 +109,8 @@ class Outcome:
     combined: Combined
     decision: Decision
     reason: str
+    #: The reason without the note for moderation: what the bidder is told.
+    grounds: str = ""
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,7 @@ def decide(
     for rank, bid in enumerate(fundable + blocked, start=1):
         decision, reason = decisions[bid.reference]
         view = combined[bid.reference]
-        outcomes.append(Outcome(rank, bid, view, decision, _with_flags(reason, view)))
+        outcomes.append(Outcome(rank, bid, view, decision, _with_flags(reason, view), reason))
     return RoundResult(money, tuple(outcomes), unevaluated)
 
 

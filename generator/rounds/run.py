@@ -1,8 +1,8 @@
 """Run a round from its file: read and check, combine the evaluations, decide, write the results.
 
 This is what ``commission evaluate`` does; each step lives in its own module
-(``round_file``, ``moderation``, ``evaluation``, ``summary``, ``word_documents``) and this
-one only puts them in order and says what happened.
+(``round_file``, ``moderation``, ``evaluation``, ``summary``, ``workbook``,
+``word_documents``, ``outcome_letters``) and this one only puts them in order and says what happened.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from pathlib import Path
 from ..records.money import pounds
 from .evaluation import RANKINGS, Decision, RoundResult, decide
 from .moderation import Combined, combine
+from .outcome_letters import outcome_letters, write_outcome_letters
 from .round_file import RoundSpec, read_round
 from .sources import Loader
 from .summary import round_summary, round_workings, write_json
 from .word_documents import render_round_documents
+from .workbook import write_round_workbook
 
 __all__ = ["RoundRun", "combined_views", "decide_round", "format_round", "run_round"]
 
@@ -54,7 +56,7 @@ def decide_round(spec: RoundSpec) -> RoundResult:
 def run_round(
     path: Path, out: Path, today: dt.date | None = None, within: Path | None = None, loader: Loader | None = None
 ) -> RoundRun:
-    """Decide the round in ``path``; write its summary, workings and Word documents to ``out``.
+    """Decide the round in ``path``; write its summary, workings, workbook, Word documents and letters to ``out``.
 
     Its bids and reports are read only from inside ``within`` (default: the round file's folder);
     returned forms and registers through ``loader`` (see ``generator.rounds.sources``).
@@ -66,8 +68,10 @@ def run_round(
     written = [
         write_json(summary, out / "round-summary.json"),
         write_json(round_workings(spec, result), out / "round-workings.json"),
+        write_round_workbook(spec, result, out / "round.xlsx"),
     ]
     written += render_round_documents(summary, spec.reports, out, today, spec.definition.report_kind)
+    written += write_outcome_letters(outcome_letters(spec, result, today), out, today)
     return RoundRun(spec, result, tuple(written))
 
 
@@ -112,9 +116,11 @@ def format_round(run: RoundRun) -> str:
         lines += [f"  {o.bid.reference}: {'; '.join(o.combined.flags)}" for o in flagged]
     if spec.warnings:
         lines += ["", "Warnings:"] + [f"  {w.extra['file']}: {w.field}: {w.message}" for w in spec.warnings]
-    documents = [path for path in run.written if path.parent.name == "evaluation-reports"]
-    shown = [path for path in run.written if path not in documents]
+    folders = {"evaluation-reports": "evaluation reports", "letters": "outcome letters"}
+    shown = [path for path in run.written if path.parent.name not in folders]
     lines += ["", "Written:"] + [f"  {path}" for path in shown]
-    if documents:
-        lines.append(f"  {documents[0].parent}/  ({len(documents)} evaluation reports)")
+    for folder, what in folders.items():
+        documents = [path for path in run.written if path.parent.name == folder]
+        if documents:
+            lines.append(f"  {documents[0].parent}/  ({len(documents)} {what})")
     return "\n".join(lines)

@@ -23,22 +23,37 @@ from ..documents.render import render_record, shipped_templates
 from ..records.errors import CommissionError
 from .round_file import LoadedReport
 
-__all__ = ["render_round_documents", "report_file_names"]
+__all__ = ["render_document", "render_round_documents", "report_file_names", "safe_stem", "unique_names"]
 
 #: The template (and schema) of the round's summary: the toolkit's own output, the same for every project.
 SUMMARY = "round-summary"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def _safe(reference: str) -> str:
+def safe_stem(reference: str) -> str:
+    """A reference as a file name's stem: only letters, digits, dots, hyphens and underscores."""
     return _UNSAFE.sub("-", reference).strip("-.") or "bid"
+
+
+def unique_names(stems: list[str], suffix: str = ".docx") -> list[str]:
+    """A file name for each stem; one that would repeat another (ignoring case) gets ``-2``, ``-3``..."""
+    names: list[str] = []
+    used: set[str] = set()
+    for stem in stems:
+        name, extra = f"{stem}{suffix}", 1
+        while name.lower() in used:  # two references made safe the same way, such as "GB 1" and "GB/1"
+            extra += 1
+            name = f"{stem}-{extra}{suffix}"
+        used.add(name.lower())
+        names.append(name)
+    return names
 
 
 def report_file_names(reports: Mapping[str, tuple[LoadedReport, ...]]) -> dict[Path, str]:
     """Each report's file name under ``evaluation-reports/`` (rule in the module docstring)."""
     stems: list[tuple[Path, str]] = []
     for reference, loaded in reports.items():
-        stem = _safe(reference)
+        stem = safe_stem(reference)
         if len(loaded) == 1:
             stems.append((loaded[0].path, stem))
             continue
@@ -49,19 +64,12 @@ def report_file_names(reports: Mapping[str, tuple[LoadedReport, ...]]) -> dict[P
             else:
                 number += 1
                 stems.append((report.path, f"{stem}-evaluator-{number}"))
-    names: dict[Path, str] = {}
-    used: set[str] = set()
-    for path, stem in stems:
-        name, extra = f"{stem}.docx", 1
-        while name.lower() in used:  # two references made safe the same way, such as "GB 1" and "GB/1"
-            extra += 1
-            name = f"{stem}-{extra}.docx"
-        used.add(name.lower())
-        names[path] = name
-    return names
+    unique = unique_names([stem for _, stem in stems])
+    return {path: name for (path, _), name in zip(stems, unique, strict=True)}
 
 
-def _render(template: str, record: Mapping[str, Any], target: Path, today: dt.date) -> Path:
+def render_document(template: str, record: Mapping[str, Any], target: Path, today: dt.date) -> Path:
+    """Fill ``template`` with ``record`` and write it to ``target`` (a record the template cannot take is an error)."""
     outcome = render_record(template, record, today=today)
     if outcome.document is None:
         problems = "; ".join(str(issue) for issue in outcome.issues)
@@ -80,11 +88,13 @@ def render_round_documents(
 ) -> list[Path]:
     """Write ``round-summary.docx`` and every evaluation report's document into ``out``."""
     templates = shipped_templates()
-    written = [_render(SUMMARY, summary, out / "round-summary.docx", today)] if SUMMARY in templates else []
+    written = [render_document(SUMMARY, summary, out / "round-summary.docx", today)] if SUMMARY in templates else []
     if report_kind not in templates:
         return written
     names = report_file_names(reports)
     for loaded in reports.values():
         for report in loaded:
-            written.append(_render(report_kind, report.record, out / "evaluation-reports" / names[report.path], today))
+            written.append(
+                render_document(report_kind, report.record, out / "evaluation-reports" / names[report.path], today)
+            )
     return written

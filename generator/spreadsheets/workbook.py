@@ -1,0 +1,260 @@
+"""Write tables as an officer-ready workbook, streamed so memory stays flat.
+
+Each :class:`Table` becomes one sheet: a bold header row frozen in place, a
+filter over the data, each column as wide as its label and its longest answer
+(up to a cap, past which answers wrap), and cells typed by their column's kind.
+A value that cannot be read as its column's type is written as the text it
+was (made safe by :func:`cell_value`), so nothing is lost or hidden.
+
+openpyxl's write-only mode sets column widths before the first row, so each
+table's rows are first converted and measured into a temporary file, then
+replayed into the sheet; only one row is held at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import pickle  # only our own temporary spool, written and read back in this process
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from .cells import cell_value
+
+__all__ = [
+    "DATE_FORMAT",
+    "KINDS",
+    "MONEY_FORMAT",
+    "SHEET_NAME_LIMIT",
+    "WIDTH_CAP",
+    "Column",
+    "Table",
+    "sheet_names",
+    "typed_value",
+    "write_workbook",
+]
+
+#: Every kind of column: how its values are typed and shown.
+KINDS = ("text", "date", "money", "number", "integer", "yes-no", "percent")
+DATE_FORMAT = "dd/mm/yyyy"
+MONEY_FORMAT = "£#,##0.00"
+#: A percentage is held as the number the bidder gave (10 means 10%), shown with a % sign, never multiplied.
+_PERCENT_FORMATS = ('0"%"', '0.0#"%"')
+#: Excel's limit on a sheet name, and the characters it refuses in one.
+SHEET_NAME_LIMIT = 31
+_FORBIDDEN_IN_NAMES = "[]:*?/\\"
+#: The widest a column grows (in characters) before its answers wrap; the narrowest it is.
+WIDTH_CAP = 50
+_MIN_WIDTH = 6
+_PADDING = 2
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEADER_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its header and the kind of value it holds (one of :data:`KINDS`)."""
+
+    label: str
+    kind: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"column {self.label!r}: kind {self.kind!r} is not one of {', '.join(KINDS)}")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet: its title (the sheet's name is made from it), its columns and its rows, streamed."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+
+
+def _number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return False
+    return math.isfinite(value)
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:  # such as 2027-02-31: kept as typed
+            return None
+    return None
+
+
+def typed_value(value: Any, kind: str) -> Any:
+    """The value as its column's kind holds it, or the value made safe as text if it is not of that kind."""
+    if value is None:
+        return None
+    if kind == "date":
+        day = _date(value)
+        if day is not None:
+            return day
+    elif kind in ("money", "number", "percent"):
+        if _number(value):
+            return value
+    elif kind == "integer":
+        if _number(value) and value == int(value):
+            return int(value)
+    elif kind == "yes-no" and isinstance(value, bool):
+        return "Yes" if value else "No"
+    return cell_value(value)
+
+
+def _shown_length(value: Any, kind: str) -> int:
+    """About how many characters the cell shows, to size its column."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    if isinstance(value, str):
+        return max((len(line) for line in value[: WIDTH_CAP * 40].split("\n")), default=0)
+    if kind == "money":
+        return len(f"£{value:,.2f}")
+    if kind == "percent":
+        return len(str(value)) + 1
+    return len(str(value))
+
+
+def _wraps(value: Any) -> bool:
+    return isinstance(value, str) and (len(value) > WIDTH_CAP or "\n" in value)
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any, kind: str) -> Any:
+    """A plain value, or a styled cell where the kind has a display format or a long text must wrap."""
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if kind == "money" and _number(value):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = MONEY_FORMAT
+        return cell
+    if kind == "percent" and _number(value):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = _PERCENT_FORMATS[0] if value == int(value) else _PERCENT_FORMATS[1]
+        return cell
+    if _wraps(value):
+        cell = WriteOnlyCell(sheet, value)
+        cell.alignment = _WRAP
+        return cell
+    return value
+
+
+class _Names:
+    """Sheet names Excel accepts, made one at a time: at most 31 characters, none of []:*?/\\, all different."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+
+    def name(self, title: str) -> str:
+        cleaned = "".join(" " if c in _FORBIDDEN_IN_NAMES or not c.isprintable() else c for c in title)
+        base = " ".join(cleaned.split()).strip("'")[:SHEET_NAME_LIMIT].strip() or "Sheet"
+        name, number = base, 2
+        while name.casefold() in self._taken:
+            suffix = f" ({number})"
+            name, number = base[: SHEET_NAME_LIMIT - len(suffix)].rstrip() + suffix, number + 1
+        self._taken.add(name.casefold())
+        return name
+
+
+def sheet_names(titles: Iterable[str]) -> list[str]:
+    """The names :func:`write_workbook` gives sheets with these titles, in order."""
+    names = _Names()
+    return [names.name(title) for title in titles]
+
+
+def _spooled(table: Table, spool: IO[bytes]) -> tuple[list[int], int]:
+    """Convert every row into ``spool``; return each column's widest shown value and the number of rows."""
+    kinds = [column.kind for column in table.columns]
+    widths = [0] * len(kinds)
+    count = 0
+    for row in table.rows:
+        values = [typed_value(value, kind) for value, kind in zip(row, kinds, strict=True)]
+        for index, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+            widths[index] = max(widths[index], _shown_length(value, kind))
+        pickle.dump(values, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        count += 1
+    spool.seek(0)
+    return widths, count
+
+
+def _replayed(spool: IO[bytes], count: int) -> Iterator[list[Any]]:
+    for _ in range(count):
+        yield pickle.load(spool)  # noqa: S301 (our own spool, written above in this process)
+
+
+def _write_sheet(workbook: Workbook, name: str, table: Table) -> None:
+    sheet = workbook.create_sheet(name)
+    labels = [str(column.label) for column in table.columns]
+    kinds = [column.kind for column in table.columns]
+    with tempfile.TemporaryFile() as spool:
+        contents, count = _spooled(table, spool)
+        for index, (label, widest) in enumerate(zip(labels, contents, strict=True), start=1):
+            width = min(max(len(label), widest, _MIN_WIDTH - _PADDING) + _PADDING, WIDTH_CAP + _PADDING)
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        if labels:
+            sheet.freeze_panes = "A2"
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(labels))}{count + 1}"
+            sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        header = []
+        for label in labels:
+            cell = WriteOnlyCell(sheet, cell_value(label))
+            cell.font = _BOLD
+            if len(label) > WIDTH_CAP:
+                cell.alignment = _HEADER_WRAP
+            header.append(cell)
+        sheet.append(header)
+        for values in _replayed(spool, count):
+            sheet.append([_cell(sheet, value, kind) for value, kind in zip(values, kinds, strict=True)])
+
+
+def write_workbook(path: Path, tables: Iterable[Table]) -> None:
+    """Write ``tables`` as one sheet each to ``path``, atomically: the old file stays until the new one is whole.
+
+    The temporary file is ``.NAME.*.tmp`` beside ``path`` (as ``batch`` names its own, so a batch's
+    clean-up finds it if a run is killed while writing).
+    """
+    workbook = Workbook(write_only=True)
+    names = _Names()
+    written = 0
+    for table in tables:
+        _write_sheet(workbook, names.name(table.title), table)
+        written += 1
+    if not written:
+        raise ValueError(f"{path}: a workbook needs at least one table")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    temporary = Path(temporary_name)
+    try:
+        workbook.save(temporary)
+        with open(temporary, "rb") as saved:
+            os.fsync(saved.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

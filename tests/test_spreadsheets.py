@@ -1,0 +1,134 @@
+"""Officer-ready sheets: typed cells, bold frozen filtered headers, fitted widths, safe names, atomic writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from generator.spreadsheets.workbook import (
+    DATE_FORMAT,
+    MONEY_FORMAT,
+    SHEET_NAME_LIMIT,
+    WIDTH_CAP,
+    Column,
+    Table,
+    sheet_names,
+    write_workbook,
+)
+
+COLUMNS = [
+    Column("Organisation"),
+    Column("Closing date", "date"),
+    Column("Amount requested", "money"),
+    Column("Registered charity", "yes-no"),
+    Column("Service users", "integer"),
+    Column("Score", "number"),
+    Column("Match funding share", "percent"),
+    Column("Summary"),
+]
+LONG = "word " * 40
+
+
+def _rows() -> Iterator[list[Any]]:
+    """A generator, as callers stream them: typed values, then values that failed their type."""
+    yield ["Acme", "2026-08-14", 12500.5, True, 30, 4.5, 10, LONG]
+    yield ["Beta", dt.date(2027, 4, 1), Decimal("99.99"), False, 7.0, 3, 12.5, "short"]
+    yield ["=HYPERLINK(1)", "31/02/2027", "twelve thousand", "maybe", "lots", "n/a", "half", None]
+    yield ["Delta", "2027-02-31", None, None, None, None, None, "line one\nline two"]
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    target = tmp_path / "book.xlsx"
+    write_workbook(target, [Table("Growth bid: partners [2027]?", COLUMNS, _rows()), Table("Empty", COLUMNS[:2], [])])
+    return target
+
+
+def test_every_sheet_has_a_bold_frozen_filtered_header(book: Path) -> None:
+    workbook = load_workbook(book)
+    assert len(workbook.worksheets) == 2
+    for sheet in workbook.worksheets:
+        header = next(sheet.iter_rows(max_row=1))
+        assert [cell.value for cell in header] == [c.label for c in COLUMNS[: len(header)]]
+        assert all(cell.font.b for cell in header)
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:{header[-1].column_letter}{sheet.max_row}"
+        for row in sheet.iter_rows(min_row=2):
+            assert not any(cell.font.b for cell in row)
+
+
+def test_widths_fit_the_labels_and_answers_up_to_a_cap_and_long_answers_wrap(book: Path) -> None:
+    sheet = load_workbook(book).worksheets[0]
+    widths = {letter: dimension.width for letter, dimension in sheet.column_dimensions.items()}
+    for index, column in enumerate(COLUMNS):
+        letter = chr(ord("A") + index)
+        shown = [len(str(c.value)) for c in sheet[letter][1:] if isinstance(c.value, str) and "\n" not in c.value]
+        widest = max([len(column.label), *(s for s in shown if s <= WIDTH_CAP)])
+        assert widest <= widths[letter] <= WIDTH_CAP + 2, column.label
+    assert widths["H"] == WIDTH_CAP + 2
+    assert sheet["H2"].value == LONG and sheet["H2"].alignment.wrap_text
+    assert sheet["H5"].alignment.wrap_text  # a line break wraps too
+    assert not sheet["H3"].alignment.wrap_text
+
+
+def test_values_are_typed_by_their_column(book: Path) -> None:
+    sheet = load_workbook(book).worksheets[0]
+    assert sheet["B2"].value == dt.datetime(2026, 8, 14) and sheet["B2"].is_date
+    assert sheet["B3"].value == dt.datetime(2027, 4, 1) and sheet["B3"].number_format == DATE_FORMAT
+    assert sheet["B2"].number_format == DATE_FORMAT
+    assert (sheet["C2"].value, sheet["C2"].number_format) == (12500.5, MONEY_FORMAT)
+    assert (sheet["C3"].value, sheet["C3"].number_format) == (99.99, MONEY_FORMAT)
+    assert [sheet["D2"].value, sheet["D3"].value] == ["Yes", "No"]
+    assert sheet["E2"].value == 30 and sheet["E3"].value == 7 and sheet["E3"].data_type == "n"
+    assert sheet["F2"].value == 4.5
+    assert sheet["G2"].value == 10 and sheet["G2"].number_format == '0"%"'
+    assert sheet["G3"].value == 12.5 and sheet["G3"].number_format.endswith('"%"')
+
+
+def test_a_value_that_is_not_of_its_columns_type_stays_as_typed(book: Path) -> None:
+    sheet = load_workbook(book).worksheets[0]
+    as_typed = [sheet.cell(row=4, column=c).value for c in range(1, 8)]
+    assert as_typed == ["'=HYPERLINK(1)", "31/02/2027", "twelve thousand", "maybe", "lots", "n/a", "half"]
+    assert all(sheet.cell(row=4, column=c).data_type == "s" for c in range(1, 8))
+    assert sheet["B5"].value == "2027-02-31"  # looks like a date, is not one
+    assert [sheet.cell(row=5, column=c).value for c in range(3, 8)] == [None] * 5
+
+
+def test_sheet_names_are_what_excel_accepts_and_all_different() -> None:
+    titles = ["Growth bid: partners [2027]?", "a/b\\c*d", "x" * 40, "x" * 40, "X" * 40, "'quoted'", "", "History"]
+    names = sheet_names(titles)
+    assert names[0] == "Growth bid partners 2027"
+    assert names[1] == "a b c d"
+    assert all(0 < len(name) <= SHEET_NAME_LIMIT for name in names)
+    assert len({name.casefold() for name in names}) == len(names)
+    assert names[2] == "x" * 31 and names[3].endswith(" (2)") and names[4].endswith(" (3)")
+    assert names[5] == "quoted" and names[6] == "Sheet" and names[7] == "History"
+    assert not any(c in name for name in names for c in "[]:*?/\\")
+
+
+def test_the_workbook_uses_the_same_names(book: Path) -> None:
+    assert load_workbook(book).sheetnames == sheet_names(["Growth bid: partners [2027]?", "Empty"])
+
+
+def test_a_failed_write_leaves_the_old_workbook_and_no_temporary_file(book: Path) -> None:
+    before = book.read_bytes()
+
+    def broken() -> Iterator[list[Any]]:
+        yield ["Acme", None, None, None, None, None, None, None]
+        raise RuntimeError("the register went away")
+
+    with pytest.raises(RuntimeError):
+        write_workbook(book, [Table("Broken", COLUMNS, broken())])
+    assert book.read_bytes() == before
+    assert [p.name for p in book.parent.iterdir()] == [book.name]
+
+
+def test_a_column_kind_must_be_known() -> None:
+    with pytest.raises(ValueError, match="kind 'currency'"):
+        Column("Amount", "currency")
