@@ -28,11 +28,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .dereference import dereferenced
-from .errors import CommissionError, UnknownKindError
+from .errors import BrokenSchemaError, CommissionError, UnknownKindError
 from .resources import resource_dir, resource_file
 
 __all__ = [
@@ -202,7 +203,10 @@ def _catalogue() -> _Catalogue:
     for path, current in found:
         named = SHARED if path.name == f"{SHARED}.schema.json" else _file_kind(path, folder)
         try:
-            contents = json.loads(path.read_text(encoding="utf-8"))
+            try:
+                contents = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"it is not valid JSON ({exc.msg}: line {exc.lineno}, column {exc.colno})") from None
             if not isinstance(contents, dict):
                 raise ValueError("it holds no JSON object")
             schema_id = contents.get("$id")
@@ -220,6 +224,7 @@ def _catalogue() -> _Catalogue:
                 raise ValueError(f"its $id '{schema_id}' is also the $id of {resources[schema_id][0]}")
             if (kind, version) in owners:
                 raise ValueError(f"version {version} of '{kind}' is also defined by {owners[(kind, version)]}")
+            _check_schema(contents)
         except (OSError, ValueError) as exc:
             broken.setdefault(named, f"{path}: this schema file cannot be used: {exc}.")
             continue
@@ -232,11 +237,22 @@ def _catalogue() -> _Catalogue:
     return _Catalogue(registry, usable, broken)
 
 
+def _check_schema(contents: Mapping[str, Any]) -> None:
+    """Refuse a schema that is not a JSON Schema (draft 2020-12), naming where it goes wrong."""
+    try:
+        Draft202012Validator.check_schema(contents)
+    except SchemaError as exc:
+        where = "/" + "/".join(str(part) for part in exc.path) if exc.path else "its top level"
+        raise ValueError(f"it is not a valid JSON Schema: at {where}, {exc.message}") from None
+
+
 def _usable(kind: str) -> None:
     """Raise the problem of a kind whose schema files (or the shared definitions) cannot be used."""
     broken = _catalogue().broken
-    if problem := broken.get(kind) or broken.get(SHARED):
-        raise CommissionError(problem)
+    if problem := broken.get(kind):
+        raise BrokenSchemaError(kind, problem)
+    if problem := broken.get(SHARED):
+        raise BrokenSchemaError(SHARED, problem)
 
 
 def schema_problems() -> dict[str, str]:
