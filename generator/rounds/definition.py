@@ -32,8 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..records.criteria import CriteriaSet, criteria_set, criteria_sets, scales
-from ..records.project import project_settings, read_settings
-from ..records.resources import SETTINGS_FILE, builtin_root
+from ..records.project import project_round
 from ..records.schemas import FieldSpec, field_for_pointer, kinds, versions
 from .evaluation import NOT_ELIGIBLE, RANKINGS
 from .problems import Problems
@@ -129,7 +128,7 @@ class _Reader:
     def __init__(self, path: Path, raw: Mapping[str, Any], found: Problems) -> None:
         self.found = found
         self.own, self.path = raw, path
-        self.project, self.project_path = _project_round()
+        self.project, self.project_path = project_round()
         #: The settings a problem has been recorded for, so one mistake is not reported twice.
         self.bad: set[str] = set()
 
@@ -219,15 +218,6 @@ def _pointer_problem(kind: str, role: str, pointer: Any) -> str:
     if check is not None and not check(spec):
         return f"{pointer} in the {kind} form is not {_TYPE_WORDS[role]}"
     return ""
-
-
-def _project_round() -> tuple[Mapping[str, Any], Path]:
-    """The project's ``round:`` settings and the file they are in; the built-in example's when it has none."""
-    settings = project_settings()
-    if settings.round:
-        return settings.round, settings.folder / SETTINGS_FILE
-    builtin = builtin_root()
-    return read_settings(builtin).round, builtin / SETTINGS_FILE
 
 
 def read_definition(path: Path, raw: Mapping[str, Any], found: Problems) -> RoundDefinition | None:
