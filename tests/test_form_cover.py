@@ -195,3 +195,40 @@ def test_the_shipped_forms_carry_the_built_in_projects_cover():
         shipped = _docx_text(ROOT / "forms" / f"{kind}.docx")
         assert cover.partnership in shipped and cover.send in shipped and cover.ask in shipped
         assert cover.send in _pdf_text(ROOT / "forms" / f"{kind}.pdf")
+
+
+def test_libreoffice_keeps_the_logos_alternative_text_and_its_saves_read_only_the_answers(
+    shipped_copy: Path, tmp_path: Path
+):
+    """A bidder's LibreOffice re-saves the form (as .odt, or as .docx): the cover is still no answer."""
+    _settings(shipped_copy)
+    build_forms(tmp_path, ["growth-bid"])
+    record = {"proposal_title": "Night shelter", "applicant": {"organisation": "Stourport Churches"}}
+    filled = tmp_path / "filled.docx"
+    filled.write_bytes(fill_form((tmp_path / "growth-bid.docx").read_bytes(), load_layout("growth-bid"), record))
+    for target, suffix in (("odt", ".odt"), ("docx:MS Word 2007 XML", ".docx")):
+        saved = tmp_path / target.split(":")[0]
+        done = subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(saved),
+                str(filled),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        read = parse_return(saved / f"filled{suffix}")
+        assert read.kind == "growth-bid", read.errors
+        assert read.raw["/proposal_title"] == "Night shelter"
+        assert read.raw["/applicant/organisation"] == "Stourport Churches"
+        assert not any(NAME in str(value) or EMAIL in str(value) for value in read.raw.values())
+        if suffix == ".docx":
+            with zipfile.ZipFile(saved / "filled.docx") as package:
+                assert f'descr="{NAME}"' in package.read("word/document.xml").decode()
