@@ -203,8 +203,9 @@ def _catalogue() -> _Catalogue:
     for path, current in found:
         named = SHARED if path.name == f"{SHARED}.schema.json" else _file_kind(path, folder)
         try:
+            text = path.read_text(encoding="utf-8")
             try:
-                contents = json.loads(path.read_text(encoding="utf-8"))
+                contents = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"it is not valid JSON ({exc.msg}: line {exc.lineno}, column {exc.colno})") from None
             if not isinstance(contents, dict):
@@ -224,7 +225,8 @@ def _catalogue() -> _Catalogue:
                 raise ValueError(f"its $id '{schema_id}' is also the $id of {resources[schema_id][0]}")
             if (kind, version) in owners:
                 raise ValueError(f"version {version} of '{kind}' is also defined by {owners[(kind, version)]}")
-            _check_schema(contents)
+            if problem := _schema_problem(text):
+                raise ValueError(problem)
         except (OSError, ValueError) as exc:
             broken.setdefault(named, f"{path}: this schema file cannot be used: {exc}.")
             continue
@@ -237,13 +239,18 @@ def _catalogue() -> _Catalogue:
     return _Catalogue(registry, usable, broken)
 
 
-def _check_schema(contents: Mapping[str, Any]) -> None:
-    """Refuse a schema that is not a JSON Schema (draft 2020-12), naming where it goes wrong."""
+@cache
+def _schema_problem(text: str) -> str | None:
+    """Why a schema file's JSON is not a JSON Schema (draft 2020-12), naming where; None if it is one.
+
+    Checked once per text in a run: each project read (a test's copy, a batch worker) has the same files.
+    """
     try:
-        Draft202012Validator.check_schema(contents)
+        Draft202012Validator.check_schema(json.loads(text))
     except SchemaError as exc:
         where = "/" + "/".join(str(part) for part in exc.path) if exc.path else "its top level"
-        raise ValueError(f"it is not a valid JSON Schema: at {where}, {exc.message}") from None
+        return f"it is not a valid JSON Schema: at {where}, {exc.message}"
+    return None
 
 
 def _usable(kind: str) -> None:
