@@ -16,6 +16,7 @@ import zlib
 from pathlib import Path
 
 import docx
+import pdfua
 import pikepdf
 import pytest
 from PIL import Image
@@ -115,6 +116,8 @@ def test_a_projects_forms_carry_its_name_address_closing_date_colour_and_logo(sh
         ]
     assert (0x7A, 0x1F, 0x4E) in fills  # the title, headings and the partnership's name in the project's colour
     assert check_pdf(out / "growth-bid.pdf") == []
+    report = pdfua.validate(str(out / "growth-bid.pdf"))  # a second opinion, as tests/test_pdf_ua.py asks
+    assert report.exit_code == 0 and not report.findings, report.findings
 
 
 def _elements(node: pikepdf.Object):  # type: ignore[no-untyped-def]
