@@ -270,7 +270,7 @@ def forms_build(asked: tuple[str, ...], out: Path | None) -> int:
                 "inside it, or give --out."
             )
         out = resource_dir("forms")
-    for path in build_forms(out, asked or None):
+    for path in build_forms(out, asked or None, warn=lambda message: click.echo(f"Warning: {message}", err=True)):
         click.echo(f"wrote {path}")
     return 0
 

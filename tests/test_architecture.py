@@ -19,7 +19,12 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("the data contract", ["generator.records"]),
     (
         "the models the formats fill",
-        ["generator.forms.layout", "generator.forms.matching", "generator.returns.extraction"],
+        [
+            "generator.forms.layout",
+            "generator.forms.matching",
+            "generator.forms.cover",
+            "generator.returns.extraction",
+        ],
     ),
     ("file formats", ["generator.ooxml", "generator.odf", "generator.pdf", "generator.spreadsheets"]),
     ("forms and returns", ["generator.forms", "generator.returns"]),

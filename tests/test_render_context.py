@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from generator.documents.render_context import ALIASES, DERIVED, build_context, document_title
+from generator.documents.render_context import aliases, build_context, derived, document_title
 from generator.records.criteria import criteria_set
 from generator.records.loading import load_data_file
 from generator.records.schemas import fields, schema_info, versions
-from tests.conftest import EXAMPLES, TODAY
+from tests.conftest import EXAMPLES, ROOT, TODAY, reread_project
 
 EXAMPLE = {
     "service-specification": EXAMPLES / "service-specification" / "floating-support-young-people.yaml",
@@ -40,12 +40,12 @@ def _context(kind: str) -> dict[str, Any]:
 def test_every_name_in_the_context_is_a_schema_field_or_declared(kind):
     context = _context(kind)
     schema = {spec.pointer for spec in fields(kind)}
-    derived = DERIVED["*"] | DERIVED[kind]
-    aliased = set(ALIASES.get(kind, {}))
+    declared = derived(kind)
+    aliased = set(aliases(kind))
     undeclared = {
         pointer
         for pointer in _pointers(context)
-        if pointer not in schema and pointer not in derived and not any(pointer.startswith(a + "/") for a in aliased)
+        if pointer not in schema and pointer not in declared and not any(pointer.startswith(a + "/") for a in aliased)
     }
     assert undeclared == set()
 
@@ -53,13 +53,13 @@ def test_every_name_in_the_context_is_a_schema_field_or_declared(kind):
 @pytest.mark.parametrize("kind", sorted(EXAMPLE))
 def test_every_declared_name_is_in_the_context(kind):
     present = set(_pointers(_context(kind)))
-    assert (DERIVED["*"] | DERIVED[kind]) - present == set()
+    assert (derived(kind)) - present == set()
 
 
 @pytest.mark.parametrize("kind", sorted(EXAMPLE))
 def test_derived_names_never_hide_a_field(kind):
     top = {spec.pointer for spec in fields(kind) if spec.pointer.count("/") == 1}
-    assert {p for p in DERIVED["*"] | DERIVED[kind] if p.count("/") == 1} & top == set()
+    assert {p for p in derived(kind) if p.count("/") == 1} & top == set()
 
 
 def test_optional_fields_left_out_are_present_as_none():
@@ -130,3 +130,28 @@ def test_round_context_groups_the_bids_by_decision_in_rank_order():
         assert [b["reference"] for b in context[group]] == [
             b["reference"] for b in record["bids"] if b["decision"] == decision
         ]
+
+
+def test_the_assessment_is_found_where_the_projects_round_says_not_by_a_field_name(shipped_copy):
+    """A project whose reports keep their answers and scores under other names gets the same derived values."""
+    renames = {"kent_criteria": "assessment", "weighted_scores": "scores_given"}
+    expected = _context("evaluation-report")
+    schema = shipped_copy / "schemas" / "evaluation-report.schema.json"
+    settings = (ROOT / "commission.yaml").read_text(encoding="utf-8")
+    text = schema.read_text(encoding="utf-8")
+    for old, new in renames.items():
+        text, settings = text.replace(f'"{old}"', f'"{new}"'), settings.replace(f"/{old}", f"/{new}")
+    schema.write_text(text, encoding="utf-8")
+    (shipped_copy / "commission.yaml").write_text(settings, encoding="utf-8")
+    reread_project()
+    record = load_data_file(EXAMPLE["evaluation-report"])
+    renamed = {renames.get(key, key): value for key, value in record.items()}
+    context = build_context(renamed, "evaluation-report", issued=TODAY)
+    assert "kent_criteria" not in context and context["assessment"] == record["kent_criteria"]
+    ids = [criterion.id for criterion in criteria_set("kent").criteria]
+    assert [row["id"] for row in context["criteria"]] == ids
+    assert [row["answer"] for row in context["criteria"]] == [record["kent_criteria"][i]["answer"] for i in ids]
+    assert context["weighted"] is not None and context["weighted"]["rows"]
+    for name in ("criteria", "counts", "weighted"):
+        assert context[name] == expected[name], name
+    assert derived("evaluation-report") >= {"/criteria/*/answer", "/counts/partly_met", "/weighted/total"}

@@ -28,9 +28,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
-from ..records.errors import CommissionError, UnreadableFileError
+from ..projects.switch import switch_project
+from ..records.errors import BrokenSchemaError, CommissionError, UnreadableFileError
+from ..records.resources import project_root
 from ..returns.parse import parse_return
 
 __all__ = [
@@ -68,14 +71,22 @@ def parse_file(path: str, today: dt.date | None) -> dict[str, Any]:
         return parse_return(path, today=today).to_dict()
     except UnreadableFileError as exc:
         return failure(exc.reason)
+    except BrokenSchemaError as exc:
+        return failure(
+            f"it was not read, because its form's schema is broken: {exc.problem} "
+            "Mend that file and run the batch again: this return will be read then.",
+            SCHEMA_ERROR,
+        )
 
 
 #: The rule of a failure in the toolkit itself (not the file): such files are tried again on the next run.
 TOOLKIT_ERROR = "toolkit-error"
 #: The rule of a file stopped by the memory ceiling: tried again on the next run (perhaps with more memory).
 MEMORY_ERROR = "memory"
+#: The rule of a file whose form's schema (in the project, not the file) cannot be used: read again next run.
+SCHEMA_ERROR = "schema-error"
 #: Results with these rules are not final: the next run reads the file again.
-RETRIED_RULES = (TOOLKIT_ERROR, MEMORY_ERROR)
+RETRIED_RULES = (TOOLKIT_ERROR, MEMORY_ERROR, SCHEMA_ERROR)
 
 
 def failure(reason: str, rule: str = "unreadable") -> dict[str, Any]:
@@ -129,9 +140,16 @@ def _exit_when_the_batch_goes(conn: Connection) -> None:
     threading.Thread(target=watch, name="exit-with-the-batch", daemon=True).start()
 
 
-def _serve(conn: Connection, task: Callable[..., dict[str, Any]], fixed: tuple[Any, ...], memory_mb: int) -> None:
-    """Run ``task(*item, *fixed)`` for each item the parent sends, until it sends None or goes away."""
+def _serve(
+    conn: Connection, task: Callable[..., dict[str, Any]], fixed: tuple[Any, ...], memory_mb: int, project: str
+) -> None:
+    """Run ``task(*item, *fixed)`` for each item the parent sends, until it sends None or goes away.
+
+    The worker reads the batch's ``project``: the fork server it comes from was started with the
+    environment of the first batch of this process, which may have been another project's.
+    """
     _exit_when_the_batch_goes(conn)
+    switch_project(Path(project))
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -167,7 +185,8 @@ class _Worker:
         self, context: Any, task: Callable[..., dict[str, Any]], fixed: tuple[Any, ...], limits: Limits
     ) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, task, fixed, limits.memory_mb), daemon=True)
+        project = str(project_root())
+        self.process = context.Process(target=_serve, args=(child, task, fixed, limits.memory_mb, project), daemon=True)
         self.process.start()
         child.close()
         self.ready = False

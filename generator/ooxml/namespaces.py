@@ -14,6 +14,8 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
     "ds": "http://schemas.openxmlformats.org/officeDocument/2006/customXml",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
 }
 #: The main namespace of ISO 29500 Strict documents, which we do not read.
 STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"

@@ -27,9 +27,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml as docx_parse_xml
 from docx.shared import Mm, Pt, RGBColor
 
+from ..forms.cover import Cover, form_cover
 from ..forms.layout import FormLayout, Question
 from .controls import make_control
-from .namespaces import NS
+from .namespaces import NS, qn
 from .styles import HELP_STYLE, accessible_package
 
 __all__ = ["CATEGORY", "QUESTION_HEADER", "form_bytes", "write_form"]
@@ -152,17 +153,58 @@ def _properties(document, layout: FormLayout) -> None:  # type: ignore[no-untype
     props.revision = 1
 
 
-def form_bytes(layout: FormLayout) -> bytes:
-    """The blank form of a layout as .docx bytes."""
+#: The styles that take the project's heading colour.
+_HEADING_STYLES = ("Title", "Heading 1", "Heading 2")
+_LOGO_HEIGHT, _LOGO_WIDEST = Mm(18), Mm(60)
+
+
+def _colours(document, cover: Cover) -> None:  # type: ignore[no-untyped-def]
+    """The title and headings in the project's colour, in their styles so a restyled form keeps it."""
+    for name in _HEADING_STYLES:
+        document.styles[name].font.color.rgb = RGBColor.from_string(cover.heading_colour)
+
+
+def _logo(document, cover: Cover) -> None:  # type: ignore[no-untyped-def]
+    """The partnership's logo, its alternative text the partnership's name (``wp:docPr/@descr``)."""
+    logo = cover.logo
+    if logo is None:
+        return
+    width = min(_LOGO_WIDEST, int(_LOGO_HEIGHT * logo.width / logo.height))  # 18 mm high unless that is too wide
+    height = int(width * logo.height / logo.width)
+    document.add_picture(io.BytesIO(logo.data), width=width, height=height)
+    picture = document.paragraphs[-1]
+    picture.paragraph_format.keep_with_next = True
+    for properties in picture._p.iter(qn("wp:docPr"), qn("pic:cNvPr")):
+        properties.set("descr", logo.alt)
+        properties.set("name", logo.name)
+
+
+def _cover(document, cover: Cover) -> None:  # type: ignore[no-untyped-def]
+    """Whose form this is, and where and by when to send it: plain paragraphs, never an answer."""
+    name = document.add_paragraph()
+    run = name.add_run(cover.partnership)
+    run.bold = True
+    run.font.size = Pt(13)
+    run.font.color.rgb = RGBColor.from_string(cover.accent_colour)
+    for line in cover.lines:
+        document.add_paragraph(line)
+
+
+def form_bytes(layout: FormLayout, cover: Cover | None = None) -> bytes:
+    """The blank form of a layout as .docx bytes, with the project's cover (default: the current project's)."""
+    cover = cover or form_cover()
     document = docx.Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(20)
     _help_style(document)
+    _colours(document, cover)
+    _logo(document, cover)
     document.add_heading(layout.title, level=0)
     if layout.subtitle:
         document.add_paragraph(layout.subtitle, style="Subtitle")
+    _cover(document, cover)
     for line in layout.instructions_for("word").splitlines():
         if line.strip():
             document.add_paragraph(line)
@@ -206,8 +248,8 @@ def _reproducible(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_form(layout: FormLayout, path: Path) -> Path:
+def write_form(layout: FormLayout, path: Path, cover: Cover | None = None) -> Path:
     """Write the blank form to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(form_bytes(layout))
+    path.write_bytes(form_bytes(layout, cover))
     return path

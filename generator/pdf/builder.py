@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pikepdf
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import simpleSplit
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from ..forms.cover import Cover, form_cover
 from ..forms.layout import FormLayout, Question
 from .acroform import FieldSpec, add_fields
 from .fonts import DEJAVU_SANS
@@ -80,14 +81,18 @@ class _Pages:
         grey: float = 0,
         indent: float = 0,
         role: str = "P",
+        colour: str | None = None,
     ) -> None:
-        """Wrapped text, each paragraph one structure element of type ``role``."""
+        """Wrapped text, each paragraph one structure element of type ``role``; ``colour`` (RRGGBB) over ``grey``."""
         for paragraph in text.splitlines() or [""]:
             with self.tag.element(role):
                 for line in simpleSplit(paragraph, font, size, _WIDTH - indent) or [""]:
                     self.need(size * 1.35)
                     self.canvas.setFont(font, size)
-                    self.canvas.setFillGray(grey)
+                    if colour:
+                        self.canvas.setFillColorRGB(*(int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)))
+                    else:
+                        self.canvas.setFillGray(grey)
                     with self.tag.content():
                         self.canvas.drawString(_MARGIN + indent, self.y - size, line)
                     self.y -= size * 1.35
@@ -355,7 +360,34 @@ def _question(pages: _Pages, question: Question) -> None:
             _single(pages, question)
 
 
-def _draw(layout: FormLayout) -> tuple[bytes, list[FieldSpec], Tagger]:
+#: The logo's height on the page, and its widest.
+_LOGO_HEIGHT, _LOGO_WIDEST = 51.0, 170.0  # 18 mm, 60 mm
+
+
+def _logo(pages: _Pages, cover: Cover) -> None:
+    """The partnership's logo, a Figure whose alternative text is the partnership's name."""
+    logo = cover.logo
+    if logo is None:
+        return
+    width = min(_LOGO_WIDEST, _LOGO_HEIGHT * logo.width / logo.height)
+    height = width * logo.height / logo.width
+    with pages.tag.element("Figure", alt=logo.alt), pages.tag.content():
+        pages.canvas.drawImage(
+            ImageReader(io.BytesIO(logo.data)), _MARGIN, pages.y - height, width, height, mask="auto"
+        )
+    pages.y -= height + 8
+
+
+def _cover(pages: _Pages, cover: Cover) -> None:
+    """Whose form this is, and where and by when to send it: drawn text, never a field."""
+    pages.y -= 4
+    pages.text(cover.partnership, size=12, font=_BOLD, colour=cover.accent_colour)
+    for line in cover.lines:
+        pages.text(line, size=10)
+    pages.y -= 4
+
+
+def _draw(layout: FormLayout, cover: Cover) -> tuple[bytes, list[FieldSpec], Tagger]:
     _register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, invariant=1, initialFontName=_REGULAR)  # no unembedded Helvetica
@@ -364,9 +396,11 @@ def _draw(layout: FormLayout) -> tuple[bytes, list[FieldSpec], Tagger]:
     canvas.setAuthor("Commissioning toolkit")
     canvas.setKeywords(identity_text(layout.kind, layout.version))
     pages = _Pages(canvas)
-    pages.text(layout.title, size=18, font=_BOLD, role="H1")
+    _logo(pages, cover)
+    pages.text(layout.title, size=18, font=_BOLD, role="H1", colour=cover.heading_colour)
     if layout.subtitle:
         pages.text(layout.subtitle, size=11, grey=0.25)
+    _cover(pages, cover)
     pages.y -= 6
     pages.text(layout.instructions_for("pdf"), size=9)
     pages.text(f"Form: {layout.kind}, version {layout.version}.", grey=0.4)
@@ -378,7 +412,7 @@ def _draw(layout: FormLayout) -> tuple[bytes, list[FieldSpec], Tagger]:
             opening += _opening_height(section.questions[0])
         pages.need(min(opening, A4[1] - 2 * _MARGIN))
         with pages.tag.element("Sect"):
-            pages.text(heading, size=13, font=_BOLD, role="H2")
+            pages.text(heading, size=13, font=_BOLD, role="H2", colour=cover.heading_colour)
             if section.intro:
                 pages.text(section.intro, size=9, grey=0.25)
             pages.y -= 4
@@ -388,9 +422,9 @@ def _draw(layout: FormLayout) -> tuple[bytes, list[FieldSpec], Tagger]:
     return buffer.getvalue(), pages.fields, pages.tag
 
 
-def build_pdf_bytes(layout: FormLayout) -> bytes:
-    """The blank fillable form of a layout, as PDF bytes."""
-    drawn, specs, tagger = _draw(layout)
+def build_pdf_bytes(layout: FormLayout, cover: Cover | None = None) -> bytes:
+    """The blank fillable form of a layout, as PDF bytes, with the project's cover (default: the current one's)."""
+    drawn, specs, tagger = _draw(layout, cover or form_cover())
     with pikepdf.open(io.BytesIO(drawn)) as pdf:
         widgets = add_fields(pdf, specs, (IDENTITY_FIELD, identity_text(layout.kind, layout.version)))
         write_structure(pdf, tagger, widgets, layout.title)
@@ -407,6 +441,7 @@ def build_pdf_bytes(layout: FormLayout) -> bytes:
     return out.getvalue()
 
 
-def build_pdf_form(layout: FormLayout, out_path: Path) -> None:
+def build_pdf_form(layout: FormLayout, out_path: Path, cover: Cover | None = None) -> Path:
     """Write the blank fillable form of a layout to ``out_path``."""
-    out_path.write_bytes(build_pdf_bytes(layout))
+    out_path.write_bytes(build_pdf_bytes(layout, cover))
+    return out_path

@@ -57,6 +57,8 @@ class _Element:
     role: str
     attributes: dict[str, str] = field(default_factory=dict)
     kids: list[_Element | _Run | _Widget] = field(default_factory=list)
+    #: Alternative text (``/Alt``): what a screen reader says for a Figure.
+    alt: str | None = None
 
 
 class Tagger:
@@ -75,12 +77,13 @@ class Tagger:
         self._next_mcid = 0
 
     @contextmanager
-    def element(self, role: str, **attributes: str) -> Iterator[None]:
+    def element(self, role: str, alt: str | None = None, **attributes: str) -> Iterator[None]:
         """A structure element of standard type ``role``; what is drawn or added inside belongs to it.
 
-        ``attributes`` go in a Table attribute object (``Scope="Column"`` for a column header).
+        ``alt`` is its alternative text (a ``Figure`` must have one); ``attributes`` go in a Table
+        attribute object (``Scope="Column"`` for a column header).
         """
-        node = _Element(role, attributes)
+        node = _Element(role, attributes, alt=alt)
         self._open[-1].kids.append(node)
         self._open.append(node)
         try:
@@ -133,6 +136,8 @@ class _Writer:
         if node.attributes:
             attributes = {"/" + key: pikepdf.Name("/" + value) for key, value in node.attributes.items()}
             elem.A = pikepdf.Dictionary({"/O": pikepdf.Name.Table, **attributes})
+        if node.alt is not None:
+            elem.Alt = pikepdf.String(node.alt)
         home = self._home_page(node)
         if home is not None:
             elem.Pg = self.pages[home]

@@ -63,6 +63,19 @@ def entry_named(entries: Mapping[str, T], name: str, what: str, source: str) -> 
         raise CommissionError(f"There is no {what} called '{name}' in {source} (known: {known}).") from None
 
 
+class BrokenSchemaError(CommissionError):
+    """A kind (or the shared definitions) whose schema file cannot be used: the message names the file and why.
+
+    The project is at fault, not a return of that kind: a batch records such a return as waiting for the
+    schema to be mended and reads it again on its next run.
+    """
+
+    def __init__(self, kind: str, problem: str) -> None:
+        self.kind = kind
+        self.problem = problem
+        super().__init__(problem)
+
+
 class UnreadableFileError(CommissionError):
     """A file that cannot be opened or decoded at all."""
 

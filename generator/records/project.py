@@ -35,9 +35,17 @@ from typing import Any
 
 from .errors import CommissionError
 from .loading import load_data_file
-from .resources import SETTINGS_FILE, project_root
+from .resources import SETTINGS_FILE, builtin_root, project_root
 
-__all__ = ["SETTINGS_FILE", "Colours", "Contact", "ProjectSettings", "forget_settings", "project_settings"]
+__all__ = [
+    "SETTINGS_FILE",
+    "Colours",
+    "Contact",
+    "ProjectSettings",
+    "forget_settings",
+    "project_round",
+    "project_settings",
+]
 
 _KEYS = {"partnership", "contact", "returns", "closing_date", "colours", "logo", "round"}
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -165,6 +173,15 @@ def _settings(folder: Path) -> ProjectSettings:
 def project_settings() -> ProjectSettings:
     """The current project's settings (read once per project folder)."""
     return _settings(project_root())
+
+
+def project_round() -> tuple[Mapping[str, Any], Path]:
+    """The project's ``round:`` settings and the file they are in; the built-in example's when it has none."""
+    settings = project_settings()
+    if settings.round:
+        return settings.round, settings.folder / SETTINGS_FILE
+    builtin = builtin_root()
+    return _settings(builtin).round, builtin / SETTINGS_FILE
 
 
 def forget_settings() -> None:

@@ -28,11 +28,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .dereference import dereferenced
-from .errors import CommissionError, UnknownKindError
+from .errors import BrokenSchemaError, CommissionError, UnknownKindError
 from .resources import resource_dir, resource_file
 
 __all__ = [
@@ -202,7 +203,11 @@ def _catalogue() -> _Catalogue:
     for path, current in found:
         named = SHARED if path.name == f"{SHARED}.schema.json" else _file_kind(path, folder)
         try:
-            contents = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            try:
+                contents = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"it is not valid JSON ({exc.msg}: line {exc.lineno}, column {exc.colno})") from None
             if not isinstance(contents, dict):
                 raise ValueError("it holds no JSON object")
             schema_id = contents.get("$id")
@@ -220,6 +225,8 @@ def _catalogue() -> _Catalogue:
                 raise ValueError(f"its $id '{schema_id}' is also the $id of {resources[schema_id][0]}")
             if (kind, version) in owners:
                 raise ValueError(f"version {version} of '{kind}' is also defined by {owners[(kind, version)]}")
+            if problem := _schema_problem(text):
+                raise ValueError(problem)
         except (OSError, ValueError) as exc:
             broken.setdefault(named, f"{path}: this schema file cannot be used: {exc}.")
             continue
@@ -232,11 +239,27 @@ def _catalogue() -> _Catalogue:
     return _Catalogue(registry, usable, broken)
 
 
+@cache
+def _schema_problem(text: str) -> str | None:
+    """Why a schema file's JSON is not a JSON Schema (draft 2020-12), naming where; None if it is one.
+
+    Checked once per text in a run: each project read (a test's copy, a batch worker) has the same files.
+    """
+    try:
+        Draft202012Validator.check_schema(json.loads(text))
+    except SchemaError as exc:
+        where = "/" + "/".join(str(part) for part in exc.path) if exc.path else "its top level"
+        return f"it is not a valid JSON Schema: at {where}, {exc.message}"
+    return None
+
+
 def _usable(kind: str) -> None:
     """Raise the problem of a kind whose schema files (or the shared definitions) cannot be used."""
     broken = _catalogue().broken
-    if problem := broken.get(kind) or broken.get(SHARED):
-        raise CommissionError(problem)
+    if problem := broken.get(kind):
+        raise BrokenSchemaError(kind, problem)
+    if problem := broken.get(SHARED):
+        raise BrokenSchemaError(SHARED, problem)
 
 
 def schema_problems() -> dict[str, str]:

@@ -17,7 +17,7 @@ from .criteria import criteria_set
 from .errors import CommissionError
 from .money import decimal
 
-__all__ = ["WeightedRow", "block_score", "weighted_rows", "weighted_score"]
+__all__ = ["WeightedBlock", "WeightedRow", "block_score", "weighted_block", "weighted_rows", "weighted_score"]
 
 _HUNDREDTH = Decimal("0.01")
 WEIGHTED_SET = "herefordshire"
@@ -97,3 +97,21 @@ def block_score(block: Any, weights: str) -> Decimal | None:
         return None
     total = sum((exact for _, exact in _block_contributions(block, weights)), Decimal(0))
     return total.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class WeightedBlock:
+    """One block of scores worked out: its total out of 100, the top of its scale as given, and its rows."""
+
+    total: Decimal
+    scale_max: Any
+    rows: list[WeightedRow]
+
+
+def weighted_block(block: Any, weights: str) -> WeightedBlock | None:
+    """A (validated) block of scores by the set ``weights``, for a document to show; ``None`` when there is none."""
+    if not isinstance(block, Mapping):
+        return None
+    contributions = _block_contributions(block, weights)
+    total = sum((exact for _, exact in contributions), Decimal(0)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
+    return WeightedBlock(total, block["scale_max"], [row for row, _ in contributions])

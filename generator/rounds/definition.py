@@ -39,9 +39,8 @@ from typing import Any
 
 from ..records.criteria import CriteriaSet, criteria_set, criteria_sets, scales
 from ..records.issues import Issue
-from ..records.project import project_settings, read_settings
+from ..records.project import project_round, project_settings, read_settings
 from ..records.references import ReferenceScheme, read_scheme
-from ..records.resources import SETTINGS_FILE, builtin_root
 from ..records.schemas import FieldSpec, field_for_pointer, kinds, versions
 from .evaluation import NOT_ELIGIBLE, RANKINGS
 from .problems import Problems
@@ -145,7 +144,7 @@ class _Reader:
     def __init__(self, path: Path, raw: Mapping[str, Any], found: Problems) -> None:
         self.found = found
         self.own, self.path = raw, path
-        self.project, self.project_path = _project_round()
+        self.project, self.project_path = project_round()
         #: The settings a problem has been recorded for, so one mistake is not reported twice.
         self.bad: set[str] = set()
 
@@ -237,15 +236,6 @@ def _pointer_problem(kind: str, role: str, pointer: Any) -> str:
     return ""
 
 
-def _project_round() -> tuple[Mapping[str, Any], Path]:
-    """The project's ``round:`` settings and the file they are in; the built-in example's when it has none."""
-    settings = project_settings()
-    if settings.round:
-        return settings.round, settings.folder / SETTINGS_FILE
-    builtin = builtin_root()
-    return read_settings(builtin).round, builtin / SETTINGS_FILE
-
-
 def project_bid_fields() -> tuple[str | None, dict[str, str], list[Issue]]:
     """The kind bids are made on and the bid fields the project's ``round:`` names, each checked.
 
@@ -255,7 +245,7 @@ def project_bid_fields() -> tuple[str | None, dict[str, str], list[Issue]]:
     project without growth bids: then no kind and no fields.
     """
     found = Problems()
-    reader = _Reader(_project_round()[1], {}, found)
+    reader = _Reader(project_round()[1], {}, found)
     value, _, _ = reader.get("kinds")
     bid_kind = value.get("bid") if isinstance(value, Mapping) else None
     if not isinstance(bid_kind, str) or bid_kind not in kinds():

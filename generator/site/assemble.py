@@ -173,6 +173,51 @@ def _read_config(path: Path) -> dict[str, Any]:
     return dict(raw)
 
 
+#: Settings that name files or folders beside ``mkdocs.yml``, which mkdocs reads from the config's own folder.
+_PATH_LISTS = ("hooks", "watch")
+#: Settings that name files inside the docs folder (the project's site/, copied), or a web address.
+_SITE_FILES = ("extra_css", "extra_javascript")
+
+
+def _beside(value: Any, folder: Path) -> Any:
+    """A path written in ``folder/mkdocs.yml``, as an absolute one (it is left alone if it is one already)."""
+    return str((folder / value).resolve()) if isinstance(value, str) and not Path(value).is_absolute() else value
+
+
+def anchored(config: Mapping[str, Any], folder: Path) -> dict[str, Any]:
+    """A project's mkdocs settings with its paths made absolute, so they still work from the work folder.
+
+    mkdocs reads ``hooks:``, ``watch:``, ``INHERIT:`` and ``theme: custom_dir:`` from the folder of the
+    config file, which the build writes elsewhere (``<out>-source``).
+    """
+    out = dict(config)
+    for key in _PATH_LISTS:
+        if isinstance(out.get(key), list):
+            out[key] = [_beside(path, folder) for path in out[key]]
+        elif isinstance(out.get(key), str):
+            out[key] = [_beside(out[key], folder)]
+    if "INHERIT" in out:
+        out["INHERIT"] = _beside(out["INHERIT"], folder)
+    theme = out.get("theme")
+    if isinstance(theme, Mapping) and "custom_dir" in theme:
+        out["theme"] = {**theme, "custom_dir": _beside(theme["custom_dir"], folder)}
+    return out
+
+
+def _check_site_files(config: Mapping[str, Any], docs: Path, own: Path) -> None:
+    """Each stylesheet and script the project's mkdocs.yml names is in its site/ (or is a web address)."""
+    for key in _SITE_FILES:
+        for entry in config.get(key) or []:
+            name = entry.get("path") if isinstance(entry, Mapping) else entry
+            if not isinstance(name, str) or "://" in name or name.startswith("//") or name == COLOURS_CSS:
+                continue
+            if not (docs / name).is_file():
+                raise CommissionError(
+                    f"{own}, {key}: there is no {name} in the project's site/ folder; {key} names files there "
+                    f"(such as site/{name}), or web addresses."
+                )
+
+
 def _with_snippets(extensions: list[Any], includes: Path) -> list[Any]:
     """The extensions, with the snippets reading the generated tables from the work folder."""
     out = [
@@ -204,7 +249,9 @@ def mkdocs_config(
         config.pop(key, None)
     own = source / CONFIG_FILE
     if own.is_file():
-        config.update(_read_config(own))
+        project = anchored(_read_config(own), source)
+        _check_site_files(project, docs, own)
+        config.update(project)
     nav = merge_nav(config.get("nav") or own_nav(docs, generated), generated_nav)
     site = source / "site"
     if site.is_dir():

@@ -197,6 +197,38 @@ def test_the_projects_own_home_page_and_stylesheet_replace_the_built_in_ones(cou
     assert (built.out / "assets" / "extra.css").read_text(encoding="utf-8") == "/* Wyre's own */\n"
 
 
+HOOK = """from pathlib import Path
+
+
+def on_post_build(config, **kwargs):
+    (Path(__file__).resolve().parent / "built.marker").write_text(config["site_dir"], encoding="utf-8")
+"""
+
+
+def test_the_projects_own_hooks_and_watched_folders_work_from_the_work_folder(council: Path, tmp_path: Path):
+    """mkdocs reads hooks: and watch: from beside the config it is given, which the build writes elsewhere."""
+    (council / "hooks").mkdir()
+    (council / "hooks" / "marker.py").write_text(HOOK, encoding="utf-8")
+    (council / "drafts").mkdir()
+    (council / "site" / "assets").mkdir()
+    (council / "site" / "assets" / "wyre.css").write_text("h1 { letter-spacing: 0; }\n", encoding="utf-8")
+    own = {"hooks": ["hooks/marker.py"], "watch": ["drafts"], "extra_css": ["assets/wyre.css"]}
+    (council / "mkdocs.yml").write_text(yaml.safe_dump(own), encoding="utf-8")
+    built = build_site(tmp_path / "out" / "site")
+    assert (council / "hooks" / "built.marker").read_text(encoding="utf-8") == str(built.out)
+    made = yaml.safe_load(built.config.read_text(encoding="utf-8"))
+    assert made["hooks"][0] == str(council / "hooks" / "marker.py")
+    assert made["watch"][0] == str(council / "drafts")
+    assert (built.out / "assets" / "wyre.css").is_file()
+    assert 'href="assets/wyre.css"' in (built.out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_stylesheet_the_projects_mkdocs_yml_names_but_site_lacks_stops_the_build(council: Path, tmp_path: Path):
+    (council / "mkdocs.yml").write_text(yaml.safe_dump({"extra_css": ["assets/missing.css"]}), encoding="utf-8")
+    with pytest.raises(CommissionError, match=r"mkdocs\.yml, extra_css: there is no assets/missing\.css"):
+        build_site(tmp_path / "out" / "site")
+
+
 @pytest.mark.parametrize(
     ("table", "needs"),
     [
