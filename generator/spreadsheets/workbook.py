@@ -7,19 +7,22 @@ A value that cannot be read as its column's type is written as the text it
 was (made safe by :func:`cell_value`), so nothing is lost or hidden.
 
 openpyxl's write-only mode sets column widths before the first row, so each
-table's rows are first converted and measured into a temporary file, then
-replayed into the sheet; only one row is held at a time.
+table's rows are measured first: rows that can be read again (a list, or any
+other collection, such as a caller's own spool) are read twice; a generator's
+are converted into a temporary file as they are measured, then replayed into
+the sheet. Only one row is held at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
 import pickle  # only our own temporary spool, written and read back in this process
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +62,8 @@ _FORBIDDEN_IN_NAMES = "[]:*?/\\"
 WIDTH_CAP = 50
 _MIN_WIDTH = 6
 _PADDING = 2
+#: A sheet name cut to fit ends at a word if at least this much is left.
+_SHORTEST_CUT = 16
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -124,6 +129,15 @@ def typed_value(value: Any, kind: str) -> Any:
     return cell_value(value)
 
 
+def fits(value: Any, kind: str) -> bool:
+    """Whether a value is written as its column's kind holds it (an empty value always fits); False: as text."""
+    if value is None or kind == "text":
+        return True
+    if kind == "yes-no":
+        return isinstance(value, bool)
+    return not isinstance(typed_value(value, kind), str)
+
+
 def _shown_length(value: Any, kind: str) -> int:
     """About how many characters the cell shows, to size its column."""
     if value is None:
@@ -172,7 +186,12 @@ class _Names:
 
     def name(self, title: str) -> str:
         cleaned = "".join(" " if c in _FORBIDDEN_IN_NAMES or not c.isprintable() else c for c in title)
-        base = " ".join(cleaned.split()).strip("'")[:SHEET_NAME_LIMIT].strip() or "Sheet"
+        whole = " ".join(cleaned.split()).strip("'").strip()
+        base = whole[:SHEET_NAME_LIMIT].rstrip()
+        if len(whole) > SHEET_NAME_LIMIT and whole[SHEET_NAME_LIMIT] != " ":
+            words = base.rsplit(" ", 1)[0]  # cut between words, not inside one, if that leaves enough to tell
+            base = words if len(words) >= _SHORTEST_CUT else base
+        base = base or "Sheet"
         name, number = base, 2
         while name.casefold() in self._taken:
             suffix = f" ({number})"
@@ -187,50 +206,68 @@ def sheet_names(titles: Iterable[str]) -> list[str]:
     return [names.name(title) for title in titles]
 
 
-def _spooled(table: Table, spool: IO[bytes]) -> tuple[list[int], int]:
-    """Convert every row into ``spool``; return each column's widest shown value and the number of rows."""
+def _measured(table: Table, rows: Iterable[Sequence[Any]], spool: IO[bytes] | None) -> tuple[list[int], int]:
+    """Each column's widest shown value and the number of rows; every converted row into ``spool`` if given."""
     kinds = [column.kind for column in table.columns]
     widths = [0] * len(kinds)
     count = 0
-    for row in table.rows:
+    for row in rows:
         values = [typed_value(value, kind) for value, kind in zip(row, kinds, strict=True)]
         for index, (value, kind) in enumerate(zip(values, kinds, strict=True)):
             widths[index] = max(widths[index], _shown_length(value, kind))
-        pickle.dump(values, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        if spool is not None:
+            pickle.dump(values, spool, protocol=pickle.HIGHEST_PROTOCOL)
         count += 1
-    spool.seek(0)
     return widths, count
 
 
 def _replayed(spool: IO[bytes], count: int) -> Iterator[list[Any]]:
+    spool.seek(0)
     for _ in range(count):
         yield pickle.load(spool)  # noqa: S301 (our own spool, written above in this process)
 
 
+def _converted(table: Table) -> Iterator[list[Any]]:
+    kinds = [column.kind for column in table.columns]
+    for row in table.rows:
+        yield [typed_value(value, kind) for value, kind in zip(row, kinds, strict=True)]
+
+
 def _write_sheet(workbook: Workbook, name: str, table: Table) -> None:
-    sheet = workbook.create_sheet(name)
+    with contextlib.ExitStack() as stack:
+        if isinstance(table.rows, Collection) and not isinstance(table.rows, Iterator):
+            contents, count = _measured(table, table.rows, None)
+            converted = _converted(table)
+        else:
+            spool = stack.enter_context(tempfile.TemporaryFile())
+            contents, count = _measured(table, table.rows, spool)
+            converted = _replayed(spool, count)
+        _fill_sheet(workbook.create_sheet(name), table, contents, count, converted)
+
+
+def _fill_sheet(
+    sheet: WriteOnlyWorksheet, table: Table, contents: list[int], count: int, converted: Iterator[list[Any]]
+) -> None:
     labels = [str(column.label) for column in table.columns]
     kinds = [column.kind for column in table.columns]
-    with tempfile.TemporaryFile() as spool:
-        contents, count = _spooled(table, spool)
-        for index, (label, widest) in enumerate(zip(labels, contents, strict=True), start=1):
-            width = min(max(len(label), widest, _MIN_WIDTH - _PADDING) + _PADDING, WIDTH_CAP + _PADDING)
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        if labels:
-            sheet.freeze_panes = "A2"
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(labels))}{count + 1}"
-            sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        header = []
-        for label in labels:
-            cell = WriteOnlyCell(sheet, cell_value(label))
-            cell.font = _BOLD
-            if len(label) > WIDTH_CAP:
-                cell.alignment = _HEADER_WRAP
-            header.append(cell)
-        sheet.append(header)
-        for values in _replayed(spool, count):
-            sheet.append([_cell(sheet, value, kind) for value, kind in zip(values, kinds, strict=True)])
+    for index, (label, widest) in enumerate(zip(labels, contents, strict=True), start=1):
+        width = min(max(len(label), widest, _MIN_WIDTH - _PADDING) + _PADDING, WIDTH_CAP + _PADDING)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    if labels:
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(labels))}{count + 1}"
+        sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    header = []
+    for label in labels:
+        cell = WriteOnlyCell(sheet, cell_value(label))
+        cell.font = _BOLD
+        if len(label) > WIDTH_CAP:
+            cell.alignment = _HEADER_WRAP
+        header.append(cell)
+    sheet.append(header)
+    for values in converted:
+        sheet.append([_cell(sheet, value, kind) for value, kind in zip(values, kinds, strict=True)])
 
 
 def write_workbook(path: Path, tables: Iterable[Table]) -> None:
