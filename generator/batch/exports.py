@@ -507,24 +507,23 @@ class _Pass:
             self.by_version[version] = self.by_version.get(version, 0) + 1
 
     def _summary(self) -> Iterator[list[Any]]:
-        """How many files came in, of what, and what the current valid bids ask for."""
-        in_folder = "files in the folder now"
+        """How many files are in the folder, by status, form and version; what the current valid bids ask for."""
         for status in (*_STATUSES, "superseded", *sorted(set(self.counts) - {*_STATUSES, "superseded"})):
             yield ["Status", status, self.counts.get(status, 0), None]
         for kind, count in sorted(self.by_form.items()):
             yield ["Form", _form_title(kind), count, None]
         not_known = sum(self.counts.values()) - sum(self.by_form.values())
         if not_known:
-            yield ["Form", "not known (unreadable, or not a return)", not_known, None]
+            yield ["Form", "none known (unreadable, or not a return)", not_known, None]
         for (kind, version), count in sorted(self.by_version.items()):
             yield ["Version", f"{_form_title(kind)} {version}".strip(), count, None]
-        yield ["All", in_folder, sum(self.counts.values()), None]
+        yield ["All", "files in the folder now", sum(self.counts.values()), None]
         for kind in self.kinds.values():
             if kind.amount is None:
                 continue
             count, total, median = self.facts.amounts(kind.name)
             label = next((q.label for q in kind.questions if q.pointer == kind.amount), kind.amount)
-            which = f"{_form_title(kind.name)}: {label}, current valid returns in the folder (one a bid)"
+            which = f"{_form_title(kind.name)}: {label} (current valid returns in the folder, one for each bid)"
             yield ["Total asked for", which, count, total]
             yield ["Median asked for", which, count, median]
 
