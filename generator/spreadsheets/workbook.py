@@ -30,6 +30,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -139,14 +140,16 @@ def fits(value: Any, kind: str) -> bool:
 
 
 def _shown_length(value: Any, kind: str) -> int:
-    """About how many characters the cell shows, to size its column."""
+    """About how many characters a value shows in its column, to size the column: read from the value as given."""
     if value is None:
         return 0
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date) or (kind == "date" and _date(value) is not None):
         return 10
     if isinstance(value, str):
         return max((len(line) for line in value[: WIDTH_CAP * 40].split("\n")), default=0)
-    if kind == "money":
+    if isinstance(value, bool):
+        return 3
+    if kind == "money" and _number(value):
         return len(f"£{value:,.2f}")
     if kind == "percent":
         return len(str(value)) + 1
@@ -157,25 +160,36 @@ def _wraps(value: Any) -> bool:
     return isinstance(value, str) and (len(value) > WIDTH_CAP or "\n" in value)
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any, kind: str) -> Any:
-    """A plain value, or a styled cell where the kind has a display format or a long text must wrap."""
-    if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if kind == "money" and _number(value):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = MONEY_FORMAT
-        return cell
-    if kind == "percent" and _number(value):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = _PERCENT_FORMATS[0] if value == int(value) else _PERCENT_FORMATS[1]
-        return cell
-    if _wraps(value):
-        cell = WriteOnlyCell(sheet, value)
-        cell.alignment = _WRAP
-        return cell
-    return value
+class _Styles:
+    """The few looks a sheet's cells have, each made once, so a styled cell costs little more than a plain one."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        self._sheet = sheet
+        self._made: dict[str, Any] = {}
+
+    def _style(self, look: str) -> Any:
+        if look not in self._made:
+            template = WriteOnlyCell(self._sheet)
+            if look == "wrap":
+                template.alignment = _WRAP
+            else:
+                template.number_format = look
+            self._made[look] = template._style  # the cell's own style array, shared by the cells below
+        return self._made[look]
+
+    def cell(self, value: Any, kind: str) -> Any:
+        """A plain value, or a styled cell where the kind has a display format or a long text must wrap."""
+        if isinstance(value, dt.date):
+            look = DATE_FORMAT
+        elif kind == "money" and _number(value):
+            look = MONEY_FORMAT
+        elif kind == "percent" and _number(value):
+            look = _PERCENT_FORMATS[0] if value == int(value) else _PERCENT_FORMATS[1]
+        elif _wraps(value):
+            look = "wrap"
+        else:
+            return value
+        return Cell(self._sheet, row=1, column=1, value=value, style_array=self._style(look))
 
 
 class _Names:
@@ -212,10 +226,11 @@ def _measured(table: Table, rows: Iterable[Sequence[Any]], spool: IO[bytes] | No
     widths = [0] * len(kinds)
     count = 0
     for row in rows:
-        values = [typed_value(value, kind) for value, kind in zip(row, kinds, strict=True)]
-        for index, (value, kind) in enumerate(zip(values, kinds, strict=True)):
-            widths[index] = max(widths[index], _shown_length(value, kind))
+        for index, (value, kind) in enumerate(zip(row, kinds, strict=True)):
+            if value is not None:
+                widths[index] = max(widths[index], _shown_length(value, kind))
         if spool is not None:
+            values = [typed_value(value, kind) for value, kind in zip(row, kinds, strict=True)]
             pickle.dump(values, spool, protocol=pickle.HIGHEST_PROTOCOL)
         count += 1
     return widths, count
@@ -266,8 +281,9 @@ def _fill_sheet(
             cell.alignment = _HEADER_WRAP
         header.append(cell)
     sheet.append(header)
+    styles = _Styles(sheet)
     for values in converted:
-        sheet.append([_cell(sheet, value, kind) for value, kind in zip(values, kinds, strict=True)])
+        sheet.append([styles.cell(value, kind) for value, kind in zip(values, kinds, strict=True)])
 
 
 def write_workbook(path: Path, tables: Iterable[Table]) -> None:
