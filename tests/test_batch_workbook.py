@@ -22,6 +22,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from generator.batch import register as register_module
+from generator.batch.exports import write_exports
+from generator.batch.register import Register
 from generator.batch.run import run_batch
 from generator.forms.layout import load_layout
 from generator.records.project import project_settings
@@ -197,6 +200,39 @@ def test_the_error_report_counts_problems_and_names_each_question_as_on_the_form
     lines = report.split("delta.docx  (Delta Trust): 2 problems\n")[1].splitlines()[:2]
     assert lines == ["    3.6 Annual amount: enter an amount in pounds, such as 12500.00",
                      "    Proposed start date: enter a date, such as 1 April 2027"], "in the order they came"  # fmt: skip
+
+
+def test_every_export_comes_from_one_pass_decoding_each_content_once(
+    batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    again = tmp_path / "again"
+    again.mkdir()
+    shutil.copyfile(batch / "register.sqlite", again / "register.sqlite")
+    decoded: list[int] = []
+    scans: list[str] = []
+    real_version, real_versions = register_module._version, Register.versions
+
+    def counted_version(values: tuple[Any, ...]) -> Any:
+        row = real_version(values)
+        decoded.append(row.id)
+        return row
+
+    def counted_versions(self: Register, *args: Any, **kwargs: Any) -> Any:
+        scans.append("versions")
+        return real_versions(self, *args, **kwargs)
+
+    def refused(self: Register) -> Any:
+        raise AssertionError("sightings() decodes every content again")
+
+    monkeypatch.setattr(register_module, "_version", counted_version)
+    monkeypatch.setattr(Register, "versions", counted_versions)
+    monkeypatch.setattr(Register, "sightings", refused)
+    with Register(again / "register.sqlite") as register:
+        exported = write_exports(register, again)
+    assert scans == ["versions"] and sorted(decoded) == sorted(set(decoded)) and len(decoded) == 8 - 1  # one copy
+    assert exported.duplicates == [("beta (copy).pdf", "beta.pdf")]
+    for name in ("returns.jsonl", "errors.txt", *(f"csv/{p.name}" for p in (batch / "csv").iterdir())):
+        assert (again / name).read_bytes() == (batch / name).read_bytes(), name
 
 
 def test_formulas_stay_text(book: Any) -> None:

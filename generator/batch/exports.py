@@ -188,8 +188,12 @@ class _Spool:
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self._count = 0
+        self._at_end = True
 
     def add(self, row: Sequence[Any]) -> None:
+        if not self._at_end:  # read since the last row was added
+            self._file.seek(0, 2)
+            self._at_end = True
         pickle.dump(list(row), self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self._count += 1
 
@@ -197,10 +201,10 @@ class _Spool:
         return self._count
 
     def __iter__(self) -> Iterator[list[Any]]:
+        self._at_end = False
         self._file.seek(0)
         for _ in range(self._count):
             yield pickle.load(self._file)  # noqa: S301 (our own spool, written above in this process)
-        self._file.seek(0, 2)
 
     def __contains__(self, row: object) -> bool:
         return any(kept == row for kept in self)
