@@ -26,16 +26,13 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from typing import IO, TYPE_CHECKING, Any
 
 from .cells import cell_value
+
+if TYPE_CHECKING:  # openpyxl is imported only to write a workbook: a batch's workers never need it
+    from openpyxl import Workbook
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 __all__ = [
     "DATE_FORMAT",
@@ -66,9 +63,6 @@ _PADDING = 2
 #: A sheet name cut to fit ends at a word if at least this much is left.
 _SHORTEST_CUT = 16
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_BOLD = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_HEADER_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -164,14 +158,20 @@ class _Styles:
     """The few looks a sheet's cells have, each made once, so a styled cell costs little more than a plain one."""
 
     def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        from openpyxl.cell.cell import Cell
+
         self._sheet = sheet
+        self._cell = Cell
         self._made: dict[str, Any] = {}
 
     def _style(self, look: str) -> Any:
         if look not in self._made:
+            from openpyxl.cell import WriteOnlyCell
+            from openpyxl.styles import Alignment
+
             template = WriteOnlyCell(self._sheet)
             if look == "wrap":
-                template.alignment = _WRAP
+                template.alignment = Alignment(wrap_text=True, vertical="top")
             else:
                 template.number_format = look
             self._made[look] = template._style  # the cell's own style array, shared by the cells below
@@ -189,7 +189,7 @@ class _Styles:
             look = "wrap"
         else:
             return value
-        return Cell(self._sheet, row=1, column=1, value=value, style_array=self._style(look))
+        return self._cell(self._sheet, row=1, column=1, value=value, style_array=self._style(look))
 
 
 class _Names:
@@ -263,6 +263,10 @@ def _write_sheet(workbook: Workbook, name: str, table: Table) -> None:
 def _fill_sheet(
     sheet: WriteOnlyWorksheet, table: Table, contents: list[int], count: int, converted: Iterator[list[Any]]
 ) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     labels = [str(column.label) for column in table.columns]
     kinds = [column.kind for column in table.columns]
     for index, (label, widest) in enumerate(zip(labels, contents, strict=True), start=1):
@@ -276,9 +280,9 @@ def _fill_sheet(
     header = []
     for label in labels:
         cell = WriteOnlyCell(sheet, cell_value(label))
-        cell.font = _BOLD
+        cell.font = Font(bold=True)
         if len(label) > WIDTH_CAP:
-            cell.alignment = _HEADER_WRAP
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         header.append(cell)
     sheet.append(header)
     styles = _Styles(sheet)
@@ -292,6 +296,8 @@ def write_workbook(path: Path, tables: Iterable[Table]) -> None:
     The temporary file is ``.NAME.*.tmp`` beside ``path`` (as ``batch`` names its own, so a batch's
     clean-up finds it if a run is killed while writing).
     """
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     names = _Names()
     written = 0
