@@ -60,7 +60,7 @@ def _column(rows: list[list[object]], pointer: str) -> list[object]:
 
 def test_xlsx_cells_are_plain_values_never_formulas_or_links(hostile_batch: Path) -> None:
     workbook = load_workbook(hostile_batch / "returns.xlsx")
-    sheet = workbook["growth-bid"]
+    sheet = workbook[load_layout("growth-bid").title]
     for row in sheet.iter_rows():
         for cell in row:
             assert cell.data_type != "f"

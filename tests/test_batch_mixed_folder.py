@@ -102,7 +102,10 @@ def test_every_file_is_accounted_for_and_the_register_remembers_resubmissions(tm
     assert "canterbury bid_v2.docx  (" not in report, "a superseded return is not chased"
     assert "growth-bid.odt (valid): superseded by dartford.pdf" in report
     assert "thanet (copy).docx is the same file as thanet.docx, received earlier" in report
-    sheet = [list(r) for r in load_workbook(out / "returns.xlsx")["growth-bid"].iter_rows(values_only=True)]
+    sheet = [
+        list(r)
+        for r in load_workbook(out / "returns.xlsx")[load_layout("growth-bid").title].iter_rows(values_only=True)
+    ]
     assert sorted(r[0] for r in sheet[1:]) == ["ashford.docx", "canterbury bid_v3.docx", "dartford.pdf", "swale.pdf",
                                                "thanet.docx"]  # fmt: skip
 
@@ -124,7 +127,10 @@ def test_every_file_is_accounted_for_and_the_register_remembers_resubmissions(tm
     assert (old["gone_at"], old["superseded_by"], old["superseded_at"]) == (second_day, "dartford.pdf", second_day)
     assert (new["gone_at"], new["superseded_by"], new["first_seen"]) == (None, None, second_day)
     assert new["record"]["annual_amount"] == 99_000 and old["record"]["annual_amount"] != 99_000
-    sheet = [list(r) for r in load_workbook(out / "returns.xlsx")["growth-bid"].iter_rows(values_only=True)]
+    sheet = [
+        list(r)
+        for r in load_workbook(out / "returns.xlsx")[load_layout("growth-bid").title].iter_rows(values_only=True)
+    ]
     header, by_file = sheet[0], {r[0]: dict(zip(sheet[0], r, strict=True)) for r in sheet[1:]}
     assert len(sheet) == 6 and header[1] == "Reference" and header[6] == "Gone from the folder"
     assert by_file["dartford.pdf"]["Earlier versions"] == 2  # the .odt and the first PDF

@@ -38,7 +38,7 @@ def test_word_and_pdf_returns_are_read_into_one_sheet_with_errors_to_chase(tmp_p
     result = run_batch(inbox, tmp_path / "out", jobs=2, today=today)
     assert result.counts == {"valid": 2, "invalid": 1, "unreadable": 1, "superseded": 1}
     thanet = load_data_file(EXAMPLES / "growth-bid" / "thanet-domestic-abuse-outreach.json")
-    sheet = load_workbook(tmp_path / "out" / "returns.xlsx")["growth-bid"]
+    sheet = load_workbook(tmp_path / "out" / "returns.xlsx")[load_layout("growth-bid").title]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     by_file = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert set(by_file) == {"ashford.pdf", "growth-bid-invalid.docx", "word/thanet.DOCX"}, "one row per bid"

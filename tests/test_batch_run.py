@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from generator.batch.run import run_batch
 from generator.cli import main
+from generator.forms.layout import load_layout
 from generator.records.project import project_settings
 from tests.batch_helpers import invalid_bid, scripted_parse, valid_bid, write_script
 
@@ -94,7 +95,7 @@ def test_every_file_found_is_in_the_register_and_the_report(tmp_path: Path) -> N
     assert {p: p.read_bytes() for p in before} == before, "originals must never change"
     assert len(log.getvalue().splitlines()) == 6 and "[6/6]" in log.getvalue(), "the same content is read once"
     report = (tmp_path / "out" / "errors.txt").read_text(encoding="utf-8")
-    assert "late/Invalid.PDF  (Chase Me Ltd): 1 problem(s)" in report
+    assert "late/Invalid.PDF  (Chase Me Ltd): 1 problem\n" in report
     assert "Annual amount: this must be filled in" in report
     assert "late/broken.pdf  (organisation not known): cannot be read" in report
     assert "crashed (SIGSEGV)" in report
@@ -106,15 +107,19 @@ def test_every_file_found_is_in_the_register_and_the_report(tmp_path: Path) -> N
 def test_the_workbook_has_a_sheet_per_kind_a_sheet_per_group_and_errors(tmp_path: Path) -> None:
     run_batch(_folder(tmp_path), tmp_path / "out", parse=scripted_parse)
     workbook = load_workbook(tmp_path / "out" / "returns.xlsx")
+    layout = load_layout("growth-bid")
+    tables = [q.label for q in layout.questions() if q.columns]
+    assert tables == ["Supporting People outcomes", "Supporting commissioning partners"]
     assert workbook.sheetnames == [
+        "Summary",
         "Files",
-        "growth-bid",
-        "growth-bid outcomes",
-        "growth-bid supporting_partners",
+        layout.title,
+        "Supporting People outcomes",
+        "Supporting commissioning",  # its label cut between words to Excel's 31 characters
         "History",
         "Errors",
     ]
-    bids = [[c.value for c in row] for row in workbook["growth-bid"].iter_rows()]
+    bids = [[c.value for c in row] for row in workbook[layout.title].iter_rows()]
     assert bids[0][:9] == ["File", "Reference", "Version", "Status", "Also received as", "Received",
                            "Gone from the folder", "Earlier versions", "Name of the proposal"]  # fmt: skip
     assert [row[0] for row in bids[1:]] == ["late/Invalid.PDF", "valid-0.docx", "valid-1.docx", "valid-2.docx",
@@ -123,7 +128,7 @@ def test_the_workbook_has_a_sheet_per_kind_a_sheet_per_group_and_errors(tmp_path
     # Each valid bid numbered by the project's round: reference: (commission.yaml), in the order received.
     year = project_settings().closing_date.year
     assert [row[1] for row in bids[1:]] == [None, *(f"GB-{year}-{n:03d}" for n in range(1, 5))]
-    outcomes = [[c.value for c in row] for row in workbook["growth-bid outcomes"].iter_rows()]
+    outcomes = [[c.value for c in row] for row in workbook["Supporting People outcomes"].iter_rows()]
     assert outcomes[0] == ["File", "Row", "Outcome", "How it will be measured"]
     assert outcomes[1] == ["valid-0.docx", 1, "More people housed", "Count"]
     errors = [[c.value for c in row] for row in workbook["Errors"].iter_rows()]

@@ -275,7 +275,7 @@ def test_a_batch_of_old_and_new_returns_loses_no_column(project: Path, tmp_path:
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    sheet = list(load_workbook(out / "returns.xlsx")[KIND].iter_rows(values_only=True))
+    sheet = list(load_workbook(out / "returns.xlsx")[load_layout(KIND).title].iter_rows(values_only=True))
     header, rows = sheet[0], {row[0]: dict(zip(sheet[0], row, strict=True)) for row in sheet[1:]}
     old, new_row = rows["old-form.docx"], rows["new-form.docx"]
     assert (old["Version"], new_row["Version"]) == (OLD, NEXT)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +24,7 @@ from generator.spreadsheets.workbook import (
     write_workbook,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = [
     Column("Organisation"),
     Column("Closing date", "date"),
@@ -132,3 +135,13 @@ def test_a_failed_write_leaves_the_old_workbook_and_no_temporary_file(book: Path
 def test_a_column_kind_must_be_known() -> None:
     with pytest.raises(ValueError, match="kind 'currency'"):
         Column("Amount", "currency")
+
+
+def test_openpyxl_is_imported_only_when_a_workbook_is_written() -> None:
+    """A batch's workers import the batch but never write a workbook: openpyxl stays out of their start-up."""
+    code = (
+        "import sys; import generator.batch.run, generator.batch.exports, generator.spreadsheets.workbook; "
+        "print('openpyxl' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "False"

@@ -31,7 +31,7 @@ from typing import Any
 from ..records.errors import CommissionError
 from ..records.references import ReferenceScheme
 
-__all__ = ["MIGRATIONS", "PENDING", "Identify", "Name", "Register", "Version"]
+__all__ = ["MIGRATIONS", "PENDING", "Identify", "Listed", "Name", "Register", "Version"]
 
 #: Each entry moves the register up one version; never edit one that has shipped, add a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -152,6 +152,12 @@ _DERIVED = (
 # Built only from the constant column names above, never from input.
 _SELECT_VERSION = "SELECT " + ", ".join([*(f"received.{c}" for c in _VERSION_COLUMNS), *_DERIVED]) + " FROM received"  # noqa: S608
 _NAME_COLUMNS = ("path", "first_seen", "last_seen", "gone_at", "modified", "duplicate_of")
+_SIGHTINGS_ORDER = "ORDER BY names.path, names.first_seen, received.id"
+_LISTED_COLUMNS = (*(f"names.{c}" for c in _NAME_COLUMNS), "received.id", "received.status", "received.kind",
+                   "received.version", "received.sha256", "received.superseded_by IS NOT NULL")  # fmt: skip
+_SELECT_LISTED = (
+    f"SELECT {', '.join(_LISTED_COLUMNS)} FROM received JOIN names ON names.received = received.id {_SIGHTINGS_ORDER}"  # noqa: S608
+)
 _ORDER = "ORDER BY received.first_seen, COALESCE(received.submitted, ''), received.modified, received.first_name"
 
 
@@ -165,6 +171,19 @@ class Name:
     gone_at: str | None
     modified: str | None
     duplicate_of: str | None
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A name and the plain columns of the content it held, read without decoding anything."""
+
+    name: Name
+    content: int
+    status: str
+    kind: str | None
+    version: str | None
+    sha256: str | None
+    superseded: bool
 
 
 @dataclass(frozen=True)
@@ -440,7 +459,7 @@ class Register:
         """Every name ever seen in the folder, in name order, with the content it held."""
         query = (
             "SELECT " + ", ".join(f"names.{c}" for c in _NAME_COLUMNS) + ", " + _SELECT_VERSION[len("SELECT ") :]
-        ) + " JOIN names ON names.received = received.id ORDER BY names.path, names.first_seen, received.id"
+        ) + f" JOIN names ON names.received = received.id {_SIGHTINGS_ORDER}"
         for found in self._db.execute(query):
             yield Name(*found[: len(_NAME_COLUMNS)]), _version(found[len(_NAME_COLUMNS) :])
 
@@ -508,6 +527,15 @@ class Register:
         except (OSError, sqlite3.Error):
             return False
         return bool(found and found[0] == 2)
+
+    def listing(self) -> Iterator[Listed]:
+        """Every name, in the order of :meth:`sightings`, with only its content's plain columns: nothing decoded.
+
+        For exports that have already read each content once (``exports.py``) and need only to list its names.
+        """
+        for found in self._db.execute(_SELECT_LISTED):
+            content, status, kind, version, sha256, superseded = found[len(_NAME_COLUMNS) :]
+            yield Listed(Name(*found[: len(_NAME_COLUMNS)]), content, status, kind, version, sha256, bool(superseded))
 
     def kinds(self) -> list[str]:
         return [

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from .atomic import remove_leftovers
 from .discovery import Entry, find_returns
-from .exports import write_csv, write_error_report, write_jsonl, write_xlsx
+from .exports import write_exports
 from .fingerprint import fingerprint, skipped
 from .identity import identify, number_bids
 from .progress import reporter
@@ -133,12 +133,7 @@ def run_batch(
                 result.parsed += 1
         result.gone = register.settle(sorted(present), seen_at, identify)
         number_bids(register)
-        write_xlsx(register, out / "returns.xlsx")
-        write_csv(register, out / "csv")
-        write_jsonl(register, out / "returns.jsonl")
-        write_error_report(register, out / "errors.txt")
-        result.counts = register.counts()
-        result.duplicates = [
-            (name.path, name.duplicate_of) for name, _ in register.sightings() if name.duplicate_of and not name.gone_at
-        ]
+        exported = write_exports(register, out)
+        result.counts = exported.counts
+        result.duplicates = exported.duplicates
     return result

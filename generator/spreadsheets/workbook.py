@@ -7,31 +7,32 @@ A value that cannot be read as its column's type is written as the text it
 was (made safe by :func:`cell_value`), so nothing is lost or hidden.
 
 openpyxl's write-only mode sets column widths before the first row, so each
-table's rows are first converted and measured into a temporary file, then
-replayed into the sheet; only one row is held at a time.
+table's rows are measured first: rows that can be read again (a list, or any
+other collection, such as a caller's own spool) are read twice; a generator's
+are converted into a temporary file as they are measured, then replayed into
+the sheet. Only one row is held at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
 import pickle  # only our own temporary spool, written and read back in this process
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from typing import IO, TYPE_CHECKING, Any
 
 from .cells import cell_value
+
+if TYPE_CHECKING:  # openpyxl is imported only to write a workbook: a batch's workers never need it
+    from openpyxl import Workbook
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 __all__ = [
     "DATE_FORMAT",
@@ -59,10 +60,9 @@ _FORBIDDEN_IN_NAMES = "[]:*?/\\"
 WIDTH_CAP = 50
 _MIN_WIDTH = 6
 _PADDING = 2
+#: A sheet name cut to fit ends at a word if at least this much is left.
+_SHORTEST_CUT = 16
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_BOLD = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_HEADER_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -124,15 +124,26 @@ def typed_value(value: Any, kind: str) -> Any:
     return cell_value(value)
 
 
+def fits(value: Any, kind: str) -> bool:
+    """Whether a value is written as its column's kind holds it (an empty value always fits); False: as text."""
+    if value is None or kind == "text":
+        return True
+    if kind == "yes-no":
+        return isinstance(value, bool)
+    return not isinstance(typed_value(value, kind), str)
+
+
 def _shown_length(value: Any, kind: str) -> int:
-    """About how many characters the cell shows, to size its column."""
+    """About how many characters a value shows in its column, to size the column: read from the value as given."""
     if value is None:
         return 0
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date) or (kind == "date" and _date(value) is not None):
         return 10
     if isinstance(value, str):
         return max((len(line) for line in value[: WIDTH_CAP * 40].split("\n")), default=0)
-    if kind == "money":
+    if isinstance(value, bool):
+        return 3
+    if kind == "money" and _number(value):
         return len(f"£{value:,.2f}")
     if kind == "percent":
         return len(str(value)) + 1
@@ -143,25 +154,42 @@ def _wraps(value: Any) -> bool:
     return isinstance(value, str) and (len(value) > WIDTH_CAP or "\n" in value)
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any, kind: str) -> Any:
-    """A plain value, or a styled cell where the kind has a display format or a long text must wrap."""
-    if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if kind == "money" and _number(value):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = MONEY_FORMAT
-        return cell
-    if kind == "percent" and _number(value):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = _PERCENT_FORMATS[0] if value == int(value) else _PERCENT_FORMATS[1]
-        return cell
-    if _wraps(value):
-        cell = WriteOnlyCell(sheet, value)
-        cell.alignment = _WRAP
-        return cell
-    return value
+class _Styles:
+    """The few looks a sheet's cells have, each made once, so a styled cell costs little more than a plain one."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        from openpyxl.cell.cell import Cell
+
+        self._sheet = sheet
+        self._cell = Cell
+        self._made: dict[str, Any] = {}
+
+    def _style(self, look: str) -> Any:
+        if look not in self._made:
+            from openpyxl.cell import WriteOnlyCell
+            from openpyxl.styles import Alignment
+
+            template = WriteOnlyCell(self._sheet)
+            if look == "wrap":
+                template.alignment = Alignment(wrap_text=True, vertical="top")
+            else:
+                template.number_format = look
+            self._made[look] = template._style  # the cell's own style array, shared by the cells below
+        return self._made[look]
+
+    def cell(self, value: Any, kind: str) -> Any:
+        """A plain value, or a styled cell where the kind has a display format or a long text must wrap."""
+        if isinstance(value, dt.date):
+            look = DATE_FORMAT
+        elif kind == "money" and _number(value):
+            look = MONEY_FORMAT
+        elif kind == "percent" and _number(value):
+            look = _PERCENT_FORMATS[0] if value == int(value) else _PERCENT_FORMATS[1]
+        elif _wraps(value):
+            look = "wrap"
+        else:
+            return value
+        return self._cell(self._sheet, row=1, column=1, value=value, style_array=self._style(look))
 
 
 class _Names:
@@ -172,7 +200,12 @@ class _Names:
 
     def name(self, title: str) -> str:
         cleaned = "".join(" " if c in _FORBIDDEN_IN_NAMES or not c.isprintable() else c for c in title)
-        base = " ".join(cleaned.split()).strip("'")[:SHEET_NAME_LIMIT].strip() or "Sheet"
+        whole = " ".join(cleaned.split()).strip("'").strip()
+        base = whole[:SHEET_NAME_LIMIT].rstrip()
+        if len(whole) > SHEET_NAME_LIMIT and whole[SHEET_NAME_LIMIT] != " ":
+            words = base.rsplit(" ", 1)[0]  # cut between words, not inside one, if that leaves enough to tell
+            base = words if len(words) >= _SHORTEST_CUT else base
+        base = base or "Sheet"
         name, number = base, 2
         while name.casefold() in self._taken:
             suffix = f" ({number})"
@@ -187,50 +220,74 @@ def sheet_names(titles: Iterable[str]) -> list[str]:
     return [names.name(title) for title in titles]
 
 
-def _spooled(table: Table, spool: IO[bytes]) -> tuple[list[int], int]:
-    """Convert every row into ``spool``; return each column's widest shown value and the number of rows."""
+def _measured(table: Table, rows: Iterable[Sequence[Any]], spool: IO[bytes] | None) -> tuple[list[int], int]:
+    """Each column's widest shown value and the number of rows; every converted row into ``spool`` if given."""
     kinds = [column.kind for column in table.columns]
     widths = [0] * len(kinds)
     count = 0
-    for row in table.rows:
-        values = [typed_value(value, kind) for value, kind in zip(row, kinds, strict=True)]
-        for index, (value, kind) in enumerate(zip(values, kinds, strict=True)):
-            widths[index] = max(widths[index], _shown_length(value, kind))
-        pickle.dump(values, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    for row in rows:
+        for index, (value, kind) in enumerate(zip(row, kinds, strict=True)):
+            if value is not None:
+                widths[index] = max(widths[index], _shown_length(value, kind))
+        if spool is not None:
+            values = [typed_value(value, kind) for value, kind in zip(row, kinds, strict=True)]
+            pickle.dump(values, spool, protocol=pickle.HIGHEST_PROTOCOL)
         count += 1
-    spool.seek(0)
     return widths, count
 
 
 def _replayed(spool: IO[bytes], count: int) -> Iterator[list[Any]]:
+    spool.seek(0)
     for _ in range(count):
         yield pickle.load(spool)  # noqa: S301 (our own spool, written above in this process)
 
 
+def _converted(table: Table) -> Iterator[list[Any]]:
+    kinds = [column.kind for column in table.columns]
+    for row in table.rows:
+        yield [typed_value(value, kind) for value, kind in zip(row, kinds, strict=True)]
+
+
 def _write_sheet(workbook: Workbook, name: str, table: Table) -> None:
-    sheet = workbook.create_sheet(name)
+    with contextlib.ExitStack() as stack:
+        if isinstance(table.rows, Collection) and not isinstance(table.rows, Iterator):
+            contents, count = _measured(table, table.rows, None)
+            converted = _converted(table)
+        else:
+            spool = stack.enter_context(tempfile.TemporaryFile())
+            contents, count = _measured(table, table.rows, spool)
+            converted = _replayed(spool, count)
+        _fill_sheet(workbook.create_sheet(name), table, contents, count, converted)
+
+
+def _fill_sheet(
+    sheet: WriteOnlyWorksheet, table: Table, contents: list[int], count: int, converted: Iterator[list[Any]]
+) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     labels = [str(column.label) for column in table.columns]
     kinds = [column.kind for column in table.columns]
-    with tempfile.TemporaryFile() as spool:
-        contents, count = _spooled(table, spool)
-        for index, (label, widest) in enumerate(zip(labels, contents, strict=True), start=1):
-            width = min(max(len(label), widest, _MIN_WIDTH - _PADDING) + _PADDING, WIDTH_CAP + _PADDING)
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        if labels:
-            sheet.freeze_panes = "A2"
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(labels))}{count + 1}"
-            sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        header = []
-        for label in labels:
-            cell = WriteOnlyCell(sheet, cell_value(label))
-            cell.font = _BOLD
-            if len(label) > WIDTH_CAP:
-                cell.alignment = _HEADER_WRAP
-            header.append(cell)
-        sheet.append(header)
-        for values in _replayed(spool, count):
-            sheet.append([_cell(sheet, value, kind) for value, kind in zip(values, kinds, strict=True)])
+    for index, (label, widest) in enumerate(zip(labels, contents, strict=True), start=1):
+        width = min(max(len(label), widest, _MIN_WIDTH - _PADDING) + _PADDING, WIDTH_CAP + _PADDING)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    if labels:
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(labels))}{count + 1}"
+        sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    header = []
+    for label in labels:
+        cell = WriteOnlyCell(sheet, cell_value(label))
+        cell.font = Font(bold=True)
+        if len(label) > WIDTH_CAP:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        header.append(cell)
+    sheet.append(header)
+    styles = _Styles(sheet)
+    for values in converted:
+        sheet.append([styles.cell(value, kind) for value, kind in zip(values, kinds, strict=True)])
 
 
 def write_workbook(path: Path, tables: Iterable[Table]) -> None:
@@ -239,6 +296,8 @@ def write_workbook(path: Path, tables: Iterable[Table]) -> None:
     The temporary file is ``.NAME.*.tmp`` beside ``path`` (as ``batch`` names its own, so a batch's
     clean-up finds it if a run is killed while writing).
     """
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     names = _Names()
     written = 0
