@@ -154,7 +154,7 @@ def test_an_answer_that_failed_its_type_stays_as_typed_and_the_status_says_so(bo
 
 def test_the_csv_keeps_the_plain_status(batch: Path) -> None:
     text = (batch / "csv" / f"{KIND}.csv").read_text(encoding="utf-8-sig")
-    assert "kept as typed" not in text and "delta.docx,1.0.0,invalid," in text
+    assert "kept as typed" not in text and "delta.docx,,1.0.0,invalid," in text  # no reference: it is invalid
 
 
 def _files_in_folder_now(batch: Path) -> list[tuple[str, str | None, str | None]]:

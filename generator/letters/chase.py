@@ -172,13 +172,19 @@ class _Addresses:
     """Which answers of a return say whom to write to (module docstring), worked out once per kind and version."""
 
     def __init__(self) -> None:
-        self.bid_kind, self.round_fields, problems = project_bid_fields()
+        try:
+            self.bid_kind, self.round_fields, problems = project_bid_fields()
+        except CommissionError as exc:  # a broken schema: letters are still written, addressed from each form
+            self.bid_kind, self.round_fields, problems = None, {}, []
+            self.notes = [f"The round's fields could not be read, so letters are addressed from each form: {exc}"]
+            self._found: dict[tuple[str, str | None], dict[str, str]] = {}
+            return
         self.notes = [
             f"commission.yaml, round: fields: {issue.path.rsplit('/', 1)[-1]}: {issue.message}"
             for issue in problems
             if issue.path.rsplit("/", 1)[-1] in ("contact_name", "contact_email", "organisation")
         ]
-        self._found: dict[tuple[str, str | None], dict[str, str]] = {}
+        self._found = {}
 
     def pointers(self, row: Version) -> dict[str, str]:
         if row.kind is None or row.kind not in layout_kinds():

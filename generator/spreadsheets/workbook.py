@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import math
 import os
 import pickle  # only our own temporary spool, written and read back in this process
@@ -294,11 +295,22 @@ def write_workbook(path: Path, tables: Iterable[Table]) -> None:
     """Write ``tables`` as one sheet each to ``path``, atomically: the old file stays until the new one is whole.
 
     The temporary file is ``.NAME.*.tmp`` beside ``path`` (as ``batch`` names its own, so a batch's
-    clean-up finds it if a run is killed while writing).
+    clean-up finds it if a run is killed while writing). A disk that fills up is an ``OSError``, as
+    for any other file, although openpyxl's streamed sheets meet it inside lxml.
     """
+    from lxml.etree import SerialisationError
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
+    try:
+        _write_workbook(workbook, path, tables)
+    except SerialisationError as exc:
+        _abandon(workbook)
+        code = errno.ENOSPC if "ENOSPC" in str(exc) else errno.EFBIG
+        raise OSError(code, os.strerror(code), str(path)) from None
+
+
+def _write_workbook(workbook: Workbook, path: Path, tables: Iterable[Table]) -> None:
     names = _Names()
     written = 0
     for table in tables:
@@ -317,3 +329,12 @@ def write_workbook(path: Path, tables: Iterable[Table]) -> None:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _abandon(workbook: Workbook) -> None:
+    """Close the sheets' half-written streams now, so their failure is not printed later when they are collected."""
+    for sheet in workbook.worksheets:
+        stream = getattr(getattr(sheet, "_writer", None), "xf", None)
+        with contextlib.suppress(Exception):
+            if stream is not None:
+                stream.close()
