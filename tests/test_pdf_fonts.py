@@ -83,3 +83,18 @@ def test_the_reader_reads_the_type0_fonts_to_unicode_map_back_as_cmap_py_wrote_i
     facts = font_facts(DEJAVU_SANS.read_bytes())
     wanted = {glyph: chr(code) for glyph, code in facts.to_unicode().items()}
     assert parse_to_unicode(to_unicode_cmap(facts.to_unicode())) == wanted
+
+
+@pytest.mark.parametrize("resource", [FONT_RESOURCE, UNICODE_FONT_RESOURCE])
+def test_the_reader_decodes_a_whole_string_as_it_decodes_each_code_in_it(resource: str) -> None:
+    """A string shown at once reads as its codes read one by one; a code the font lacks, or half a code, as U+FFFD."""
+    pdf = pikepdf.open(ROOT / "forms" / "growth-bid.pdf")
+    font = pdf.Root.AcroForm.DR.Font[f"/{resource}"]
+    decode = FontCache().decoder(font)
+    assert decode is not None
+    width = 2 if resource == UNICODE_FONT_RESOURCE else 1
+    codes = [code.to_bytes(width, "big") for code in range(0, 256**width, 1 if width == 1 else 37)]
+    assert decode(b"".join(codes)) == "".join(decode(code) for code in codes)
+    if width == 2:
+        assert decode(b"\xff\xff") == MISSING  # no glyph has this code
+        assert decode(codes[5] + b"\x00") == decode(codes[5]) + MISSING

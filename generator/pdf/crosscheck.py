@@ -168,10 +168,13 @@ def _appearances(widget: Any) -> Any:
     """A widget's normal appearance: the stream itself, or the one its /AS state names."""
     appearance = widget.get("/AP")
     normal = appearance.get("/N") if is_dict(appearance) else None
-    if is_dict(normal) and not is_stream(normal):
+    if is_stream(normal):
+        return normal
+    if is_dict(normal):
         state = widget.get("/AS")
         normal = normal.get(str(state)) if is_name(state) else None
-    return normal if is_stream(normal) else None
+        return normal if is_stream(normal) else None
+    return None
 
 
 def appearance_disagreements(

@@ -26,6 +26,7 @@ than their codes say, is beyond what reading the stream can tell.
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -122,7 +123,8 @@ def _simple_decoder(font: Any) -> Decoder | None:
                 chars[code] = _glyph_char(str(item)) or _MISSING
                 code += 1
         table = tuple(chars)
-    return lambda data: "".join(table[byte] for byte in data)
+    # Each byte read as the character its code stands for: str.translate looks codes up in C.
+    return lambda data: data.decode("latin-1").translate(table)
 
 
 _CMAP_BLOCK = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.S)
@@ -170,6 +172,16 @@ def parse_to_unicode(data: bytes) -> dict[int, str] | None:
 #: form carries the same 20 KB map of 6,000 glyphs, read once per process (callers must not change it).
 _KEPT_CMAP_BYTES = 64_000
 _kept_to_unicode = lru_cache(maxsize=4)(parse_to_unicode)
+#: pypdf's writer embeds a map of the whole font, 87 KB for ours, which took 15 ms to read in each of its
+#: returns: two maps this large are kept too (at most 2 x 70,000 entries, some 15 MB).
+_KEPT_LARGE_CMAP_BYTES = 256_000
+_kept_large_to_unicode = lru_cache(maxsize=2)(parse_to_unicode)
+
+
+def _to_unicode(data: bytes) -> dict[int, str] | None:
+    if len(data) <= _KEPT_CMAP_BYTES:
+        return _kept_to_unicode(data)
+    return (_kept_large_to_unicode if len(data) <= _KEPT_LARGE_CMAP_BYTES else parse_to_unicode)(data)
 
 
 def _type0_decoder(font: Any) -> Decoder | None:
@@ -179,15 +191,17 @@ def _type0_decoder(font: Any) -> Decoder | None:
     if not is_stream(to_unicode):
         return None
     data = stream_bytes(to_unicode)
-    mapping = (_kept_to_unicode if len(data) <= _KEPT_CMAP_BYTES else parse_to_unicode)(data)
+    mapping = _to_unicode(data)
     if mapping is None:
         return None
 
+    get = mapping.get
+
     def decode(data: bytes) -> str:
-        return "".join(
-            mapping.get(data[i] << 8 | data[i + 1], _MISSING) if i + 1 < len(data) else _MISSING
-            for i in range(0, len(data), 2)
-        )
+        pairs = len(data) // 2
+        codes = struct.unpack(f">{pairs}H", data[: pairs * 2]) if pairs else ()
+        text = "".join([get(code, _MISSING) for code in codes])
+        return text + _MISSING if len(data) % 2 else text
 
     return decode
 
@@ -346,17 +360,28 @@ def _run(
     saved: list[_State] = []
     tokens = 0
     at = 0
+    end = len(data)
+    # Every token takes at least one byte, so a stream of at most _MAX_STACK bytes cannot pass a bound:
+    # only a longer one is checked token by token.
+    checked = end > _MAX_STACK
     match_at = _TOKEN.match
-    while at < len(data):
+    while at < end:
         match = match_at(data, at)
         if match is None:  # only whitespace or a comment left
             break
         at = match.end()
         kind = match.lastgroup
         tokens += 1
-        if tokens > MAX_TOKENS or len(operands) > _MAX_STACK or len(arrays) > _MAX_STACK:
+        if checked and (tokens > MAX_TOKENS or len(operands) > _MAX_STACK or len(arrays) > _MAX_STACK):
             raise DrawingTooLarge
-        if kind == "operator":
+        if kind == "number":
+            numbers = match.group(kind).decode("latin-1").split()
+            (arrays[-1] if arrays else operands).extend(numbers)
+            tokens += len(numbers) - 1
+            # As if each number had come on its own: the bounds are checked as each arrives.
+            if checked and (tokens > MAX_TOKENS or len(operands) > _MAX_STACK + 1):
+                raise DrawingTooLarge
+        elif kind == "operator":
             if arrays:  # an operator inside an array: a broken stream; the array ends here
                 arrays.clear()
             operator = match.group(kind)
@@ -365,28 +390,19 @@ def _run(
             ):
                 return False
             if operator == b"ID":
-                end = _END_OF_IMAGE.search(data, at)
-                at = end.end() if end else len(data)
+                image_end = _END_OF_IMAGE.search(data, at)
+                at = image_end.end() if image_end else end
             operands = []
-            continue
-        target = arrays[-1] if arrays else operands
-        if kind == "number":
-            numbers = match.group(kind).decode("latin-1").split()
-            target.extend(numbers)
-            tokens += len(numbers) - 1
-            # As if each number had come on its own: the bounds are checked as each arrives.
-            if tokens > MAX_TOKENS or len(operands) > _MAX_STACK + 1:
-                raise DrawingTooLarge
         elif kind == "name":
-            target.append(match.group(kind).decode("latin-1"))
+            (arrays[-1] if arrays else operands).append(match.group(kind).decode("latin-1"))
         elif kind == "literal":
             text, at = _literal(data, at)
-            target.append(text)
+            (arrays[-1] if arrays else operands).append(text)
         elif kind == "hex":
             digits = match.group(kind)
             if len(digits) % 2:
                 digits = re.sub(rb"[^0-9A-Fa-f]", b"", digits) + b"0"
-            target.append(bytes.fromhex(digits.decode("ascii")))
+            (arrays[-1] if arrays else operands).append(bytes.fromhex(digits.decode("ascii")))
         elif kind == "open":
             arrays.append([])
         elif kind == "close" and arrays:

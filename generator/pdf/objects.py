@@ -80,8 +80,9 @@ def _written(value: Any, budget: list[int]) -> str:
 
 def text(value: Any) -> str:
     """A value as text, line ends made ``\\n``: a string decoded, a stream's bytes as UTF-8."""
-    if is_stream(value):
+    kind = _type(value)
+    if kind == _STREAM:
         value = stream_bytes(value).decode("utf-8", "replace")
-    elif is_dict(value) or is_array(value):
+    elif kind in (_DICTIONARY, _ARRAY):
         value = _written(value, [MAX_LIST_ENTRIES])
     return str(value).replace("\r\n", "\n").replace("\r", "\n")

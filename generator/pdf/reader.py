@@ -64,12 +64,12 @@ def _fields_list_too_long(data: bytes) -> bool:
     return data.count(b"/T ") + data.count(b"/T(") > _MAX_FIELDS
 
 
-def _value(field: Any, inherited: dict[str, Any]) -> Any:
+def _value(field: Any, inherited: dict[str, Any], kids: list[Any]) -> Any:
     kind = inherited.get("/FT")
     value = inherited.get("/V")
     if kind == "/Btn":
         if value is None:
-            widgets = entries(field.get("/Kids")) or [field]
+            widgets = kids or [field]
             states = [w.get("/AS") for w in widgets if is_dict(w)]
             return any(state is not None and state != "/Off" for state in states)
         return (is_name(value) or is_string(value)) and str(value) not in ("/Off", "Off", "")
@@ -89,12 +89,11 @@ _MAX_WIDGETS = 50
 _PASSWORD = 1 << 13
 
 
-def _text_widgets(node: Any, inherited: dict[str, Any]) -> list[Any]:
+def _text_widgets(node: Any, inherited: dict[str, Any], kids: list[Any]) -> list[Any]:
     """The widgets of a terminal text field, whose appearances show its value; none for a password box."""
     if inherited.get("/FT") != "/Tx" or int(inherited.get("/Ff", 0) or 0) & _PASSWORD:
         return []
-    kids = entries(node.get("/Kids"))[:_MAX_WIDGETS]
-    return [node, *(kid for kid in kids if is_dict(kid))]
+    return [node, *(kid for kid in kids[:_MAX_WIDGETS] if is_dict(kid))]
 
 
 def _walk_fields(
@@ -128,15 +127,16 @@ def _walk_fields(
             here = inherited | own
             if "/FT" in own:
                 here["/FT"] = str(own["/FT"])
-        kids = [kid for kid in entries(node.get("/Kids")) if _is_named_field(kid)]
+        all_kids = entries(node.get("/Kids"))  # read once: fields among them, else the field's widgets
+        kids = [kid for kid in all_kids if _is_named_field(kid)]
         if kids:
             stack.extend((kid, name, here, depth + 1) for kid in reversed(kids))
         elif name:
-            value = _value(node, here)
+            value = _value(node, here, all_kids)
             if name in found and found[name] != value and twice is not None:
                 twice.setdefault(name, [found[name]]).append(value)
             if widgets is not None and name not in found:
-                widgets[name] = _text_widgets(node, here)
+                widgets[name] = _text_widgets(node, here, all_kids)
             found.setdefault(name, value)
     return found
 

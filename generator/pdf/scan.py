@@ -50,6 +50,8 @@ def _action_links(item: Any) -> list[Any]:
 
 def _actions(obj: Any, where: str, found: dict[str, list[str]], seen: set[int]) -> None:
     """Record JavaScript and launch actions in an action (or action dictionary) and its /Next chain."""
+    if obj is None:  # no action here (most fields and pages): nothing to walk
+        return
     for item in _walk(obj, _action_links, seen):
         if is_dict(item):
             kind = item.get("/S")
