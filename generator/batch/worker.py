@@ -13,6 +13,12 @@ Workers die with the batch: each watches its pipe to the batch from a thread
 (``POLLRDHUP``: the other end was closed, which the kernel does when the batch
 dies, even by ``SIGKILL``) and exits at once, quietly, even in the middle of a
 file.
+
+Each worker holds two files at once: the next waits in its pipe while the batch
+stores the last result, so no worker sits idle (the time limit of a file starts
+when the one before it is done). Workers import only what reading needs: the fork
+server preloads the readers, and the program that started the batch (``commission``,
+with its command line) is not run again in each worker.
 """
 
 from __future__ import annotations
@@ -23,9 +29,12 @@ import os
 import resource
 import select
 import signal
+import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -46,9 +55,18 @@ __all__ = [
 ]
 
 _START_SECONDS = 120
-#: Imported once in the fork server, so each new worker starts with them loaded (missing ones are ignored).
-_PRELOAD = ("generator.returns.parse", "generator.ooxml.reader", "generator.pdf.reader")
+#: Imported once in the fork server, so each new worker starts with them loaded (missing ones are ignored):
+#: what reading a return needs, every reader and the fingerprint, and nothing of the exports or commands.
+_PRELOAD = (
+    "generator.returns.parse",
+    "generator.ooxml.reader",
+    "generator.odf.reader",
+    "generator.pdf.reader",
+    "generator.batch.fingerprint",
+)
 Parser = Callable[[str, dt.date | None], dict[str, Any]]
+#: Files given to each worker at once: the one it reads and the next, waiting in its pipe.
+_IN_FLIGHT = 2
 
 
 @dataclass(frozen=True)
@@ -162,16 +180,42 @@ def _run_one(
     return result, False
 
 
+@contextmanager
+def _main_not_run_again(task: Callable[..., Any]) -> Iterator[None]:
+    """Start workers without running the program that started the batch in each of them.
+
+    multiprocessing runs the main script again in every worker (so a function defined
+    in it can be found); ``commission`` would import its whole command line each time.
+    A task that is not in ``__main__`` needs none of that, so the main module is shown
+    to the worker as having no file or name to run while it starts.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(task, "__module__", "__main__") == "__main__":
+        yield
+        return
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
 class _Worker:
     def __init__(
         self, context: Any, task: Callable[..., dict[str, Any]], fixed: tuple[Any, ...], limits: Limits
     ) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, task, fixed, limits.memory_mb), daemon=True)
-        self.process.start()
+        with _main_not_run_again(task):
+            self.process.start()
         child.close()
         self.ready = False
-        self.item: tuple[Any, ...] | None = None
+        #: Items sent, oldest first: the first is being read, the others wait in the pipe.
+        self.queue: deque[tuple[Any, ...]] = deque()
+        #: When the first item's time is up.
         self.deadline = 0.0
 
     def wait_ready(self) -> None:
@@ -189,8 +233,15 @@ class _Worker:
     def give(self, item: tuple[Any, ...], seconds: float) -> None:
         if not self.ready:
             self.wait_ready()
-        self.item, self.deadline = item, time.monotonic() + seconds
+        if not self.queue:
+            self.deadline = time.monotonic() + seconds
+        self.queue.append(item)
         self.conn.send(item)
+
+    def done(self, seconds: float) -> tuple[Any, ...]:
+        """The first item is finished; the next, already in the pipe, starts its time now."""
+        self.deadline = time.monotonic() + seconds
+        return self.queue.popleft()
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -228,6 +279,14 @@ def _collect(worker: _Worker, ready: list[Any], limits: Limits) -> tuple[dict[st
     return None
 
 
+def _top_up(workers: list[_Worker], pending: list[tuple[Any, ...]], limits: Limits) -> None:
+    """Give each worker files until it holds ``_IN_FLIGHT``: every worker one before any gets a second."""
+    for depth in range(1, _IN_FLIGHT + 1):
+        for worker in workers:
+            if len(worker.queue) < depth and pending:
+                worker.give(pending.pop(), limits.seconds)
+
+
 def run_in_workers(
     items: Iterable[tuple[Any, ...]],
     task: Callable[..., dict[str, Any]],
@@ -246,24 +305,23 @@ def run_in_workers(
     pending.reverse()
     workers = [_Worker(context, task, fixed, limits) for _ in range(max(1, min(jobs, len(pending))))]
     try:
-        while pending or any(w.item for w in workers):
-            for worker in workers:
-                if worker.item is None and pending:
-                    worker.give(pending.pop(), limits.seconds)
-            busy = [w for w in workers if w.item]
+        while pending or any(w.queue for w in workers):
+            _top_up(workers, pending, limits)
+            busy = [w for w in workers if w.queue]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
             for index, worker in enumerate(workers):
-                if worker.item is None:
+                if not worker.queue:
                     continue
                 outcome = _collect(worker, ready, limits)
                 if outcome is None:
                     continue
-                item, (result, healthy) = worker.item, outcome
-                worker.item = None
-                if not healthy:
+                item, (result, healthy) = worker.done(limits.seconds), outcome
+                if not healthy:  # the files waiting in its pipe go to the next free worker, unread
+                    pending.extend(reversed(worker.queue))
                     worker.stop()
                     workers[index] = _Worker(context, task, fixed, limits)
+                _top_up(workers, pending, limits)  # before the caller stores this result: no worker waits for it
                 yield item, result
     finally:
         for worker in workers:
