@@ -364,8 +364,10 @@ def parse(return_file: Path, out: Path | None, today: dt.date | None) -> int:
 @today_option()
 def batch(returns_dir: Path, out: Path, jobs: int | None, timeout: float, memory_mb: int, today: dt.date | None) -> int:
     """Read every return in a folder into a register, spreadsheets and an error report."""
+    from .batch.worker import Limits, start_fork_server
+
+    start_fork_server()  # the workers' imports, in their own process, beside the batch's below
     from .batch.run import run_batch
-    from .batch.worker import Limits
 
     result = run_batch(
         returns_dir,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import select
@@ -40,7 +41,6 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from ..records.errors import CommissionError, UnreadableFileError
-from ..returns.parse import parse_return
 
 __all__ = [
     "MEMORY_ERROR",
@@ -52,6 +52,7 @@ __all__ = [
     "parse_file",
     "parse_in_workers",
     "run_in_workers",
+    "start_fork_server",
 ]
 
 _START_SECONDS = 120
@@ -82,6 +83,8 @@ def parse_file(path: str, today: dt.date | None) -> dict[str, Any]:
 
     A file that stopped being an ordinary file since it was hashed (swapped for a pipe, say) is unreadable.
     """
+    from ..returns.parse import parse_return  # preloaded in the fork server; the batch itself needs none of it
+
     try:
         return parse_return(path, today=today).to_dict()
     except UnreadableFileError as exc:
@@ -287,6 +290,16 @@ def _top_up(workers: list[_Worker], pending: list[tuple[Any, ...]], limits: Limi
                 worker.give(pending.pop(), limits.seconds)
 
 
+def start_fork_server() -> None:
+    """Start the fork server the workers come from now, so its imports run beside the batch's own.
+
+    The first batch of a process would otherwise wait for them (a fresh interpreter
+    importing every reader) after its own imports; calling this first overlaps the two.
+    """
+    multiprocessing.get_context("forkserver").set_forkserver_preload([__name__, *_PRELOAD])
+    multiprocessing.forkserver.ensure_running()
+
+
 def run_in_workers(
     items: Iterable[tuple[Any, ...]],
     task: Callable[..., dict[str, Any]],
@@ -299,8 +312,8 @@ def run_in_workers(
 
     ``task`` must be a module-level function, so a worker can import it by name.
     """
+    start_fork_server()
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, *_PRELOAD])
     pending = list(items)
     pending.reverse()
     workers = [_Worker(context, task, fixed, limits) for _ in range(max(1, min(jobs, len(pending))))]

@@ -1,0 +1,128 @@
+"""What the batch costs beyond reading the returns: against parsing the same files in one process.
+
+    python benchmarks/batch_overhead.py [--count 1000] [--runs 3] [--memory 200,2000]
+
+Three ratios, each to a floor timed in the same run (the machine is shared, so each
+run interleaves a measurement with its floor, and the medians of ``--runs`` runs are
+reported with their spread):
+
+- a batch of ``--count`` returns (``commission batch DIR --jobs 1``: hashing, parsing in
+  a worker, the register, the exports) against parsing the same files one after the other
+  in one process (``parse_return`` of each, nothing stored);
+- a batch of one return against ``commission parse`` of it (each a fresh process,
+  started from a script as the installed ``commission`` is);
+- peak memory of the batch's parent and of its largest worker at each ``--memory`` size,
+  from ``benchmarks/batch.py``'s measurement: flat means the parent keeps no per-file state.
+
+The returns are ``benchmarks/batch.py``'s mix: 45% valid Word, 35% valid PDF, 10% invalid, 10% broken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import batch as batch_benchmark  # noqa: E402
+
+#: What pip writes as the ``commission`` script: the batch's workers see a main script, as they do when installed.
+COMMISSION_SCRIPT = "import sys\nfrom generator.cli import main\nif __name__ == '__main__':\n    sys.exit(main())\n"
+
+#: The floor: every file parsed in this one process, in the folder's order, nothing stored.
+IN_ONE_PROCESS = """
+import os, sys
+from generator.returns.parse import parse_return
+paths = sorted(os.path.join(top, name) for top, _, names in os.walk(sys.argv[1]) for name in names)
+for path in paths:
+    parse_return(path).to_dict()
+"""
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def _timed(argv: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, env=_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - started
+
+
+def _batch(script: Path, folder: Path, out: Path, jobs: int = 1) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    return _timed([sys.executable, str(script), "batch", str(folder), "--out", str(out), "--jobs", str(jobs)])
+
+
+def _summary(name: str, values: list[float], target: str) -> str:
+    return (
+        f"  {name:<52} {statistics.median(values):5.2f}x  (spread {min(values):.2f}-{max(values):.2f}x, "
+        f"{len(values)} runs; target {target})"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000, help="returns in the large batch")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--single-repeats", type=int, default=5, help="starts of each one-file command per run")
+    parser.add_argument("--memory", default="200,2000", help="batch sizes whose peak memory is compared")
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.memory.split(",") if size]
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        script = scratch / "commission"
+        script.write_text(COMMISSION_SCRIPT, encoding="utf-8")
+        many = scratch / "many"
+        made = batch_benchmark.generate(many, args.count)
+        one = scratch / "one"
+        one.mkdir()
+        single = one / "return.docx"
+        shutil.copy(sorted(many.rglob("*.docx"))[0], single)
+        print(f"generated {args.count} returns {made}; load average {os.getloadavg()[0]:.1f} (a shared machine)")
+        _batch(script, one, scratch / "warm")  # warm the .pyc files and the file cache
+        floor_code = [sys.executable, "-c", IN_ONE_PROCESS]
+        large: list[float] = []
+        small: list[float] = []
+        for run in range(1, args.runs + 1):
+            in_one = _timed([*floor_code, str(many)])
+            batched = _batch(script, many, scratch / "out-many")
+            large.append(batched / in_one)
+            parses, batches = [], []
+            for _ in range(args.single_repeats):
+                parses.append(_timed([sys.executable, str(script), "parse", str(single)]))
+                batches.append(_batch(script, one, scratch / "out-one"))
+            small.append(statistics.median(batches) / statistics.median(parses))
+            print(
+                f"run {run}: {args.count} in one process {in_one:.2f} s, batch --jobs 1 {batched:.2f} s "
+                f"({large[-1]:.2f}x); one file: parse {statistics.median(parses) * 1000:.0f} ms, "
+                f"batch {statistics.median(batches) * 1000:.0f} ms ({small[-1]:.2f}x)"
+            )
+        memory = []
+        for size in sizes:
+            folder = scratch / f"memory-{size}"
+            batch_benchmark.generate(folder, size)
+            memory.append(batch_benchmark._measured(folder, 1, scratch))
+            shutil.rmtree(folder)
+    print("ratios, each to its floor measured in the same run (median, spread):")
+    print(_summary(f"batch of {args.count} / parsing them in one process", large, "1.15x"))
+    print(_summary("batch of one file / commission parse of it", small, "2x"))
+    for size, figures in zip(sizes, memory, strict=True):
+        print(
+            f"  peak memory at {size:>6} files: parent {figures['parent_peak_mb']} MB, "
+            f"largest worker {figures['largest_worker_peak_mb']} MB ({figures['seconds']} s)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
