@@ -20,6 +20,7 @@ The returns are ``benchmarks/batch.py``'s mix: 45% valid Word, 35% valid PDF, 10
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import statistics
@@ -78,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", default="200,2000", help="batch sizes whose peak memory is compared")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.memory.split(",") if size]
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # filling the PDFs warns of the font's encoding
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         script = scratch / "commission"

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from generator.records import fast_validation
 from generator.records.loading import load_data_file
-from generator.records.schemas import kinds, validator, versions
+from generator.records.schemas import forget_schemas, kinds, validator, versions
 from generator.records.validation import validate_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,3 +166,13 @@ def test_without_jsonschema_rs_validation_still_works(monkeypatch: pytest.Monkey
         assert validate_record(records[0], kind, today=dt.date(2026, 12, 1)) == validate_record(
             records[0], kind, today=dt.date(2026, 12, 1)
         )
+
+
+def test_schemas_read_again_get_a_new_compiled_validator() -> None:
+    """A project switched or a form released: the fast path checks against the schema as it is now."""
+    kind, version = KINDS_AND_VERSIONS[0]
+    before = fast_validation._compiled(kind, version)
+    forget_schemas()
+    after = fast_validation._compiled(kind, version)
+    assert after is not None and after is not before
+    assert fast_validation._compiled(kind, version) is after

@@ -57,13 +57,14 @@ __all__ = [
 
 _START_SECONDS = 120
 #: Imported once in the fork server, so each new worker starts with them loaded (missing ones are ignored):
-#: what reading a return needs, every reader and the fingerprint, and nothing of the exports or commands.
+#: what reading a return needs (every reader, the fingerprint, jsonschema), nothing of the exports or commands.
 _PRELOAD = (
     "generator.returns.parse",
     "generator.ooxml.reader",
     "generator.odf.reader",
     "generator.pdf.reader",
     "generator.batch.fingerprint",
+    "jsonschema",  # to explain an invalid record (a valid one needs only jsonschema-rs)
 )
 Parser = Callable[[str, dt.date | None], dict[str, Any]]
 #: Files given to each worker at once: the one it reads and the next, waiting in its pipe.

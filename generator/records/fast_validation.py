@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
 from typing import Any
 
 try:
@@ -101,12 +100,23 @@ def _converted(node: Any, patterns: dict[str, str]) -> Any:
     return out
 
 
-@cache
+#: Compiled validators by the schema they were made from: ``schemas.forget_schemas`` (a project switched,
+#: a form released) gives a kind a new resolved schema, and so a new validator here.
+_COMPILED: dict[int, tuple[Mapping[str, Any], Any]] = {}
+
+
 def _compiled(kind: str, version: str | None) -> Any:
     """One jsonschema-rs validator per kind and version, from the schema jsonschema checks (None: not suitable)."""
-    from .schemas import validator
+    from .schemas import resolved_schema
 
-    schema = validator(kind, version).schema
+    schema = resolved_schema(kind, version)
+    held = _COMPILED.get(id(schema))
+    if held is None or held[0] is not schema:
+        held = _COMPILED[id(schema)] = (schema, _compile(schema))
+    return held[1]
+
+
+def _compile(schema: Mapping[str, Any]) -> Any:
     patterns: dict[str, str] = {}
     try:
         converted = _converted(schema, patterns)

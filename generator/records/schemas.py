@@ -24,16 +24,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .dereference import dereferenced
 from .errors import CommissionError, UnknownKindError
 from .resources import resource_dir, resource_file
+
+if TYPE_CHECKING:  # imported when a validator is first made: a valid record needs only jsonschema-rs
+    from jsonschema import Draft202012Validator
 
 __all__ = [
     "KIND_PATTERN",
@@ -47,6 +49,7 @@ __all__ = [
     "kinds",
     "pattern_of",
     "registry",
+    "resolved_schema",
     "schema_identity",
     "schema_info",
     "schema_problems",
@@ -308,6 +311,16 @@ def schema_info(kind: str, version: str | None = None) -> SchemaInfo:
 
 
 @cache
+def resolved_schema(kind: str, version: str | None = None) -> Mapping[str, Any]:
+    """The schema a kind's records are checked against: its references written out in place, where they can be.
+
+    jsonschema's validator and jsonschema-rs's (``records.fast_validation``) are both made from it.
+    """
+    info = schema_info(kind, version)
+    return dereferenced(info.contents, registry().resolver(base_uri=info.id))
+
+
+@cache
 def validator(kind: str, version: str | None = None) -> Draft202012Validator:
     """One compiled validator per kind and version, reused for every record.
 
@@ -315,8 +328,9 @@ def validator(kind: str, version: str | None = None) -> Draft202012Validator:
     record's validation looks a ``$ref`` up; the registry still answers any
     reference that could not be written out.
     """
-    info = schema_info(kind, version)
-    contents = dereferenced(info.contents, registry().resolver(base_uri=info.id))
+    from jsonschema import Draft202012Validator
+
+    contents = resolved_schema(kind, version)
     return Draft202012Validator(contents, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -407,5 +421,5 @@ def field_for_pointer(kind: str, pointer: str, version: str | None = None) -> Fi
 
 def forget_schemas() -> None:
     """Read the schema files again on next use (after a release has changed them)."""
-    for cached in (_catalogue, _versions, validator, fields, _field_index):
+    for cached in (_catalogue, _versions, resolved_schema, validator, fields, _field_index):
         cached.cache_clear()
