@@ -21,10 +21,7 @@ import click
 from . import __version__
 from .records.errors import EXIT_INVALID, EXIT_TOOLKIT_FAILURE, EXIT_USAGE, CommissionError
 from .records.issues import Issue
-from .records.loading import load_data_file
 from .records.resources import SETTINGS_FILE, is_bundled, project_root, resource_dir
-from .records.schemas import kinds, schema_info
-from .records.validation import validate_record
 
 __all__ = ["main"]
 
@@ -62,6 +59,13 @@ def folder_option(help_text: str, default: Path | None = None, *, required: bool
     if default is not None:
         settings.update(default=default, show_default=True)
     return click.option("--out", type=click.Path(path_type=Path, file_okay=False), help=help_text, **settings)
+
+
+def kinds() -> list[str]:
+    """The document kinds, imported on demand: the schemas bring jsonschema, which ``--help`` never needs."""
+    from .records.schemas import kinds as schema_kinds
+
+    return schema_kinds()
 
 
 class _KindChoice(click.Choice):
@@ -148,6 +152,10 @@ def new_command(folder: Path, minimal: bool, name: str | None) -> int:
 @today_option()
 def validate(file: Path, kind: str, as_json: bool, version: str | None, today: dt.date | None) -> int:
     """Check a record (JSON or YAML) against its schema and business rules."""
+    from .records.loading import load_data_file
+    from .records.schemas import schema_info
+    from .records.validation import validate_record
+
     record = load_data_file(file)
     version = schema_info(kind, version).version  # an unknown version is a usage error, before anything is checked
     issues = validate_record(record, kind, version=version, today=today)
@@ -374,8 +382,10 @@ def batch(
     today: dt.date | None,
 ) -> int:
     """Read every return in a folder into a register, spreadsheets, an error report and letters to chase."""
+    from .batch.worker import Limits, start_fork_server
+
+    start_fork_server()  # the workers' imports, in their own process, beside the batch's below
     from .batch.run import run_batch
-    from .batch.worker import Limits
 
     result = run_batch(
         returns_dir,

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,12 @@ from typing import Any
 def scripted_parse(path: str, today: dt.date | None) -> dict[str, Any]:
     """Do what the file's JSON asks, then return its envelope."""
     script = json.loads(Path(path).read_text(encoding="utf-8"))
+    started = time.time()
+    if script.get("modules"):  # what this worker has imported, and whether it ran the batch's main script
+        main_file = getattr(sys.modules.get("__mp_main__"), "__file__", None)
+        return {"status": "valid", "modules": sorted(sys.modules), "main_file": main_file}
+    if script.get("mark"):  # say it has started, in a file beside it
+        Path(script["mark"]).touch()
     if script.get("sleep"):
         time.sleep(script["sleep"])
     if script.get("crash"):
@@ -28,6 +35,8 @@ def scripted_parse(path: str, today: dt.date | None) -> dict[str, Any]:
         return {"status": "valid", "size": len(hoard)}
     if script.get("raise"):
         raise RuntimeError(script["raise"])
+    if script.get("stamp"):  # when the worker started and finished it
+        return {**script["envelope"], "flags": {"started": started, "finished": time.time()}}
     return script["envelope"]
 
 

@@ -7,6 +7,10 @@ so a lazy import cannot hide a loop or a reach upwards.
 from __future__ import annotations
 
 import ast
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -197,3 +201,32 @@ def test_only_a_handful_of_modules_lie_loose_in_generator() -> None:
 def test_every_module_says_what_it_owns(name: str) -> None:
     docstring = ast.get_docstring(ast.parse(MODULES[name].read_text(encoding="utf-8")))
     assert docstring, f"{MODULES[name]} has no module docstring"
+
+
+#: What the command line must not import before a command needs it: each costs start-up time (issue 19).
+HEAVY_AT_START = (
+    "jsonschema", "referencing", "yaml", "pypdf", "pikepdf", "cryptography", "fontTools", "PIL",
+    "openpyxl", "docxtpl", "docx", "reportlab", "lxml", "jinja2", "rich",
+)  # fmt: skip
+
+
+def _imported_by(code: str) -> set[str]:
+    """The top-level packages a fresh interpreter holds after running ``code``."""
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
+    probe = code + "\nimport json, sys\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_importing_the_command_line_imports_no_heavy_library() -> None:
+    loaded = _imported_by("import generator.cli")
+    assert "click" in loaded  # the probe does see what was imported
+    assert sorted(loaded & set(HEAVY_AT_START)) == []
+
+
+def test_help_imports_no_heavy_library() -> None:
+    loaded = _imported_by(
+        "import contextlib, io\nfrom generator.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['--help']) == 0"
+    )
+    assert sorted(loaded & set(HEAVY_AT_START)) == []

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from generator.batch.worker import TOOLKIT_ERROR, Limits, parse_in_workers
 from tests.batch_helpers import scripted_parse, valid_bid, write_script
+from tests.conftest import ROOT
 
 
 def _run(tmp_path: Path, scripts: dict[str, dict[str, object]], jobs: int = 2) -> dict[str, dict[str, object]]:
@@ -57,3 +62,78 @@ def test_a_single_worker_recovers_after_each_failure(tmp_path: Path) -> None:
     results = _run(tmp_path, scripts, jobs=1)
     assert results["2-good.docx"] == good and results["4-good.docx"] == good
     assert results["1-crash.docx"]["status"] == results["3-hog.docx"]["status"] == "unreadable"
+
+
+def test_a_file_waiting_behind_another_gets_its_whole_time_limit(tmp_path: Path) -> None:
+    """Two files in one worker's pipe: the second's time starts when the first is done, not when it was sent."""
+    good = valid_bid("Good Org")
+    scripts: dict[str, dict[str, object]] = {f"{n}-slow.docx": {"sleep": 1.5, "envelope": good} for n in range(3)}
+    results = _run(tmp_path, scripts, jobs=1)  # each takes 1.5 s of a 2.5 s limit
+    assert all(result == good for result in results.values())
+
+
+def test_a_file_waiting_behind_a_hang_or_crash_is_read_by_a_fresh_worker(tmp_path: Path) -> None:
+    good = valid_bid("Good Org")
+    scripts: dict[str, dict[str, object]] = {
+        "1-hang.docx": {"sleep": 30},
+        "2-good.docx": {"envelope": good},
+        "3-crash.docx": {"crash": True},
+        "4-good.docx": {"envelope": good},
+    }
+    results = _run(tmp_path, scripts, jobs=1)
+    assert results["2-good.docx"] == good and results["4-good.docx"] == good
+    assert "took longer than 2.5 seconds" in _reason(results["1-hang.docx"])
+    assert "crashed (SIGSEGV)" in _reason(results["3-crash.docx"])
+
+
+def _appears(path: Path, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_the_worker_reads_the_next_file_while_the_batch_stores_the_last(tmp_path: Path) -> None:
+    """While the caller holds a result (storing it), the one worker has already started the next file."""
+    good = valid_bid("Good Org")
+    marks = [tmp_path / f"{n}.started" for n in range(4)]
+    paths = [str(write_script(tmp_path / f"{n}.docx", mark=str(marks[n]), envelope=good)) for n in range(4)]
+    handed_back = 0
+    for _path, result in parse_in_workers(paths, jobs=1, limits=Limits(seconds=60), parse=scripted_parse):
+        assert result == good
+        if handed_back + 1 < len(paths):  # the generator is paused here: only the worker can make the mark
+            assert _appears(marks[handed_back + 1]), f"file {handed_back + 1} was not started while {handed_back} was"
+        handed_back += 1
+    assert handed_back == len(paths)
+
+
+def test_workers_import_the_readers_but_not_the_command_line_or_the_exports(tmp_path: Path) -> None:
+    """Started from a script (as the installed ``commission`` is), workers do not run that script again."""
+    probe = write_script(tmp_path / "probe.docx", modules=True)
+    script = tmp_path / "start_batch.py"
+    script.write_text(
+        "import json, sys\n"
+        "from generator.batch.worker import Limits, parse_in_workers\n"
+        "from generator.cli import main  # as the commission script does\n"
+        "from tests.batch_helpers import scripted_parse\n"
+        "if __name__ == '__main__':\n"
+        f"    for _, result in parse_in_workers([{str(probe)!r}], jobs=1, limits=Limits(), parse=scripted_parse):\n"
+        "        print(json.dumps(result))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    modules = set(result["modules"])
+    assert result["main_file"] is None
+    assert "generator.returns.parse" in modules and "generator.ooxml.reader" in modules
+    assert not {"generator.cli", "generator.batch.exports", "openpyxl", "click", "rich"} & modules

@@ -207,12 +207,12 @@ def test_a_zip_bomb_template_is_refused_before_docxtpl_opens_it(capsys, tmp_path
 
 
 def test_a_failure_of_the_toolkit_itself_is_a_plain_message_and_70_unless_debug(capsys, monkeypatch):
-    import generator.cli as cli
+    import generator.records.validation as validation  # the command imports it when it runs
 
     def broken(*args, **kwargs):
         raise RuntimeError("an internal mistake")
 
-    monkeypatch.setattr(cli, "validate_record", broken)
+    monkeypatch.setattr(validation, "validate_record", broken)
     assert main(["validate", str(BID), "--kind", "growth-bid"]) == 70
     err = capsys.readouterr().err
     assert "the toolkit itself failed (RuntimeError: an internal mistake)" in err and "--debug" in err

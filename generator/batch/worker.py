@@ -13,19 +13,29 @@ Workers die with the batch: each watches its pipe to the batch from a thread
 (``POLLRDHUP``: the other end was closed, which the kernel does when the batch
 dies, even by ``SIGKILL``) and exits at once, quietly, even in the middle of a
 file.
+
+Each worker holds two files at once: the next waits in its pipe while the batch
+stores the last result, so no worker sits idle (the time limit of a file starts
+when the one before it is done). Workers import only what reading needs: the fork
+server preloads the readers, and the program that started the batch (``commission``,
+with its command line) is not run again in each worker.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import select
 import signal
+import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -34,7 +44,6 @@ from typing import Any
 from ..projects.switch import switch_project
 from ..records.errors import BrokenSchemaError, CommissionError, UnreadableFileError
 from ..records.resources import project_root
-from ..returns.parse import parse_return
 
 __all__ = [
     "MEMORY_ERROR",
@@ -46,12 +55,23 @@ __all__ = [
     "parse_file",
     "parse_in_workers",
     "run_in_workers",
+    "start_fork_server",
 ]
 
 _START_SECONDS = 120
-#: Imported once in the fork server, so each new worker starts with them loaded (missing ones are ignored).
-_PRELOAD = ("generator.returns.parse", "generator.ooxml.reader", "generator.pdf.reader")
+#: Imported once in the fork server, so each new worker starts with them loaded (missing ones are ignored):
+#: what reading a return needs (every reader, the fingerprint, jsonschema), nothing of the exports or commands.
+_PRELOAD = (
+    "generator.returns.parse",
+    "generator.ooxml.reader",
+    "generator.odf.reader",
+    "generator.pdf.reader",
+    "generator.batch.fingerprint",
+    "jsonschema",  # to explain an invalid record (a valid one needs only jsonschema-rs)
+)
 Parser = Callable[[str, dt.date | None], dict[str, Any]]
+#: Files given to each worker at once: the one it reads and the next, waiting in its pipe.
+_IN_FLIGHT = 2
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,8 @@ def parse_file(path: str, today: dt.date | None) -> dict[str, Any]:
 
     A file that stopped being an ordinary file since it was hashed (swapped for a pipe, say) is unreadable.
     """
+    from ..returns.parse import parse_return  # preloaded in the fork server; the batch itself needs none of it
+
     try:
         return parse_return(path, today=today).to_dict()
     except UnreadableFileError as exc:
@@ -180,6 +202,29 @@ def _run_one(
     return result, False
 
 
+@contextmanager
+def _main_not_run_again(task: Callable[..., Any]) -> Iterator[None]:
+    """Start workers without running the program that started the batch in each of them.
+
+    multiprocessing runs the main script again in every worker (so a function defined
+    in it can be found); ``commission`` would import its whole command line each time.
+    A task that is not in ``__main__`` needs none of that, so the main module is shown
+    to the worker as having no file or name to run while it starts.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(task, "__module__", "__main__") == "__main__":
+        yield
+        return
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
 class _Worker:
     def __init__(
         self, context: Any, task: Callable[..., dict[str, Any]], fixed: tuple[Any, ...], limits: Limits
@@ -187,10 +232,13 @@ class _Worker:
         self.conn, child = context.Pipe()
         project = str(project_root())
         self.process = context.Process(target=_serve, args=(child, task, fixed, limits.memory_mb, project), daemon=True)
-        self.process.start()
+        with _main_not_run_again(task):
+            self.process.start()
         child.close()
         self.ready = False
-        self.item: tuple[Any, ...] | None = None
+        #: Items sent, oldest first: the first is being read, the others wait in the pipe.
+        self.queue: deque[tuple[Any, ...]] = deque()
+        #: When the first item's time is up.
         self.deadline = 0.0
 
     def wait_ready(self) -> None:
@@ -208,8 +256,15 @@ class _Worker:
     def give(self, item: tuple[Any, ...], seconds: float) -> None:
         if not self.ready:
             self.wait_ready()
-        self.item, self.deadline = item, time.monotonic() + seconds
+        if not self.queue:
+            self.deadline = time.monotonic() + seconds
+        self.queue.append(item)
         self.conn.send(item)
+
+    def done(self, seconds: float) -> tuple[Any, ...]:
+        """The first item is finished; the next, already in the pipe, starts its time now."""
+        self.deadline = time.monotonic() + seconds
+        return self.queue.popleft()
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -247,6 +302,24 @@ def _collect(worker: _Worker, ready: list[Any], limits: Limits) -> tuple[dict[st
     return None
 
 
+def _top_up(workers: list[_Worker], pending: list[tuple[Any, ...]], limits: Limits) -> None:
+    """Give each worker files until it holds ``_IN_FLIGHT``: every worker one before any gets a second."""
+    for depth in range(1, _IN_FLIGHT + 1):
+        for worker in workers:
+            if len(worker.queue) < depth and pending:
+                worker.give(pending.pop(), limits.seconds)
+
+
+def start_fork_server() -> None:
+    """Start the fork server the workers come from now, so its imports run beside the batch's own.
+
+    The first batch of a process would otherwise wait for them (a fresh interpreter
+    importing every reader) after its own imports; calling this first overlaps the two.
+    """
+    multiprocessing.get_context("forkserver").set_forkserver_preload([__name__, *_PRELOAD])
+    multiprocessing.forkserver.ensure_running()
+
+
 def run_in_workers(
     items: Iterable[tuple[Any, ...]],
     task: Callable[..., dict[str, Any]],
@@ -259,30 +332,29 @@ def run_in_workers(
 
     ``task`` must be a module-level function, so a worker can import it by name.
     """
+    start_fork_server()
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, *_PRELOAD])
     pending = list(items)
     pending.reverse()
     workers = [_Worker(context, task, fixed, limits) for _ in range(max(1, min(jobs, len(pending))))]
     try:
-        while pending or any(w.item for w in workers):
-            for worker in workers:
-                if worker.item is None and pending:
-                    worker.give(pending.pop(), limits.seconds)
-            busy = [w for w in workers if w.item]
+        while pending or any(w.queue for w in workers):
+            _top_up(workers, pending, limits)
+            busy = [w for w in workers if w.queue]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
             for index, worker in enumerate(workers):
-                if worker.item is None:
+                if not worker.queue:
                     continue
                 outcome = _collect(worker, ready, limits)
                 if outcome is None:
                     continue
-                item, (result, healthy) = worker.item, outcome
-                worker.item = None
-                if not healthy:
+                item, (result, healthy) = worker.done(limits.seconds), outcome
+                if not healthy:  # the files waiting in its pipe go to the next free worker, unread
+                    pending.extend(reversed(worker.queue))
                     worker.stop()
                     workers[index] = _Worker(context, task, fixed, limits)
+                _top_up(workers, pending, limits)  # before the caller stores this result: no worker waits for it
                 yield item, result
     finally:
         for worker in workers:

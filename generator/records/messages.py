@@ -9,12 +9,13 @@ the ``x-expected`` phrase that the schema keeps beside each field.
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .issues import Issue
 from .schemas import FieldSpec, field_for_pointer
+
+if TYPE_CHECKING:  # jsonschema is imported only to explain an invalid record (records/fast_validation.py)
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["field_label", "issue_from_schema_error"]
 

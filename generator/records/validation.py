@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from . import fast_validation
 from .issues import Issue
 from .messages import issue_from_schema_error
 from .numbers import MAX_DIGITS, OutOfRange
@@ -81,7 +82,9 @@ def validate_record(record: Any, kind: str, *, version: str | None = None, today
     if (wrong := _not_a_record(record, kind, version)) is not None:
         return [wrong]
     issues: list[Issue] = []
-    for error in validator(kind, version).iter_errors(record):
+    # jsonschema-rs says quickly that a record is valid; jsonschema explains one that may not be.
+    valid = fast_validation.is_valid(record, kind, version)
+    for error in () if valid else validator(kind, version).iter_errors(record):
         issues.extend(_out_of_range(issue) for issue in issue_from_schema_error(kind, error, version))
     issues.sort(key=lambda issue: _path_order(issue.path))
     issues = _without_repeats(issues)
