@@ -25,6 +25,7 @@ from .records.loading import load_data_file
 from .records.resources import SETTINGS_FILE, is_bundled, project_root, resource_dir
 from .records.schemas import kinds, schema_info
 from .records.validation import validate_record
+from .records.wording import plural
 
 __all__ = ["main"]
 
@@ -82,10 +83,10 @@ def print_issues(name: str, issues: Sequence[Issue], stream=None) -> None:  # ty
     """The human-readable error list shared by every command that validates."""
     out = stream or sys.stdout
     count = len(issues)
-    print(f"{name}: {count} problem{'s' if count != 1 else ''} found", file=out)
+    print(f"{name}: {plural(count, 'problem')} found", file=out)
     for issue in issues:
         print(f"  {issue.path or '/'}", file=out)
-        print(f"      {issue.field}: {issue.message}", file=out)
+        print(f"      {issue.line()}", file=out)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,9 +149,11 @@ def new_command(folder: Path, minimal: bool, name: str | None) -> int:
 @today_option()
 def validate(file: Path, kind: str, as_json: bool, version: str | None, today: dt.date | None) -> int:
     """Check a record (JSON or YAML) against its schema and business rules."""
+    from .forms.order import form_layout_for, in_form_order
+
     record = load_data_file(file)
     version = schema_info(kind, version).version  # an unknown version is a usage error, before anything is checked
-    issues = validate_record(record, kind, version=version, today=today)
+    issues = in_form_order(validate_record(record, kind, version=version, today=today), form_layout_for(kind, version))
     if as_json:
         payload = {
             "file": str(file),

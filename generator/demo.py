@@ -17,6 +17,7 @@ from .records.loading import load_data_file
 from .records.resources import builtin_root, project_root, resource_dir
 from .records.schemas import kinds
 from .records.validation import validate_record
+from .records.wording import plural
 
 __all__ = ["run_demo"]
 
@@ -62,7 +63,7 @@ def _render_examples(out: Path, today: dt.date) -> None:
             target = out / "documents" / kind / f"{path.stem}.docx"
             outcome = render_file(name, path, target, today=today)
             if outcome.issues:
-                click.echo(f"  not made  {name}: {path.name} has {len(outcome.issues)} problem(s)")
+                click.echo(f"  not made  {name}: {path.name} has {plural(len(outcome.issues), 'problem')}")
             else:
                 click.echo(f"  made     {target.relative_to(out)}  ({name} template, {path.name})")
 

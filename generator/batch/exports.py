@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..forms.layout import Question, every_version_questions, layout_kinds, load_layout
+from ..records.issues import Issue
+from ..records.wording import plural
 from ..spreadsheets.workbook import Column, Table, write_workbook
 from .atomic import atomic_path
 from .cells import cell_value
@@ -244,10 +246,10 @@ def write_error_report(register: Register, target: Path) -> None:
                 continue
             chased += 1
             organisation = printable(organisation_of(row) or "organisation not known")
-            what = "cannot be read" if row.status == "unreadable" else f"{len(row.errors)} problem(s)"
+            what = "cannot be read" if row.status == "unreadable" else plural(len(row.errors), "problem")
             handle.write(f"{printable(row.path)}  ({organisation}): {what}\n")
             for error in row.errors:
-                handle.write(f"    {printable(str(error.get('field')))}: {printable(str(error.get('message')))}\n")
+                handle.write(f"    {printable(Issue.from_dict(error).line())}\n")
             handle.write("\n")
         if not chased:
             handle.write(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,19 @@ class Issue:
         if self.question:
             out["question"] = self.question
         return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Issue:
+        """An issue as ``to_dict`` stored it (in a register, say), its question number and all."""
+        return cls(
+            path=str(data.get("path") or ""),
+            field=str(data.get("field") or ""),
+            message=str(data.get("message") or ""),
+            value=data.get("value"),
+            rule=str(data.get("rule") or ""),
+            severity=str(data.get("severity") or "error"),
+            question=str(data.get("question") or ""),
+        )
 
     def __str__(self) -> str:
         where = self.path or "/"

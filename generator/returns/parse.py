@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..forms.layout import FormLayout, Question, layout_kinds, load_layout
+from ..forms.order import in_form_order
 from ..records import coerce
 from ..records.bounded_read import FileTooLargeError, read_bounded
 from ..records.errors import EXIT_INVALID, EXIT_UNREADABLE, CommissionError, UnreadableFileError
@@ -520,6 +521,8 @@ def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Enve
     envelope.record = record
     envelope.errors = validate_record(record, extraction.kind, version=extraction.version, today=today)
     envelope.errors += _review_issues(extraction)
+    envelope.errors = in_form_order(envelope.errors, layout)
+    envelope.warnings = in_form_order(envelope.warnings, layout)
     envelope.status = "invalid" if envelope.errors else "valid"
     return envelope
 
