@@ -13,6 +13,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
+from .coerce import why_not_a_date
 from .issues import Issue
 from .schemas import FieldSpec, field_for_pointer
 
@@ -76,6 +77,8 @@ def _message(error: ValidationError, spec: FieldSpec | None) -> str:
             return f"'{value}' is not one of the choices; choose {spec.expected}"
         return _choices(list(limit))
     if keyword in ("type", "format", "pattern"):
+        if spec is not None and (spec.format == "date" or spec.semantic == "date") and (why := why_not_a_date(value)):
+            return f"{why}; {_expect(spec, 'enter a date, such as 1 April 2027')}"
         return _expect(spec, f"this is not in the expected form ({error.message})")
     if keyword == "minimum":
         return f"{_expect(spec, 'enter a number')}; the smallest allowed is {_number(limit)}"
