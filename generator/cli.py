@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .records.errors import EXIT_INVALID, EXIT_TOOLKIT_FAILURE, EXIT_USAGE, CommissionError
+from .records.errors import EXIT_INVALID, EXIT_TOOLKIT_FAILURE, EXIT_USAGE, CommissionError, os_reason
 from .records.issues import Issue
 from .records.loading import load_data_file
 from .records.resources import SETTINGS_FILE, is_bundled, project_root, resource_dir
@@ -423,7 +423,7 @@ def site_build(out: Path) -> int:
 
 def _failure_message(exc: BaseException) -> str:
     return (
-        f"Error: the toolkit itself failed ({type(exc).__name__}: {str(exc)[:300]}). "
+        "Error: the toolkit itself failed. "
         "Nothing is wrong with your files that this message can tell; run the same command with "
         "'commission --debug ...' to see where, and report it."
     )
@@ -463,6 +463,8 @@ def _run(args: list[str]) -> int:
         return 130
     except CommissionError as exc:
         click.echo(f"Error: {exc}", err=True)
+        if debug and getattr(exc, "detail", ""):
+            click.echo(f"  (what the library said: {exc.detail})", err=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -470,7 +472,7 @@ def _run(args: list[str]) -> int:
         if debug:
             raise
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        reason = getattr(exc, "strerror", None) or str(exc)
+        reason = os_reason(exc) if isinstance(exc, OSError) else "the register is busy or damaged"
         click.echo(
             f"Error: could not write{where} ({reason}). Free some space, or choose a folder you can write to "
             "with --out.",

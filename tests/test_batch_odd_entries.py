@@ -163,7 +163,7 @@ def test_every_odd_entry_is_recorded_with_its_reason_and_the_batch_writes_its_ex
     assert [line for line in report.splitlines() if line.startswith("Summary:")] == [
         "Summary: 3 valid, 1 invalid, 3 unreadable, 5 skipped"
     ], "a name or an answer holding a newline cannot fake a line of the report"
-    assert f"{EXPECTED_EVIL}  (Evil Ltd\\nSummary: all valid): 1 problem(s)" in report
+    assert f"{EXPECTED_EVIL}  (Evil Ltd\\nSummary: all valid): 1 problem" in report
     assert "\x1b" not in report and "\x1b" not in (out / "csv" / "files.csv").read_text(encoding="utf-8-sig")
     assert (out / "returns.jsonl").exists()
 

@@ -94,7 +94,7 @@ def test_every_file_found_is_in_the_register_and_the_report(tmp_path: Path) -> N
     assert {p: p.read_bytes() for p in before} == before, "originals must never change"
     assert len(log.getvalue().splitlines()) == 6 and "[6/6]" in log.getvalue(), "the same content is read once"
     report = (tmp_path / "out" / "errors.txt").read_text(encoding="utf-8")
-    assert "late/Invalid.PDF  (Chase Me Ltd): 1 problem(s)" in report
+    assert "late/Invalid.PDF  (Chase Me Ltd): 1 problem" in report
     assert "Annual amount: this must be filled in" in report
     assert "late/broken.pdf  (organisation not known): cannot be read" in report
     assert "crashed (SIGSEGV)" in report

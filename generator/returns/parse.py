@@ -458,9 +458,12 @@ def record_from_answers(layout: FormLayout, answers: Mapping[str, Any]) -> dict[
     return record
 
 
-def _unreadable(envelope: Envelope, reason: str) -> Envelope:
+def _unreadable(envelope: Envelope, reason: str, detail: str = "") -> Envelope:
+    """An unreadable return: ``reason`` in our words for the bidder; what a library said only in ``flags.detail``."""
     envelope.status = "unreadable"
     envelope.errors = [Issue(path="", field="File", message=reason, rule="unreadable")]
+    if detail:
+        envelope.flags["detail"] = detail
     return envelope
 
 
@@ -503,7 +506,7 @@ def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Enve
     try:
         extraction = _reader_for(data, name)(data, name)
     except UnreadableFileError as exc:
-        return _unreadable(envelope, exc.reason)
+        return _unreadable(envelope, exc.reason, exc.detail)
     envelope.kind, envelope.version = extraction.kind, extraction.version
     envelope.flags = dict(extraction.flags)
     envelope.warnings = list(extraction.warnings)
