@@ -123,7 +123,7 @@ def new_command(folder: Path, minimal: bool, name: str | None) -> int:
     click.echo(f"Made a project in {folder}, {start}:")
     click.echo(f"  {SETTINGS_FILE}  (the partnership, contacts, closing date, colours: edit it)")
     for child, count in made.files.items():
-        click.echo(f"  {child}/  ({count} file{'s' if count != 1 else ''})")
+        click.echo(f"  {child}/  ({plural(count, 'file')})")
     click.echo("\nNext, in that folder:")
     steps = [f"cd {folder}", "commission forms build                 # the blank Word and PDF forms, into forms/"]
     steps += ["commission parse RETURN.docx             # read one filled form"]
@@ -234,9 +234,9 @@ def templates_check(template: tuple[str, ...], kind: str | None) -> int:
         if report.problems:
             lines = "\n".join(f"  {problem}" for problem in report.problems)
             count = len(report.problems)
-            click.echo(f"{report.template}: {count} problem{'s' if count != 1 else ''} found\n{lines}")
+            click.echo(f"{report.template}: {plural(count, 'problem')} found\n{lines}")
         else:
-            click.echo(f"{report.template}: OK, {len(report.names)} names, all in the {report.kind} schema")
+            click.echo(f"{report.template}: OK, {plural(len(report.names), 'name')}, all in the {report.kind} schema")
     return EXIT_INVALID if any(report.problems for report in reports) else 0
 
 
@@ -416,7 +416,9 @@ def site_build(out: Path) -> int:
     from .site.build import build_site
 
     result = build_site(out)
-    click.echo(f"Built {len(result.pages)} pages and {len(result.downloads)} downloads into {result.out}")
+    click.echo(
+        f"Built {plural(len(result.pages), 'page')} and {plural(len(result.downloads), 'download')} into {result.out}"
+    )
     click.echo(f"Open {result.index} in a browser, or run `mkdocs serve -f {result.config}` to edit the guidance.")
     return 0
 

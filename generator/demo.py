@@ -108,7 +108,7 @@ def _build_site(out: Path, today: dt.date) -> None:
     from .site.build import build_site
 
     result = build_site(out / "site")
-    click.echo(f"  built {len(result.pages)} pages and {len(result.downloads)} downloads")
+    click.echo(f"  built {plural(len(result.pages), 'page')} and {plural(len(result.downloads), 'download')}")
     click.echo(f"  open {result.index} in a browser")
     click.echo(
         f"  (for search, serve it: python3 -m http.server -d {result.out} 8000, then visit http://127.0.0.1:8000)"

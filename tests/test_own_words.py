@@ -68,3 +68,18 @@ def test_batch_tells_unreadable_files_in_our_own_words(tmp_path: Path, capsys: p
     assert report.count("cannot be read") >= 4
     _clean(report)
     _clean((out / "chase.csv").read_text(encoding="utf-8"))
+
+
+def test_counts_have_the_right_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One problem is "1 problem", two are "2 problems": never "problem(s)"."""
+    path = tmp_path / "bid.yaml"
+    path.write_text("start_date: '2027-02-29'\n", encoding="utf-8")
+    from generator.records.validation import validate_record
+
+    count = len(validate_record({"start_date": "2027-02-29"}, "growth-bid"))
+    main(["validate", str(path), "--kind", "growth-bid"])
+    said = capsys.readouterr().out
+    assert f"{count} problems found" in said and "(s)" not in said
+    from generator.records.wording import plural
+
+    assert plural(1, "problem") == "1 problem" and plural(2, "entry", "entries") == "2 entries"

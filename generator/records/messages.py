@@ -16,6 +16,7 @@ from jsonschema.exceptions import ValidationError
 from .coerce import why_not_a_date
 from .issues import Issue
 from .schemas import FieldSpec, field_for_pointer, fields
+from .wording import plural
 
 __all__ = ["field_label", "issue_from_schema_error"]
 
@@ -87,9 +88,9 @@ def _message(error: ValidationError, spec: FieldSpec | None, needs: str = "") ->
     if keyword in ("maximum", "exclusiveMaximum"):
         return f"{_expect(spec, 'enter a number')}; the largest allowed is {_number(limit)}"
     if keyword == "minItems":
-        return ("add at least one entry" if limit == 1 else f"add at least {limit} entries") + needs
+        return ("add at least one entry" if limit == 1 else f"add at least {plural(limit, 'entry', 'entries')}") + needs
     if keyword == "maxItems":
-        return f"give no more than {limit} entries (there are {len(value)})"
+        return f"give no more than {plural(limit, 'entry', 'entries')} (there are {len(value)})"
     if keyword == "uniqueItems":
         return "each choice should appear only once"
     return error.message
