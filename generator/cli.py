@@ -19,9 +19,10 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .records.errors import EXIT_INVALID, EXIT_TOOLKIT_FAILURE, EXIT_USAGE, CommissionError
+from .records.errors import EXIT_INVALID, EXIT_TOOLKIT_FAILURE, EXIT_USAGE, CommissionError, os_reason
 from .records.issues import Issue
 from .records.resources import SETTINGS_FILE, is_bundled, project_root, resource_dir
+from .records.wording import plural
 
 __all__ = ["main"]
 
@@ -86,10 +87,10 @@ def print_issues(name: str, issues: Sequence[Issue], stream=None) -> None:  # ty
     """The human-readable error list shared by every command that validates."""
     out = stream or sys.stdout
     count = len(issues)
-    print(f"{name}: {count} problem{'s' if count != 1 else ''} found", file=out)
+    print(f"{name}: {plural(count, 'problem')} found", file=out)
     for issue in issues:
         print(f"  {issue.path or '/'}", file=out)
-        print(f"      {issue.field}: {issue.message}", file=out)
+        print(f"      {issue.line()}", file=out)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -126,7 +127,7 @@ def new_command(folder: Path, minimal: bool, name: str | None) -> int:
     click.echo(f"Made a project in {folder}, {start}:")
     click.echo(f"  {SETTINGS_FILE}  (the partnership, contacts, closing date, colours: edit it)")
     for child, count in made.files.items():
-        click.echo(f"  {child}/  ({count} file{'s' if count != 1 else ''})")
+        click.echo(f"  {child}/  ({plural(count, 'file')})")
     click.echo("\nNext, in that folder:")
     steps = [f"cd {folder}", "commission forms build                 # the blank Word and PDF forms, into forms/"]
     steps += ["commission parse RETURN.docx             # read one filled form"]
@@ -152,13 +153,14 @@ def new_command(folder: Path, minimal: bool, name: str | None) -> int:
 @today_option()
 def validate(file: Path, kind: str, as_json: bool, version: str | None, today: dt.date | None) -> int:
     """Check a record (JSON or YAML) against its schema and business rules."""
+    from .forms.order import form_layout_for, in_form_order
     from .records.loading import load_data_file
     from .records.schemas import schema_info
     from .records.validation import validate_record
 
     record = load_data_file(file)
     version = schema_info(kind, version).version  # an unknown version is a usage error, before anything is checked
-    issues = validate_record(record, kind, version=version, today=today)
+    issues = in_form_order(validate_record(record, kind, version=version, today=today), form_layout_for(kind, version))
     if as_json:
         payload = {
             "file": str(file),
@@ -239,9 +241,9 @@ def templates_check(template: tuple[str, ...], kind: str | None) -> int:
         if report.problems:
             lines = "\n".join(f"  {problem}" for problem in report.problems)
             count = len(report.problems)
-            click.echo(f"{report.template}: {count} problem{'s' if count != 1 else ''} found\n{lines}")
+            click.echo(f"{report.template}: {plural(count, 'problem')} found\n{lines}")
         else:
-            click.echo(f"{report.template}: OK, {len(report.names)} names, all in the {report.kind} schema")
+            click.echo(f"{report.template}: OK, {plural(len(report.names), 'name')}, all in the {report.kind} schema")
     return EXIT_INVALID if any(report.problems for report in reports) else 0
 
 
@@ -423,14 +425,16 @@ def site_build(out: Path) -> int:
     from .site.build import build_site
 
     result = build_site(out)
-    click.echo(f"Built {len(result.pages)} pages and {len(result.downloads)} downloads into {result.out}")
+    click.echo(
+        f"Built {plural(len(result.pages), 'page')} and {plural(len(result.downloads), 'download')} into {result.out}"
+    )
     click.echo(f"Open {result.index} in a browser, or run `mkdocs serve -f {result.config}` to edit the guidance.")
     return 0
 
 
 def _failure_message(exc: BaseException) -> str:
     return (
-        f"Error: the toolkit itself failed ({type(exc).__name__}: {str(exc)[:300]}). "
+        "Error: the toolkit itself failed. "
         "Nothing is wrong with your files that this message can tell; run the same command with "
         "'commission --debug ...' to see where, and report it."
     )
@@ -470,6 +474,8 @@ def _run(args: list[str]) -> int:
         return 130
     except CommissionError as exc:
         click.echo(f"Error: {exc}", err=True)
+        if debug and getattr(exc, "detail", ""):
+            click.echo(f"  (what the library said: {exc.detail})", err=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -477,7 +483,7 @@ def _run(args: list[str]) -> int:
         if debug:
             raise
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        reason = getattr(exc, "strerror", None) or str(exc)
+        reason = os_reason(exc) if isinstance(exc, OSError) else "the register is busy or damaged"
         click.echo(
             f"Error: could not write{where} ({reason}). Free some space, or choose a folder you can write to "
             "with --out.",

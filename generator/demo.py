@@ -17,6 +17,7 @@ from .records.loading import load_data_file
 from .records.resources import builtin_root, project_root, resource_dir
 from .records.schemas import kinds
 from .records.validation import validate_record
+from .records.wording import plural
 
 __all__ = ["run_demo"]
 
@@ -62,7 +63,7 @@ def _render_examples(out: Path, today: dt.date) -> None:
             target = out / "documents" / kind / f"{path.stem}.docx"
             outcome = render_file(name, path, target, today=today)
             if outcome.issues:
-                click.echo(f"  not made  {name}: {path.name} has {len(outcome.issues)} problem(s)")
+                click.echo(f"  not made  {name}: {path.name} has {plural(len(outcome.issues), 'problem')}")
             else:
                 click.echo(f"  made     {target.relative_to(out)}  ({name} template, {path.name})")
 
@@ -107,7 +108,7 @@ def _build_site(out: Path, today: dt.date) -> None:
     from .site.build import build_site
 
     result = build_site(out / "site")
-    click.echo(f"  built {len(result.pages)} pages and {len(result.downloads)} downloads")
+    click.echo(f"  built {plural(len(result.pages), 'page')} and {plural(len(result.downloads), 'download')}")
     click.echo(f"  open {result.index} in a browser")
     click.echo(
         f"  (for search, serve it: python3 -m http.server -d {result.out} 8000, then visit http://127.0.0.1:8000)"

@@ -62,7 +62,7 @@ def test_javascript_launch_and_attachments_are_read_but_flagged() -> None:
     assert envelope.status != "unreadable"
     assert envelope.flags["javascript"] == ["document open action"]
     assert envelope.flags["launch_actions"] == ["field proposal_title"]
-    assert envelope.flags["attachments"] == ["1 embedded file(s)"]
+    assert envelope.flags["attachments"] == ["1 embedded file"]
 
 
 def test_clean_blank_form_has_no_flags() -> None:

@@ -35,6 +35,7 @@ from ..records.issues import Issue
 from ..records.money import decimal
 from ..records.project import project_settings
 from ..records.schemas import fields
+from ..records.wording import plural
 from ..spreadsheets.workbook import Column, Table, fits, write_workbook
 from .atomic import atomic_path
 from .cells import cell_value
@@ -159,23 +160,6 @@ def _others(row: Version, shown: str) -> str | None:
 def _to_chase(row: Version) -> bool:
     """The current return of its bid, still in the folder, that is invalid or unreadable."""
     return row.current and row.gone_at is None and row.status in ("invalid", "unreadable")
-
-
-def _issue(error: Mapping[str, Any]) -> Issue:
-    """A problem as the register keeps it (``Issue.to_dict``), back as an :class:`Issue`."""
-    return Issue(
-        path=str(error.get("path") or ""),
-        field=str(error.get("field") or ""),
-        message=str(error.get("message") or ""),
-        value=error.get("value"),
-        rule=str(error.get("rule") or ""),
-        severity=str(error.get("severity") or "error"),
-        question=str(error.get("question") or ""),
-    )
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _day(stamp: str | None) -> str:
@@ -489,10 +473,10 @@ class _Pass:
             errors.add([row.path, organisation, row.kind, row.status, error.get("field"), error.get("path"),
                         error.get("message"), shown])  # fmt: skip
         who = printable(organisation or "organisation not known")
-        what = "cannot be read" if row.status == "unreadable" else _plural(len(row.errors), "problem")
+        what = "cannot be read" if row.status == "unreadable" else plural(len(row.errors), "problem")
         self.chase.file.write(f"{printable(row.path)}  ({who}): {what}\n")
         for error in row.errors:
-            self.chase.file.write(f"    {printable(_issue(error).line())}\n")
+            self.chase.file.write(f"    {printable(Issue.from_dict(error).line())}\n")
         self.chase.file.write("\n")
 
     def _name(self, listed: Listed, files: _Output) -> None:

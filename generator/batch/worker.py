@@ -111,9 +111,11 @@ SCHEMA_ERROR = "schema-error"
 RETRIED_RULES = (TOOLKIT_ERROR, MEMORY_ERROR, SCHEMA_ERROR)
 
 
-def failure(reason: str, rule: str = "unreadable") -> dict[str, Any]:
-    """A result for a file whose parse did not finish."""
+def failure(reason: str, rule: str = "unreadable", detail: str = "") -> dict[str, Any]:
+    """A result for a file whose parse did not finish; ``detail`` (what Python said) is for the officer only."""
     issue = {"path": "", "field": "File", "message": reason, "value": None, "rule": rule}
+    if detail:
+        issue["detail"] = detail
     return {"status": "unreadable", "errors": [issue]}
 
 
@@ -192,8 +194,10 @@ def _run_one(
     except MemoryError:
         return failure(_memory_reason(memory_mb), MEMORY_ERROR), False
     except Exception as exc:
-        reason = f"the toolkit could not read it ({type(exc).__name__}: {exc}); please report this with the file"
-        return failure(reason, TOOLKIT_ERROR), True
+        reason = (
+            "the toolkit could not read it because of a fault in the toolkit itself; please report this with the file"
+        )
+        return failure(reason, TOOLKIT_ERROR, f"{type(exc).__name__}: {exc}"[:500]), True
     if not _near_the_ceiling(limit):
         return result, True
     if result.get("status") in ("invalid", "unreadable"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,7 +13,8 @@ from typing import Any
 from ..batch.identity import answer_at, normalised
 from ..batch.register import Register, Version
 from ..batch.run import run_batch
-from ..forms.layout import FormLayout, layout_kinds, load_layout
+from ..forms.layout import FormLayout
+from ..forms.order import form_layout_for, in_form_order, question_at
 from ..records.errors import CommissionError
 from ..records.issues import Issue
 from ..records.references import ReferenceScheme
@@ -28,47 +28,17 @@ __all__ = ["REGISTER_NAME", "ReturnsLoader", "question_number"]
 #: The register a batch writes in its --out folder.
 REGISTER_NAME = "register.sqlite"
 _HEAD = 16
-_ROW = re.compile(r"/\d+(?=/|$)")
 
 
 def question_number(layout: FormLayout, pointer: str) -> str:
     """The number printed on the form for the question at ``pointer`` (a table's for a cell of it; '' if none)."""
-    questions = {question.pointer: question.number for question in layout.questions()}
-    if pointer in questions:
-        return questions[pointer]
-    table = _ROW.split(pointer, maxsplit=1)[0]
-    return questions.get(table, "")
-
-
-def _numbered(issues: list[Issue], kind: str | None, version: str | None) -> list[Issue]:
-    """Each issue with its question's number as printed on the form, where it lacks one."""
-    if kind not in layout_kinds() or all(issue.question or not issue.path for issue in issues):
-        return issues
-    try:
-        layout = load_layout(kind, version)
-    except CommissionError:
-        return issues
-    out = []
-    for issue in issues:
-        if not issue.question and issue.path:
-            number = question_number(layout, issue.path)
-            issue = Issue(issue.path, issue.field, issue.message, issue.value, issue.rule, issue.severity,
-                          dict(issue.extra), number)  # fmt: skip
-        out.append(issue)
-    return out
+    found = question_at(layout, pointer)
+    return found[1].number if found else ""
 
 
 def _issue(data: Mapping[str, Any]) -> Issue:
     """An issue as a register keeps it (``Issue.to_dict``)."""
-    return Issue(
-        str(data.get("path", "")),
-        str(data.get("field", "")),
-        str(data.get("message", "")),
-        data.get("value"),
-        str(data.get("rule", "")),
-        str(data.get("severity", "error")),
-        question=str(data.get("question", "")),
-    )
+    return Issue.from_dict(data)
 
 
 def _not_a_record(kind: str, version: str | None) -> Issue:
@@ -106,7 +76,7 @@ def _judged(
         return Loaded(name, key, None, version, (Issue("", "File", message, rule="wrong-kind"),))
     if _answers_nothing(record, raw):
         return Loaded(name, key, None, version, (_not_a_record(kind, version),))
-    issues = _numbered(issues, kind, version)
+    issues = in_form_order(issues, form_layout_for(kind, version))
     usable = record if status == "valid" else None
     return Loaded(name, key, usable, version, tuple(issues), reference, sha256)
 

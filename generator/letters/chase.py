@@ -145,15 +145,7 @@ def needs_letter(row: Version) -> bool:
 
 
 def _issue(error: Mapping[str, Any]) -> Issue:
-    return Issue(
-        path=str(error.get("path") or ""),
-        field=str(error.get("field") or ""),
-        message=str(error.get("message") or ""),
-        value=error.get("value"),
-        rule=str(error.get("rule") or ""),
-        severity=str(error.get("severity") or "error"),
-        question=str(error.get("question") or ""),
-    )
+    return Issue.from_dict(error)
 
 
 def _answer(row: Version, pointer: str | None) -> str | None:

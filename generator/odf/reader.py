@@ -66,7 +66,7 @@ def read_odt(data: bytes, name: str) -> Extraction:
             refuse_scripts(package.xml("styles.xml"))
         package.check_unread()  # damage in any part, even one never read, is damage (as for Word files)
     except PackageError as exc:
-        raise UnreadableReturn(name, exc.reason) from None
+        raise UnreadableReturn(name, exc.reason, exc.detail) from None
     body = root.find(f"{qn('office:body')}/{qn('office:text')}")
     if body is None:
         raise UnreadableReturn(name, "it is an OpenDocument file with no text in it; it is not a filled-in form")

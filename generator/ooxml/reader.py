@@ -62,7 +62,7 @@ def read_docx(data: bytes, name: str) -> Extraction:
         root = package.xml(main)
         package.check_unread()
     except PackageError as exc:
-        raise UnreadableReturn(name, exc.reason) from None
+        raise UnreadableReturn(name, exc.reason, exc.detail) from None
     if etree.QName(root).namespace == STRICT_W:
         raise UnreadableReturn(name, _STRICT)
     body = root.find(qn("w:body"))

@@ -38,8 +38,10 @@ _HEAD = 256
 class PackageError(Exception):
     """The package cannot be read safely; ``reason`` is written for the sender."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, detail: str = "") -> None:
         self.reason = reason
+        #: What the zip or XML library said, kept for an officer (``flags.detail``), never in ``reason``.
+        self.detail = detail
         super().__init__(reason)
 
 
@@ -59,9 +61,11 @@ _PARSER = _parser()
 _UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError)
 
 
-def _damaged(part: str, detail: str) -> str:
+def _damaged(part: str, why: str = "") -> str:
+    """Damage told in our words (``why`` is ours too; what zlib or zipfile said goes in ``PackageError.detail``)."""
+    because = f" ({why})" if why else ""
     return (
-        f"the file is damaged: its part {part} cannot be unpacked ({detail}); "
+        f"the file is damaged: its part {part} cannot be unpacked{because}; "
         "please save the form again and send it again"
     )
 
@@ -82,7 +86,10 @@ def parse_xml(data: bytes, part: str, document: str = "Word") -> etree._Element:
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise PackageError(f"its part {part} is damaged XML ({exc.msg})") from None
+        raise PackageError(
+            f"the file is damaged: its part {part} is not complete XML; please save the form again and send it again",
+            exc.msg,
+        ) from None
     if root.getroottree().docinfo.doctype:
         raise PackageError(_doctype_refusal(part, document))
     return root
@@ -116,7 +123,7 @@ class Package:
             with self._archive.open(info) as stream:
                 return stream.read(limit)
         except _UNPACK_ERRORS as exc:
-            raise PackageError(_damaged(info.filename, str(exc))) from None
+            raise PackageError(_damaged(info.filename), str(exc)) from None
 
     def read(self, name: str) -> bytes:
         info = self._infos[name]
@@ -138,7 +145,9 @@ class Package:
                 _damaged(info.filename, f"it holds {more} than the {info.file_size:,} bytes its zip entry declares")
             )
         if crc != info.CRC:
-            raise PackageError(_damaged(info.filename, "Bad CRC-32: its content does not match its checksum"))
+            raise PackageError(
+                _damaged(info.filename, "its content does not match the checksum stored with it"), "Bad CRC-32"
+            )
         self._checked.add(info.filename)
 
     def check_unread(self) -> None:
@@ -160,7 +169,7 @@ class Package:
                     continue
                 crc, size = checksum(span, info, info.file_size + 1)
             except _UNPACK_ERRORS as exc:
-                raise PackageError(_damaged(name, str(exc))) from None
+                raise PackageError(_damaged(name), str(exc)) from None
             self._verify(info, size, crc)
 
     def refuse_doctypes(self, parsed: frozenset[str] = frozenset()) -> None:
@@ -196,7 +205,11 @@ def open_package(data: bytes, document: str = "Word") -> Package:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise PackageError(f"it is not a complete {document} file (the zip is damaged or cut short: {exc})") from None
+        raise PackageError(
+            f"this file cannot be opened as a {document} document: it is damaged or cut short, or is another kind of "
+            f"file; save the form again as a {document} document and send that",
+            str(exc),
+        ) from None
     if len(infos) > MAX_ENTRIES:
         raise PackageError(
             f"it holds {len(infos):,} parts; a {document} form has a few dozen at most, so it was not read"

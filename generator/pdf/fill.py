@@ -96,7 +96,9 @@ def _unicode_font(pdf: pikepdf.Pdf) -> tuple[pikepdf.Object, FontFacts]:
     try:
         return font, font_facts(data)
     except Exception as exc:  # fontTools raises many kinds of error for a damaged font
-        raise CommissionError(f"this PDF's /{UNICODE_FONT_RESOURCE} font is damaged ({exc})") from None
+        raise CommissionError(
+            f"this PDF's /{UNICODE_FONT_RESOURCE} font is damaged; build the form again with 'commission forms build'"
+        ) from exc
 
 
 def _font_file(stream: pikepdf.Stream) -> bytes:
@@ -109,7 +111,9 @@ def _font_file(stream: pikepdf.Stream) -> bytes:
         try:
             data = zlib.decompressobj().decompress(raw, _MAX_FONT_BYTES + 1)
         except zlib.error as exc:
-            raise CommissionError(f"this PDF's /{UNICODE_FONT_RESOURCE} font is damaged ({exc})") from None
+            raise CommissionError(
+                f"this PDF's /{UNICODE_FONT_RESOURCE} font is damaged; build the form again with 'commission forms build'"
+            ) from exc
     else:
         raise CommissionError(f"this PDF's /{UNICODE_FONT_RESOURCE} font is stored in a way our forms never use")
     if len(data) > _MAX_FONT_BYTES:
@@ -170,7 +174,10 @@ def fill_pdf(data: bytes, values: Mapping[str, str | bool]) -> bytes:
     try:
         return _fill(data, values)
     except (pikepdf.PdfError, AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
-        raise CommissionError(f"this PDF's form is damaged, so it cannot be filled or redrawn ({exc})") from None
+        raise CommissionError(
+            "this PDF's form is damaged, so it cannot be filled or redrawn; build the form again with "
+            "'commission forms build', or ask for the file to be saved again"
+        ) from exc
 
 
 def _fill(data: bytes, values: Mapping[str, str | bool]) -> bytes:

@@ -376,9 +376,18 @@ def read_pdf(data: bytes, name: str) -> Extraction:
         OSError,
         RuntimeError,  # qpdf's own runtime errors (pikepdf maps some to RuntimeError)
     ) as exc:
-        raise UnreadableReturn(name, _MALFORMED.format(detail=type(exc).__name__)) from None
+        raise UnreadableReturn(
+            name, _MALFORMED.format(detail="its contents cannot be made sense of"), f"{type(exc).__name__}: {exc}"[:500]
+        ) from None
     extraction.warnings.extend(
-        Issue(path="", field="File", message=f"the PDF reader repaired something: {message}", severity="warning")
-        for message in caught[:20]
+        Issue(
+            path="",
+            field="File",
+            message="the PDF was slightly damaged and was repaired as it was read; check its answers against the file",
+            severity="warning",
+            rule="pdf-repaired",
+            extra={"detail": "; ".join(caught[:20])[:1000]},
+        )
+        for _ in caught[:1]
     )
     return extraction

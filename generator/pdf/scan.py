@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..records.wording import plural
 from .objects import entries, is_array, is_dict, object_key
 
 __all__ = ["risky_content"]
@@ -126,7 +127,7 @@ def risky_content(root: Any, acroform: Any) -> dict[str, Any]:
         if "/EmbeddedFiles" in names and (
             count := _names(names.get("/EmbeddedFiles"), walks.setdefault("files", set()))
         ):
-            found.setdefault("attachments", []).append(f"{count} embedded file(s)")
+            found.setdefault("attachments", []).append(plural(count, "embedded file"))
     _pages(root, found, actions, walks.setdefault("pages", set()))
     for node in _field_nodes(acroform, walks.setdefault("fields", set())):
         where = f"field {node.get('/T', '(widget)')}"

@@ -17,7 +17,7 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import UnreadableFileError
+from .errors import UnreadableFileError, os_reason
 
 __all__ = ["FileTooLargeError", "read_bounded"]
 
@@ -73,4 +73,4 @@ def read_bounded(path: Path, limit: int, what: str, *, follow_links: bool = True
     except IsADirectoryError:
         raise UnreadableFileError(path, "this is a folder, not a file") from None
     except OSError as exc:
-        raise UnreadableFileError(path, f"the file cannot be read ({exc.strerror})") from exc
+        raise UnreadableFileError(path, f"the file cannot be read: {os_reason(exc)}", str(exc)) from exc

@@ -8,6 +8,7 @@ like 04/05/2027 is read in UK order (4 May), as the form says.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -20,6 +21,7 @@ from .numbers import OutOfRange, in_range, too_many_digits
 
 __all__ = [
     "EMPTY",
+    "date_parts",
     "to_boolean",
     "to_choice",
     "to_choices",
@@ -28,6 +30,7 @@ __all__ = [
     "to_money",
     "to_number",
     "to_text",
+    "why_not_a_date",
 ]
 
 EMPTY = None
@@ -111,6 +114,44 @@ def to_integer(value: Any) -> int | str | None:
     return to_number(value, integer=True)  # type: ignore[return-value]
 
 
+def date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) as written in a date a person typed, whether or not that day exists; None if not a date."""
+    plain = _ORDINAL.sub(r"\1", text).replace(",", " ").strip()
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:T.*)?", plain):
+        return int(match[1]), int(match[2]), int(match[3])
+    if match := re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})", plain):
+        return _year(match[3]), int(match[2]), int(match[1])
+    if match := re.fullmatch(r"(?:[A-Za-z]+day\s+)?(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{2}|\d{4})", plain):
+        month = _MONTHS.get(match[2].lower())
+        return (_year(match[3]), month, int(match[1])) if month else None
+    if match := re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2})\s+(\d{4})", plain):
+        month = _MONTHS.get(match[1].lower())
+        return (int(match[3]), month, int(match[2])) if month else None
+    return None
+
+
+def why_not_a_date(value: Any) -> str | None:
+    """Why a date as typed is no day of the calendar ("31 February 2027 is not a date: February has 28 days
+    in 2027"), or None if it is one or does not look like a date at all (the schema says what is expected)."""
+    text = _clean(value) if isinstance(value, str) else None
+    parts = date_parts(text) if text else None
+    if parts is None:
+        return None
+    year, month, day = parts
+    if not 1 <= month <= 12:
+        return f"{text} is not a date: there is no month {month}"
+    name = dt.date(2000, month, 1).strftime("%B")
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return f"{text} is not a date: there is no year {year}"
+    days = calendar.monthrange(year, month)[1]
+    if day < 1:
+        return f"{text} is not a date: there is no day {day}"
+    if day > days:
+        in_year = f" in {year}" if month == 2 else ""
+        return f"{day} {name} {year} is not a date: {name} has {days} days{in_year}"
+    return None
+
+
 def to_date(value: Any) -> str | None:
     """'1 April 2027', '1st Apr 2027', '01/04/2027', '1.4.27', '2027-04-01' -> '2027-04-01'."""
     if isinstance(value, dt.datetime):
@@ -120,18 +161,7 @@ def to_date(value: Any) -> str | None:
     text = _clean(value)
     if text is None:
         return None
-    plain = _ORDINAL.sub(r"\1", text).replace(",", " ").strip()
-    parts: tuple[int, int, int] | None = None
-    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:T.*)?", plain):
-        parts = (int(match[1]), int(match[2]), int(match[3]))
-    elif match := re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})", plain):
-        parts = (_year(match[3]), int(match[2]), int(match[1]))
-    elif match := re.fullmatch(r"(?:[A-Za-z]+day\s+)?(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{2}|\d{4})", plain):
-        month = _MONTHS.get(match[2].lower())
-        parts = (_year(match[3]), month, int(match[1])) if month else None
-    elif match := re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2})\s+(\d{4})", plain):
-        month = _MONTHS.get(match[1].lower())
-        parts = (int(match[3]), month, int(match[2])) if month else None
+    parts = date_parts(text)
     if parts is None:
         return text
     try:

@@ -8,6 +8,7 @@ kind nobody knows, a template that will not render.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -81,9 +82,11 @@ class UnreadableFileError(CommissionError):
 
     exit_code = EXIT_UNREADABLE
 
-    def __init__(self, path: Path | str, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: str, detail: str = "") -> None:
         self.path = str(path)
         self.reason = reason
+        #: What a library or the system said, for an officer or a bug report; never shown to a bidder.
+        self.detail = detail
         super().__init__(f"{path}: {reason}")
 
 
@@ -107,3 +110,18 @@ class ToolUnavailableError(CommissionError):
     """
 
     exit_code = EXIT_UNAVAILABLE
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file, in our words rather than the system's (its text is in English only)."""
+    if isinstance(exc, FileNotFoundError):
+        return "there is no such file or folder"
+    if isinstance(exc, PermissionError):
+        return "you do not have permission to use it"
+    if isinstance(exc, IsADirectoryError):
+        return "this is a folder, not a file"
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.EROFS:
+        return "the disk can only be read, not written"
+    return "the system could not use it"

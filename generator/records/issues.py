@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,8 @@ class Issue:
     it, ``message`` says what is expected in plain English. ``rule`` names the
     schema keyword or business rule that found it, for officers and tests.
     ``question`` is the question's number as printed on the form ("3.6"), or
-    empty where the problem is not one question's.
+    empty where the problem is not one question's. ``extra["detail"]`` keeps what a library said, for an
+    officer or a bug report (``to_dict``'s ``detail``); a bidder is never shown it.
     """
 
     path: str
@@ -39,7 +41,23 @@ class Issue:
             out["severity"] = self.severity
         if self.question:
             out["question"] = self.question
+        if self.extra.get("detail"):
+            out["detail"] = self.extra["detail"]
         return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Issue:
+        """An issue as ``to_dict`` stored it (in a register, say), its question number and all."""
+        return cls(
+            path=str(data.get("path") or ""),
+            field=str(data.get("field") or ""),
+            message=str(data.get("message") or ""),
+            value=data.get("value"),
+            rule=str(data.get("rule") or ""),
+            severity=str(data.get("severity") or "error"),
+            question=str(data.get("question") or ""),
+            extra={"detail": str(data["detail"])} if data.get("detail") else {},
+        )
 
     def __str__(self) -> str:
         where = self.path or "/"

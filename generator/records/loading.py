@@ -149,13 +149,21 @@ def parse_data_text(text: str, name: str, *, yaml_first: bool) -> Any:
         raise UnreadableFileError(name, _TOO_DEEP) from None
     except json.JSONDecodeError as exc:
         raise UnreadableFileError(
-            name, f"this is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            name,
+            f"this is not valid JSON: it goes wrong at line {exc.lineno}, column {exc.colno} "
+            "(look there for a missing or extra comma, quote mark or bracket)",
+            exc.msg,
         ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise UnreadableFileError(name, f"this is not valid YAML{where}: {problem}") from exc
+        raise UnreadableFileError(
+            name,
+            f"this is not valid YAML{where}: look {'there' if mark else 'in it'} for a line indented differently from the ones around it, "
+            "or a colon, quote mark or bracket missing or extra",
+            str(problem),
+        ) from exc
     if _deeper_than(data, MAX_NESTING):
         raise UnreadableFileError(name, _TOO_DEEP)
     return _plain(data) if yaml_first else data

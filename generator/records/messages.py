@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from .coerce import why_not_a_date
 from .issues import Issue
-from .schemas import FieldSpec, field_for_pointer
+from .schemas import FieldSpec, field_for_pointer, fields
+from .wording import plural
 
 if TYPE_CHECKING:  # jsonschema is imported only to explain an invalid record (records/fast_validation.py)
     from jsonschema.exceptions import ValidationError
@@ -60,7 +62,7 @@ def _number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int | float) else str(value)
 
 
-def _message(error: ValidationError, spec: FieldSpec | None) -> str:
+def _message(error: ValidationError, spec: FieldSpec | None, needs: str = "") -> str:
     keyword = error.validator
     limit = error.validator_value
     value = error.instance
@@ -77,6 +79,8 @@ def _message(error: ValidationError, spec: FieldSpec | None) -> str:
             return f"'{value}' is not one of the choices; choose {spec.expected}"
         return _choices(list(limit))
     if keyword in ("type", "format", "pattern"):
+        if spec is not None and (spec.format == "date" or spec.semantic == "date") and (why := why_not_a_date(value)):
+            return f"{why}; {_expect(spec, 'enter a date, such as 1 April 2027')}"
         return _expect(spec, f"this is not in the expected form ({error.message})")
     if keyword == "minimum":
         return f"{_expect(spec, 'enter a number')}; the smallest allowed is {_number(limit)}"
@@ -85,12 +89,41 @@ def _message(error: ValidationError, spec: FieldSpec | None) -> str:
     if keyword in ("maximum", "exclusiveMaximum"):
         return f"{_expect(spec, 'enter a number')}; the largest allowed is {_number(limit)}"
     if keyword == "minItems":
-        return "add at least one entry" if limit == 1 else f"add at least {limit} entries"
+        return ("add at least one entry" if limit == 1 else f"add at least {plural(limit, 'entry', 'entries')}") + needs
     if keyword == "maxItems":
-        return f"give no more than {limit} entries (there are {len(value)})"
+        return f"give no more than {plural(limit, 'entry', 'entries')} (there are {len(value)})"
     if keyword == "uniqueItems":
         return "each choice should appear only once"
     return error.message
+
+
+def _required_within(kind: str, pointer: str, version: str | None) -> list[str]:
+    """What must be filled in of a group left out: each required answer inside it (through required groups),
+    so a bidder who left all of (a) to (g) blank is told each one; the group itself if it is one answer."""
+    spec = field_for_pointer(kind, pointer, version)
+    if spec is None or spec.type != "object":
+        return [pointer]
+    pattern = spec.pointer
+    inside = [
+        child
+        for child in fields(kind, version)
+        if child.parent == pattern and child.required and "*" not in child.pointer[len(pattern) :]
+    ]
+    found = [
+        leaf for child in inside for leaf in _required_within(kind, pointer + child.pointer[len(pattern) :], version)
+    ]
+    return found or [pointer]
+
+
+def _row_needs(kind: str, spec: FieldSpec | None, version: str | None) -> str:
+    """What each row of a table must have, named by column, for a table left empty."""
+    if spec is None or spec.type != "array":
+        return ""
+    columns = [child.title for child in fields(kind, version) if child.parent == f"{spec.pointer}/*" and child.required]
+    if not columns:
+        return ""
+    named = columns[0] if len(columns) == 1 else f"{', '.join(columns[:-1])} and {columns[-1]}"
+    return f" (each with its {named})"
 
 
 def issue_from_schema_error(kind: str, error: ValidationError, version: str | None = None) -> list[Issue]:
@@ -100,7 +133,7 @@ def issue_from_schema_error(kind: str, error: ValidationError, version: str | No
         missing = [
             name for name in error.validator_value if isinstance(error.instance, dict) and name not in error.instance
         ]
-        pointers = [f"{base}/{name}" for name in missing] or [base]
+        pointers = [leaf for name in missing for leaf in _required_within(kind, f"{base}/{name}", version)] or [base]
         return [_issue(kind, error, pointer, None, version) for pointer in pointers]
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
@@ -123,7 +156,7 @@ def _issue(kind: str, error: ValidationError, pointer: str, value: Any, version:
     return Issue(
         path=pointer,
         field=field_label(kind, pointer, version),
-        message=_message(error, spec),
+        message=_message(error, spec, _row_needs(kind, spec, version) if error.validator == "minItems" else ""),
         value=value,
         rule=str(error.validator),
     )

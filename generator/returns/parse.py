@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..forms.layout import FormLayout, Question, layout_kinds, load_layout
+from ..forms.order import in_form_order
 from ..records import coerce
 from ..records.bounded_read import FileTooLargeError, read_bounded
 from ..records.errors import EXIT_INVALID, EXIT_UNREADABLE, CommissionError, UnreadableFileError
@@ -457,9 +458,12 @@ def record_from_answers(layout: FormLayout, answers: Mapping[str, Any]) -> dict[
     return record
 
 
-def _unreadable(envelope: Envelope, reason: str) -> Envelope:
+def _unreadable(envelope: Envelope, reason: str, detail: str = "") -> Envelope:
+    """An unreadable return: ``reason`` in our words for the bidder; what a library said only in ``flags.detail``."""
     envelope.status = "unreadable"
     envelope.errors = [Issue(path="", field="File", message=reason, rule="unreadable")]
+    if detail:
+        envelope.flags["detail"] = detail
     return envelope
 
 
@@ -502,7 +506,7 @@ def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Enve
     try:
         extraction = _reader_for(data, name)(data, name)
     except UnreadableFileError as exc:
-        return _unreadable(envelope, exc.reason)
+        return _unreadable(envelope, exc.reason, exc.detail)
     envelope.kind, envelope.version = extraction.kind, extraction.version
     envelope.flags = dict(extraction.flags)
     envelope.warnings = list(extraction.warnings)
@@ -520,6 +524,8 @@ def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Enve
     envelope.record = record
     envelope.errors = validate_record(record, extraction.kind, version=extraction.version, today=today)
     envelope.errors += _review_issues(extraction)
+    envelope.errors = in_form_order(envelope.errors, layout)
+    envelope.warnings = in_form_order(envelope.warnings, layout)
     envelope.status = "invalid" if envelope.errors else "valid"
     return envelope
 

@@ -39,6 +39,7 @@ from enum import StrEnum
 
 from ..records.criteria import CriteriaSet
 from ..records.money import pounds, to_penny
+from ..records.wording import plural
 from .moderation import Combined
 
 __all__ = [
@@ -203,7 +204,7 @@ def decide(
         if bid.annual_amount <= left:
             decisions[bid.reference] = (
                 Decision.FUNDED,
-                f"Meets {view.criteria_met} of {total} criteria; {pounds(bid.annual_amount)} fits in the "
+                f"Meets {view.criteria_met} of {plural(total, 'criterion', 'criteria')}; {pounds(bid.annual_amount)} fits in the "
                 f"{pounds(left)} still to allocate, leaving {pounds(left - bid.annual_amount)}.",
             )
             left -= bid.annual_amount

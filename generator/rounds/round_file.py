@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..forms.order import form_layout_for, in_form_order
 from ..records.criteria import Scale
 from ..records.errors import UnreadableFileError
 from ..records.issues import Issue
@@ -152,7 +153,9 @@ class _Reader:
         except UnreadableFileError as exc:
             self.found.add(file, "", "File", exc.reason)
             return None
-        issues = validate_record(record, kind, version=version, today=self.today)
+        issues = in_form_order(
+            validate_record(record, kind, version=version, today=self.today), form_layout_for(kind, version)
+        )
         self.found.extend(file, issues)
         return None if any(i.severity == "error" for i in issues) else (record, version)
 

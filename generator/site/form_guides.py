@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from ..forms.layout import FormLayout, Question
 from ..records.rules import Rule
 from ..records.schemas import field_for_pointer
+from ..records.wording import plural
 from .downloads import Download, link
 from .markdown import GENERATED_NOTE, cell, esc, table
 
@@ -103,7 +104,7 @@ def form_guide(layout: FormLayout, rules: Sequence[Rule], downloads: Sequence[Do
         lines += [f"*{esc(layout.subtitle)}*", ""]
     lines += [
         f"This guide goes through every question on the form, in the order the form asks them. "
-        f"The form has {len(questions)} questions in {len(layout.sections)} sections; "
+        f"The form has {plural(len(questions), 'question')} in {plural(len(layout.sections), 'section')}; "
         f"{required} of them must be answered. It matches version {layout.version} of the form.",
         "",
         "## Downloads",
