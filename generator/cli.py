@@ -210,10 +210,11 @@ def render_command(
 ) -> int:
     """Fill a Word TEMPLATE (a shipped name or a .docx path) from DATA (JSON or YAML)."""
     from .documents.render import render_file
+    from .forms.order import form_layout_for, in_form_order
 
     outcome = render_file(template, data, out, kind=kind, version=version, today=today)
     if outcome.issues:
-        print_issues(str(data), outcome.issues)
+        print_issues(str(data), in_form_order(outcome.issues, form_layout_for(outcome.kind, outcome.version)))
         return EXIT_INVALID
     click.echo(f"{out}: {outcome.kind} made from {data} with {outcome.template.name}")
     if pdf:

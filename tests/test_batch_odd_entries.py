@@ -51,7 +51,7 @@ EXPECTED = {
     "folder.docx/inner.docx": ("valid", None),
     "good.docx": ("valid", None),
     "huge.pdf": ("unreadable", "the file is 21,474,836,480 bytes; forms larger than 52,428,800 bytes are refused"),
-    "locked/": ("unreadable", "this folder could not be opened (Permission denied)"),
+    "locked/": ("unreadable", "this folder could not be opened (you do not have permission to use it)"),
     "loop.docx": ("skipped", "a symbolic link that leads round in a loop"),
     "notes.txt": ("skipped", "a symbolic link to something that is not there"),
     "pipe.docx": ("skipped", "a named pipe, not a file"),
@@ -196,7 +196,7 @@ def test_the_command_over_odd_entries_and_a_folder_it_may_not_open_exits_1_witho
     assert "unreadable" in done.stdout and "5 skipped" in done.stdout
     report = (tmp_path / "out" / "errors.txt").read_text(encoding="utf-8")
     assert "locked/  (organisation not known): cannot be read" in report
-    assert "this folder could not be opened (Permission denied)" in report
+    assert "this folder could not be opened (you do not have permission to use it)" in report
     assert "huge.pdf  (organisation not known): cannot be read" in report
     assert _names(tmp_path / "out")["real.docx"][0] == "valid"
     assert (tmp_path / "out" / "returns.xlsx").exists()

@@ -344,7 +344,7 @@ def test_an_evaluation_pattern_reaching_a_folder_it_cannot_read_is_a_problem_not
     round_file = EXAMPLES / "rounds" / "kent-2027.yaml"
     assert main(["evaluate", str(round_file), "--within", str(EXAMPLES), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
-    assert "cannot be listed (Permission denied)" in err and "Traceback" not in err
+    assert "cannot be listed (you do not have permission to use it)" in err and "Traceback" not in err
 
 
 def test_a_pdf_with_100000_top_level_fields_is_refused_for_that(tmp_path):

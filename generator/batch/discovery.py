@@ -24,6 +24,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..records.errors import os_reason
 from ..returns.parse import looks_like_a_return
 from .names import shown_name
 
@@ -141,7 +142,7 @@ def _link_reason(path: bytes) -> str:
 
 def _unlistable(exc: OSError) -> str:
     return (
-        f"this folder could not be opened ({exc.strerror or exc}), so any returns in it have not been read; "
+        f"this folder could not be opened ({os_reason(exc)}), so any returns in it have not been read; "
         "give the batch access to it and run it again"
     )
 
@@ -154,7 +155,9 @@ def _look(found: Found, path: bytes, relative: bytes, entry: os.DirEntry[bytes],
     except FileNotFoundError:
         return  # it left the folder while we looked; the register marks a name that has gone
     except OSError as exc:
-        found.unreadable.append((Entry(relative, shown_name(relative)), f"it could not be looked at ({exc.strerror})"))
+        found.unreadable.append(
+            (Entry(relative, shown_name(relative)), f"it could not be looked at ({os_reason(exc)})")
+        )
         return
     seen = Entry(relative, shown_name(relative), _modified(facts), facts.st_size)
     if stat.S_ISLNK(facts.st_mode):

@@ -106,6 +106,8 @@ class RenderOutcome:
     kind: str
     issues: list[Issue]
     document: bytes | None
+    #: The version of the form the record was checked as, so its problems can be numbered as on that form.
+    version: str | None = None
 
 
 def render_record(
@@ -132,9 +134,9 @@ def render_record(
     if not issues:
         issues = _fields_the_version_lacks(compiled, kind, schema_info(kind, made_for).version, version)
     if issues:
-        return RenderOutcome(path, kind, issues, None)
+        return RenderOutcome(path, kind, issues, None, version)
     context = sanitise(build_context(record, kind, issued=today, version=version))
-    return RenderOutcome(path, kind, [], compiled.render(context, title=context["document"]["title"]))
+    return RenderOutcome(path, kind, [], compiled.render(context, title=context["document"]["title"]), version)
 
 
 def _fields_the_version_lacks(compiled: CompiledTemplate, kind: str, made_for: str, version: str) -> list[Issue]:

@@ -48,7 +48,7 @@ from lxml import etree
 
 from ..ooxml.safety import PackageError, open_package
 from ..records.bounded_read import read_bounded
-from ..records.errors import TemplateFaultError, UnreadableFileError
+from ..records.errors import TemplateFaultError, UnreadableFileError, os_reason
 from ..records.limits import TimeLimitExceeded, deadline, memory_ceiling
 from .display import FILTERS
 
@@ -374,5 +374,5 @@ def compile_template(path: Path, name: str | None = None) -> CompiledTemplate:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise UnreadableFileError(path, f"the template cannot be read ({exc.strerror})") from exc
+        raise UnreadableFileError(path, f"the template cannot be read ({os_reason(exc)})") from exc
     return _compiled(str(path.resolve()), name or str(path), stat.st_mtime_ns, stat.st_size)

@@ -50,7 +50,7 @@ from typing import Any
 
 from ..forms.order import form_layout_for, in_form_order
 from ..records.criteria import Scale
-from ..records.errors import UnreadableFileError
+from ..records.errors import UnreadableFileError, os_reason
 from ..records.issues import Issue
 from ..records.loading import load_data_file
 from ..records.messages import field_label
@@ -368,7 +368,7 @@ class _Reader:
                 try:
                     matches = sorted(Path(p) for p in glob.glob(str(self.folder / entry)) if Path(p).is_file())
                 except OSError as exc:
-                    message = f"the files matching '{entry}' cannot be listed ({exc.strerror})"
+                    message = f"the files matching '{entry}' cannot be listed ({os_reason(exc)})"
                     self.problem("evaluations", message, entry, where, label)
                     continue
                 if any(self.outside(match) for match in matches):
