@@ -116,6 +116,11 @@ class Package:
 
     def _unpack(self, info: zipfile.ZipInfo, limit: int) -> bytes:
         """At most ``limit`` bytes of a part: inflated here for plain entries, else by ``zipfile``."""
+        if info.flag_bits & 0x1:  # an encrypted entry: a password-protected file, not a damaged one
+            raise PackageError(
+                f"its part {info.filename} cannot be unpacked: it is encrypted (the file has a password); "
+                "please remove the password, save the form again and send it again"
+            )
         try:
             span = entry_span(self._data, info)
             if span is not None:

@@ -57,15 +57,16 @@ class _Answers:
             return str(self.construct_scalar(node))  # type: ignore[attr-defined]
 
 
+_ALIAS_REFUSED = "YAML aliases (*name) are not allowed in records"
+
+
 class _NoAliasLoader(_Answers, yaml.SafeLoader):
     """The safe loader, refusing anchors and aliases (no record needs them)."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed in records", event.start_mark
-            )
+            raise yaml.composer.ComposerError(None, None, _ALIAS_REFUSED, event.start_mark)
         return super().compose_node(parent, index)
 
 
@@ -156,6 +157,11 @@ def parse_data_text(text: str, name: str, *, yaml_first: bool) -> Any:
         ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if getattr(exc, "problem", None) == _ALIAS_REFUSED:
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            raise UnreadableFileError(
+                name, f"this uses a YAML alias (*name){where}, which a record may not: write the answer out in full"
+            ) from exc
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise UnreadableFileError(
