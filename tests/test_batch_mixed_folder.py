@@ -135,7 +135,7 @@ def test_every_file_is_accounted_for_and_the_register_remembers_resubmissions(tm
     assert len(sheet) == 6 and header[1] == "Reference" and header[6] == "Gone from the folder"
     assert by_file["dartford.pdf"]["Earlier versions"] == 2  # the .odt and the first PDF
     assert by_file["ashford.docx"]["Gone from the folder"] == SECOND.isoformat(timespec="seconds")
-    history = list(load_workbook(out / "returns.xlsx")["History"].iter_rows(values_only=True))
+    history = list(load_workbook(out / "returns.xlsx")["Every version received"].iter_rows(values_only=True))
     assert len(history) == 1 + 11, "every version but the skipped notes"
     report = (out / "errors.txt").read_text(encoding="utf-8")
     assert "ashford.docx: gone since 2026-08-10 (valid, first seen 2026-08-03)" in report

@@ -43,7 +43,7 @@ def test_word_and_pdf_returns_are_read_into_one_sheet_with_errors_to_chase(tmp_p
     by_file = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert set(by_file) == {"ashford.pdf", "growth-bid-invalid.docx", "word/thanet.DOCX"}, "one row per bid"
     assert by_file["growth-bid-invalid.docx"]["Earlier versions"] == 1
-    history = load_workbook(tmp_path / "out" / "returns.xlsx")["History"]
+    history = load_workbook(tmp_path / "out" / "returns.xlsx")["Every version received"]
     superseded = {row[0]: row[10] for row in history.iter_rows(values_only=True)}
     assert superseded["growth-bid-valid.docx"] == "growth-bid-invalid.docx"
     files = load_workbook(tmp_path / "out" / "returns.xlsx")["Files"]

@@ -116,7 +116,7 @@ def test_the_workbook_has_a_sheet_per_kind_a_sheet_per_group_and_errors(tmp_path
         layout.title,
         "Supporting People outcomes",
         "Supporting commissioning",  # its label cut between words to Excel's 31 characters
-        "History",
+        "Every version received",
         "Errors",
     ]
     bids = [[c.value for c in row] for row in workbook[layout.title].iter_rows()]

@@ -113,7 +113,7 @@ def test_sheet_names_come_from_labels_within_excels_limit(book: Any) -> None:
         "Files",
         layout.title,
         *(q.label for q in layout.questions() if q.columns),
-        "History",
+        "Every version received",
         "Errors",
     ]
     assert len(book.sheetnames) == len(labels) == len({name.casefold() for name in book.sheetnames})
@@ -137,7 +137,7 @@ def test_dates_money_and_yes_no_are_typed_cells(book: Any) -> None:
     assert acme[_label("/service_users")].value == 40
     partners = _table(book["Supporting commissioning"])
     assert [row["Support confirmed in writing"].value for row in partners] == ["Yes", "No"]
-    history = {row["File"].value: row for row in _table(book["History"])}
+    history = {row["File"].value: row for row in _table(book["Every version received"])}
     assert history["acme-first.docx"]["Date on the form"].value == dt.datetime(2026, 8, 1)
     assert history["acme-first.docx"]["Date on the form"].number_format == DATE_FORMAT
 

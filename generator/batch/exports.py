@@ -81,7 +81,7 @@ def _columns(*specs: str | tuple[str, str]) -> tuple[Column, ...]:
 FILES = Sheet("Files", "files", _columns(
     "File", "Status", "Form", "Version", "Organisation", ("Problems", "integer"), "Duplicate of", "Superseded by",
     "First seen", "Last seen", "Gone from the folder", "Reason", "SHA-256"))  # fmt: skip
-HISTORY = Sheet("History", "history", _columns(
+HISTORY = Sheet("Every version received", "history", _columns(
     "File", "Also received as", "Form", "Version", "Status", "Organisation", "Recognised as", "Received",
     "Last seen", ("Date on the form", "date"), "Superseded by", "Superseded on", "Gone from the folder", "SHA-256"))  # fmt: skip
 ERRORS = Sheet("Errors", "errors", _columns(

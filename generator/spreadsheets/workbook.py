@@ -193,6 +193,9 @@ class _Styles:
         return self._cell(self._sheet, row=1, column=1, value=value, style_array=self._style(look))
 
 
+_RESERVED_NAMES = frozenset({"history"})
+
+
 class _Names:
     """Sheet names Excel accepts, made one at a time: at most 31 characters, none of []:*?/\\, all different."""
 
@@ -207,6 +210,8 @@ class _Names:
             words = base.rsplit(" ", 1)[0]  # cut between words, not inside one, if that leaves enough to tell
             base = words if len(words) >= _SHORTEST_CUT else base
         base = base or "Sheet"
+        if base.casefold() in _RESERVED_NAMES:  # Excel refuses to let anyone rename a sheet to these
+            base = f"{base} (sheet)"
         name, number = base, 2
         while name.casefold() in self._taken:
             suffix = f" ({number})"
