@@ -399,6 +399,10 @@ def batch(
     )
     click.echo(f"{result.summary()}")
     click.echo(f"Spreadsheet: {(out / 'returns.xlsx').resolve()}")
+    from .records.references import project_numbering_problem
+
+    if why := project_numbering_problem():
+        click.echo(f"No references were given to bids: commission.yaml, round: reference: {why}")
     if not result.all_valid:
         click.echo(f"Who to chase and for what: {(out / 'errors.txt').resolve()}")
     if not no_letters:

@@ -20,7 +20,7 @@ from typing import Any
 
 from .project import project_settings
 
-__all__ = ["ReferenceScheme", "project_numbering", "read_scheme"]
+__all__ = ["ReferenceScheme", "project_numbering", "project_numbering_problem", "read_scheme"]
 
 _PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,9}$")
 _DIGITS = 3
@@ -68,3 +68,15 @@ def project_numbering() -> tuple[str, ReferenceScheme] | None:
         return None
     scheme, _ = read_scheme(settings.round["reference"], settings.closing_date)
     return (kind, scheme) if scheme else None
+
+
+def project_numbering_problem() -> str | None:
+    """Why ``round: reference:`` in ``commission.yaml`` numbers no bids (no year, say); None when it can or is not set.
+
+    For the batch to say so, rather than leave the workbook without references unexplained.
+    """
+    settings = project_settings()
+    if "reference" not in settings.round:
+        return None
+    _, problem = read_scheme(settings.round["reference"], settings.closing_date)
+    return problem or None
