@@ -49,7 +49,6 @@ from ..batch.identity import answer_at
 from ..batch.register import Register, Version
 from ..batch.worker import RETRIED_RULES
 from ..documents.display import long_date
-from ..documents.letter_templates import CHASE_LETTER
 from ..forms.layout import FormLayout, layout_kinds, load_layout
 from ..records.errors import CommissionError
 from ..records.issues import Issue
@@ -363,6 +362,9 @@ def write_chase_letters(out: Path, *, today: dt.date | None = None) -> ChaseResu
                 continue
             letter: str | None = None
             try:
+                # python-docx (about 50 ms to import) is loaded only once some return needs a letter
+                from ..documents.letter_templates import CHASE_LETTER
+
                 title = letter_title(CHASE_LETTER, context, f"Letter about {row.path}")
                 document, issues = render_letter(CHASE_LETTER, context, issued=today, title=title)
                 if document is None:

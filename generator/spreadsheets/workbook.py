@@ -22,6 +22,7 @@ import math
 import os
 import pickle  # only our own temporary spool, written and read back in this process
 import re
+import sys
 import tempfile
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -296,6 +297,24 @@ def _fill_sheet(
         sheet.append([styles.cell(value, kind) for value, kind in zip(values, kinds, strict=True)])
 
 
+def _import_openpyxl() -> None:
+    """Import openpyxl without numpy (about half its import time) unless something else already loaded numpy.
+
+    openpyxl imports numpy only to count numpy's number types as numbers; no value written here is
+    one (``cells.cell_value`` gives plain ``int``/``float``/``Decimal``/``str``/dates), so a batch need
+    not pay for it. The ``None`` entry makes ``import numpy`` fail inside openpyxl's ``try`` and is
+    removed at once, so later code can still import numpy normally.
+    """
+    if "openpyxl" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        import openpyxl  # noqa: F401
+    finally:
+        if sys.modules.get("numpy", False) is None:
+            del sys.modules["numpy"]
+
+
 def write_workbook(path: Path, tables: Iterable[Table]) -> None:
     """Write ``tables`` as one sheet each to ``path``, atomically: the old file stays until the new one is whole.
 
@@ -304,6 +323,8 @@ def write_workbook(path: Path, tables: Iterable[Table]) -> None:
     for any other file, although openpyxl's streamed sheets meet it inside lxml.
     """
     from lxml.etree import SerialisationError
+
+    _import_openpyxl()
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
