@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from ..documents.render_context import document_title
-from ..documents.template_engine import compile_template, sanitise
 from ..records.issues import Issue
 from ..records.resources import builtin_root, resource_dir
 from ..records.schemas import kind_of_id, kinds, schema_info
@@ -84,6 +83,8 @@ def render_letter(
         if issues:
             return None, issues
     path = letter_template(name)
+    from ..documents.template_engine import compile_template, sanitise  # docxtpl, only once a letter is due
+
     compiled = compile_template(path, name)
     identity = kind_of_id(compiled.identifier) if compiled.identifier else None
     version = identity[1] if identity else ""
