@@ -54,6 +54,7 @@ from ..records.errors import CommissionError
 from ..records.issues import Issue
 from ..records.project import ProjectSettings, project_settings
 from ..records.resources import resource_dir
+from ..records.wording import plural
 from ..rounds.definition import project_bid_fields
 from .writing import FileNames, letter_title, render_letter, replaced_folder, safe_stem
 
@@ -116,7 +117,7 @@ class ChaseResult:
 
     def summary(self) -> str:
         count = self.written
-        line = f"{count} letter{'s' if count != 1 else ''} to bidders in {self.folder}"
+        line = f"{plural(count, 'letter')} to bidders in {self.folder}"
         if self.without_email:
             line += f" ({self.without_email} with no email address known: post {'them' if self.without_email != 1 else 'it'} or find the address)"
         if self.failed:
@@ -163,19 +164,18 @@ class _Addresses:
     """Which answers of a return say whom to write to (module docstring), worked out once per kind and version."""
 
     def __init__(self) -> None:
+        self._found: dict[tuple[str, str | None], dict[str, str]] = {}
         try:
             self.bid_kind, self.round_fields, problems = project_bid_fields()
         except CommissionError as exc:  # a broken schema: letters are still written, addressed from each form
-            self.bid_kind, self.round_fields, problems = None, {}, []
+            self.bid_kind, self.round_fields = None, {}
             self.notes = [f"The round's fields could not be read, so letters are addressed from each form: {exc}"]
-            self._found: dict[tuple[str, str | None], dict[str, str]] = {}
             return
         self.notes = [
             f"commission.yaml, round: fields: {issue.path.rsplit('/', 1)[-1]}: {issue.message}"
             for issue in problems
             if issue.path.rsplit("/", 1)[-1] in ("contact_name", "contact_email", "organisation")
         ]
-        self._found = {}
 
     def pointers(self, row: Version) -> dict[str, str]:
         if row.kind is None or row.kind not in layout_kinds():
@@ -240,7 +240,7 @@ def _received(row: Version) -> dt.date:
 
 
 def _things(count: int) -> str:
-    return f"{count} thing{'s' if count != 1 else ''}"
+    return plural(count, "thing")
 
 
 def letter_context(

@@ -27,6 +27,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..documents.file_names import FileNames
 from ..documents.render_context import document_title
 from ..records.issues import Issue
 from ..records.resources import builtin_root, resource_dir
@@ -103,21 +104,6 @@ def safe_stem(*candidates: str | None) -> str:
         if stem:
             return f"{stem}-letter" if stem in _RESERVED else stem
     return "letter"
-
-
-class FileNames:
-    """Hands out file names that never repeat, compared without regard to case (as Windows and macOS do)."""
-
-    def __init__(self) -> None:
-        self._used: set[str] = set()
-
-    def take(self, stem: str, suffix: str = ".docx") -> str:
-        name, number = f"{stem}{suffix}", 1
-        while name.lower() in self._used:
-            number += 1
-            name = f"{stem}-{number}{suffix}"
-        self._used.add(name.lower())
-        return name
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..documents.file_names import unique_names
 from ..documents.render import render_record, shipped_templates
 from ..records.errors import CommissionError
 from .round_file import LoadedReport
@@ -33,20 +34,6 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def safe_stem(reference: str) -> str:
     """A reference as a file name's stem: only letters, digits, dots, hyphens and underscores."""
     return _UNSAFE.sub("-", reference).strip("-.") or "bid"
-
-
-def unique_names(stems: list[str], suffix: str = ".docx") -> list[str]:
-    """A file name for each stem; one that would repeat another (ignoring case) gets ``-2``, ``-3``..."""
-    names: list[str] = []
-    used: set[str] = set()
-    for stem in stems:
-        name, extra = f"{stem}{suffix}", 1
-        while name.lower() in used:  # two references made safe the same way, such as "GB 1" and "GB/1"
-            extra += 1
-            name = f"{stem}-{extra}{suffix}"
-        used.add(name.lower())
-        names.append(name)
-    return names
 
 
 def report_file_names(reports: Mapping[str, tuple[LoadedReport, ...]]) -> dict[Path, str]:
