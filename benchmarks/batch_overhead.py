@@ -91,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--single-repeats", type=int, default=5, help="starts of each one-file command per run")
     parser.add_argument("--memory", default="200,2000", help="batch sizes whose peak memory is compared")
     args = parser.parse_args(argv)
+    # Every process measured here (and benchmarks/batch.py's) writes and reuses bytecode, as an installed
+    # copy does (pip compiles a package as it installs it): a PYTHONDONTWRITEBYTECODE left in the
+    # environment would have each start compile every module from source, the batch's more than the parse's.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     sizes = [int(size) for size in args.memory.split(",") if size]
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # filling the PDFs warns of the font's encoding
     with tempfile.TemporaryDirectory() as scratch_name:

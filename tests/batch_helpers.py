@@ -24,6 +24,8 @@ def scripted_parse(path: str, today: dt.date | None) -> dict[str, Any]:
     if script.get("modules"):  # what this worker has imported, and whether it ran the batch's main script
         main_file = getattr(sys.modules.get("__mp_main__"), "__file__", None)
         return {"status": "valid", "modules": sorted(sys.modules), "main_file": main_file}
+    if script.get("pid"):  # which worker process read it
+        return {"status": "valid", "pid": os.getpid()}
     if script.get("mark"):  # say it has started, in a file beside it
         Path(script["mark"]).touch()
     if script.get("sleep"):

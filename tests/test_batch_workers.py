@@ -8,7 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-from generator.batch.worker import TOOLKIT_ERROR, Limits, parse_in_workers
+import pytest
+
+from generator.batch import worker
+from generator.batch.fingerprint import fingerprint
+from generator.batch.run import run_batch
+from generator.batch.worker import TOOLKIT_ERROR, Limits, WorkerPool, parse_in_workers
 from tests.batch_helpers import scripted_parse, valid_bid, write_script
 from tests.conftest import ROOT
 
@@ -139,3 +144,48 @@ def test_workers_import_the_readers_but_not_the_command_line_or_the_exports(tmp_
     assert result["main_file"] is None
     assert "generator.returns.parse" in modules and "generator.ooxml.reader" in modules
     assert not {"generator.cli", "generator.batch.exports", "openpyxl", "click", "rich"} & modules
+
+
+def test_one_worker_serves_every_pass_of_a_batch(tmp_path: Path) -> None:
+    """The fingerprints and the reads go to the same worker: a batch of one file starts one, not two."""
+    path = str(write_script(tmp_path / "a.docx", pid=True))
+    with WorkerPool(jobs=1, limits=Limits(seconds=30)) as pool:
+        [(_, first)] = list(pool.run([(path,)], scripted_parse, (None,)))
+        [(_, facts)] = list(pool.run([(path, False)], fingerprint))
+        [(_, second)] = list(pool.run([(path,)], scripted_parse, (None,)))
+        assert len(pool.workers) == 1
+    assert first["pid"] == second["pid"]
+    assert facts["size"] == Path(path).stat().st_size and len(facts["sha256"]) == 64
+    assert not pool.workers, "closed with the pool"
+
+
+def test_a_batch_of_one_file_starts_one_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    write_script(inbox / "a.docx", envelope=valid_bid("Good Org"))
+    started: list[object] = []
+    real_init = worker._Worker.__init__
+
+    def counted(self: worker._Worker, *args: object, **kwargs: object) -> None:
+        started.append(self)
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worker._Worker, "__init__", counted)
+    result = run_batch(inbox, tmp_path / "out", jobs=4, parse=scripted_parse)
+    assert result.count("valid") == 1 and result.parsed == 1
+    assert len(started) == 1
+
+
+def test_a_pool_left_part_way_stops_its_workers(tmp_path: Path) -> None:
+    """A caller that stops reading results (an error while storing one) leaves no worker holding a stale file."""
+    paths = [(str(write_script(tmp_path / f"{n}.docx", pid=True)),) for n in range(4)]
+    pool = WorkerPool(jobs=1, limits=Limits(seconds=30))
+    results = pool.run(paths, scripted_parse, (None,))
+    next(results)
+    processes = [w.process for w in pool.workers]
+    results.close()
+    assert not pool.workers
+    assert all(not process.is_alive() for process in processes)
+    [(_, again)] = list(pool.run(paths[:1], scripted_parse, (None,)))
+    assert again["status"] == "valid", "the pool starts afresh"
+    pool.close()

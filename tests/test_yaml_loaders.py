@@ -117,3 +117,59 @@ def test_nesting_that_would_crash_libyaml_is_refused_without_a_crash(shape: str)
     )
     assert done.returncode == 0, done.stderr[-500:]
     assert "nested more than" in done.stdout
+
+
+def _project_outcome(text: str) -> Any:
+    """What ``load_project_yaml`` gives: the data with its types, or the error's words."""
+    try:
+        return _typed(loading.load_project_yaml(text))
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date that does not exist
+        return ("refused", str(exc))
+
+
+def _safe_load_outcome(text: str) -> Any:
+    try:
+        return _typed(yaml.safe_load(text))
+    except (yaml.YAMLError, ValueError) as exc:
+        return ("refused", str(exc))
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_a_projects_own_yaml_reads_as_pyyamls_safe_loader_reads_it(path: Path) -> None:
+    """Layouts, rules, criteria and timetables: libyaml's reading is PyYAML's ``safe_load``, aliases and all."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        expected = _safe_load_outcome(text)
+    except RecursionError:  # nested past Python's stack (a hostile fixture): too deep for libyaml as well
+        with pytest.raises(RecursionError):
+            loading.load_project_yaml(text)
+        return
+    assert _project_outcome(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: &x [1, 2]\nb: *x\n", "a: *undefined\n", "a: [1, 2\n", "key: value\n\tbad: tab\n", "- 2027-02-30\n- 0x1F\n"],
+    ids=["alias", "undefined-alias", "unclosed", "tab", "odd-scalars"],
+)
+def test_a_projects_own_yaml_keeps_safe_loads_aliases_and_error_words(text: str) -> None:
+    assert _project_outcome(text) == _safe_load_outcome(text)
+
+
+def test_a_projects_own_yaml_too_deep_for_libyaml_goes_to_the_pure_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    read_by: list[str] = []
+    real_load = yaml.load
+
+    def spy(text: str, Loader: Any) -> Any:  # noqa: N803 - PyYAML's own keyword
+        read_by.append(Loader.__name__)
+        return real_load(text, Loader=Loader)
+
+    monkeypatch.setattr(loading.yaml, "load", spy)
+    assert loading.load_project_yaml("a: [1]\n") == {"a": [1]}
+    assert read_by == ["CSafeLoader"]
+    read_by.clear()
+    deep = "[" * 3000 + "]" * 3000
+    assert loading._shallow_enough_for_libyaml(deep) is False
+    with pytest.raises(RecursionError):  # as yaml.safe_load always did: never a crash in C
+        loading.load_project_yaml(deep)
+    assert "CSafeLoader" not in read_by

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 __all__ = ["Reporter", "reporter"]
 
@@ -35,10 +36,30 @@ class _Bar:
         self.progress.advance(self.task)
 
 
+#: Settings with which rich draws a bar even where the output is not a terminal.
+_RICH_FORCES_A_TERMINAL = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+
+def _may_be_a_terminal(out: TextIO) -> bool:
+    """Whether rich might draw a bar here; if not, rich (a thirtieth of a second to import) is not loaded."""
+    try:
+        if out.isatty():
+            return True
+    except (AttributeError, ValueError, OSError):  # no such method, or a closed stream
+        pass
+    return any(os.environ.get(name) for name in _RICH_FORCES_A_TERMINAL)
+
+
 @contextlib.contextmanager
 def reporter(total: int, stream: TextIO | None = None) -> Iterator[Reporter]:
     """A progress reporter suited to where the output goes."""
     out = stream or sys.stderr
+    if not _may_be_a_terminal(out):
+        yield _Lines(total, out)
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     console = Console(file=out)
     if not console.is_terminal:
         yield _Lines(total, out)

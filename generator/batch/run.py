@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..spreadsheets.workbook import import_in_background
 from .atomic import remove_leftovers
 from .discovery import Entry, find_returns
 from .exports import write_exports
@@ -22,7 +23,7 @@ from .fingerprint import fingerprint, skipped
 from .identity import identify, number_bids
 from .progress import reporter
 from .register import Register
-from .worker import RETRIED_RULES, TOOLKIT_ERROR, Limits, Parser, failure, parse_file, run_in_workers
+from .worker import RETRIED_RULES, TOOLKIT_ERROR, Limits, Parser, WorkerPool, failure, parse_file
 
 __all__ = ["BatchResult", "run_batch"]
 
@@ -88,7 +89,8 @@ def run_batch(
     result = BatchResult(out=out, counts={})
     top = os.fsencode(returns_dir)
     present: list[str] = []
-    with Register(out / "register.sqlite") as register:
+    import_in_background()  # the workbook's library loads while this process waits for the workers
+    with Register(out / "register.sqlite") as register, WorkerPool(jobs=jobs, limits=limits) as workers:
 
         def record(
             entry: Entry, sha256: str | None, size: int | None, outcome: dict[str, Any] | None
@@ -103,7 +105,7 @@ def run_batch(
         # Every read of a file happens in a worker; results are recorded in the folder's order, not the workers'.
         items = [(os.fsdecode(os.path.join(top, entry.raw)), entry.needs_a_look) for entry in found.to_read]
         prints: dict[str, dict[str, Any]] = {}
-        for (path, _), facts in run_in_workers(items, fingerprint, jobs=jobs, limits=limits):
+        for (path, _), facts in workers.run(items, fingerprint):
             prints[path] = facts
         to_parse: dict[int, tuple[str, str]] = {}
         for entry, (path, _) in zip(found.to_read, items, strict=True):
@@ -118,9 +120,7 @@ def run_batch(
                 result.reused += 1
         by_path = {path: (content, name) for content, (path, name) in to_parse.items()}
         with reporter(len(to_parse), progress) as report:
-            for (path,), outcome in run_in_workers(
-                [(path,) for path, _ in to_parse.values()], parse, jobs=jobs, limits=limits, fixed=(today,)
-            ):
+            for (path,), outcome in workers.run([(path,) for path, _ in to_parse.values()], parse, fixed=(today,)):
                 content, name = by_path[path]
                 try:
                     register.store(content, outcome)
@@ -131,6 +131,7 @@ def run_batch(
                     register.store(content, outcome)
                 report.done(name, outcome["status"])
                 result.parsed += 1
+        workers.close()  # nothing more to read: the workers' memory is given back before the exports
         result.gone = register.settle(sorted(present), seen_at, identify)
         number_bids(register)
         exported = write_exports(register, out)

@@ -51,6 +51,7 @@ __all__ = [
     "TOOLKIT_ERROR",
     "Limits",
     "Parser",
+    "WorkerPool",
     "failure",
     "parse_file",
     "parse_in_workers",
@@ -60,14 +61,14 @@ __all__ = [
 
 _START_SECONDS = 120
 #: Imported once in the fork server, so each new worker starts with them loaded (missing ones are ignored):
-#: what reading a return needs (every reader, the fingerprint, jsonschema), nothing of the exports or commands.
+#: what reading any return needs (the Word reader, the commonest, among it), nothing of the exports or commands.
+#: The PDF and OpenDocument readers and jsonschema (which only explains an invalid record) are imported by a
+#: worker when it first needs them: a batch waits for the fork server's imports before its first file, and
+#: a worker, started once for the whole batch, pays for them at most once.
 _PRELOAD = (
     "generator.returns.parse",
     "generator.ooxml.reader",
-    "generator.odf.reader",
-    "generator.pdf.reader",
     "generator.batch.fingerprint",
-    "jsonschema",  # to explain an invalid record (a valid one needs only jsonschema-rs)
 )
 Parser = Callable[[str, dt.date | None], dict[str, Any]]
 #: Files given to each worker at once: the one it reads and the next, waiting in its pipe.
@@ -164,13 +165,13 @@ def _exit_when_the_batch_goes(conn: Connection) -> None:
     threading.Thread(target=watch, name="exit-with-the-batch", daemon=True).start()
 
 
-def _serve(
-    conn: Connection, task: Callable[..., dict[str, Any]], fixed: tuple[Any, ...], memory_mb: int, project: str
-) -> None:
-    """Run ``task(*item, *fixed)`` for each item the parent sends, until it sends None or goes away.
+def _serve(conn: Connection, memory_mb: int, project: str) -> None:
+    """Run ``task(*item, *fixed)`` for each ``(task, item, fixed)`` the parent sends, until None or it goes away.
 
-    The worker reads the batch's ``project``: the fork server it comes from was started with the
-    environment of the first batch of this process, which may have been another project's.
+    The task comes with each item, so one worker serves every pass of a batch (the
+    fingerprints, then the reads) and is started once. The worker reads the batch's
+    ``project``: the fork server it comes from was started with the environment of
+    the first batch of this process, which may have been another project's.
     """
     _exit_when_the_batch_goes(conn)
     switch_project(Path(project))
@@ -179,7 +180,8 @@ def _serve(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         conn.send("ready")
-        while (item := conn.recv()) is not None:
+        while (sent := conn.recv()) is not None:
+            task, item, fixed = sent
             conn.send(_run_one(task, item, fixed, memory_mb, limit))
     except (EOFError, OSError):  # the batch has gone: nobody is waiting for a result
         return
@@ -206,8 +208,13 @@ def _run_one(
     return result, False
 
 
+def _needs_main(task: Callable[..., Any]) -> bool:
+    """Whether a worker must run the batch's main script to find ``task`` (one defined there)."""
+    return getattr(task, "__module__", "__main__") == "__main__"
+
+
 @contextmanager
-def _main_not_run_again(task: Callable[..., Any]) -> Iterator[None]:
+def _main_not_run_again(hide: bool) -> Iterator[None]:
     """Start workers without running the program that started the batch in each of them.
 
     multiprocessing runs the main script again in every worker (so a function defined
@@ -216,7 +223,7 @@ def _main_not_run_again(task: Callable[..., Any]) -> Iterator[None]:
     to the worker as having no file or name to run while it starts.
     """
     main = sys.modules.get("__main__")
-    if main is None or getattr(task, "__module__", "__main__") == "__main__":
+    if main is None or not hide:
         yield
         return
     saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
@@ -230,13 +237,13 @@ def _main_not_run_again(task: Callable[..., Any]) -> Iterator[None]:
 
 
 class _Worker:
-    def __init__(
-        self, context: Any, task: Callable[..., dict[str, Any]], fixed: tuple[Any, ...], limits: Limits
-    ) -> None:
+    def __init__(self, context: Any, limits: Limits, *, hide_main: bool) -> None:
         self.conn, child = context.Pipe()
         project = str(project_root())
-        self.process = context.Process(target=_serve, args=(child, task, fixed, limits.memory_mb, project), daemon=True)
-        with _main_not_run_again(task):
+        self.process = context.Process(target=_serve, args=(child, limits.memory_mb, project), daemon=True)
+        #: Started without the batch's main script, so it cannot run a task defined there.
+        self.main_hidden = hide_main
+        with _main_not_run_again(hide_main):
             self.process.start()
         child.close()
         self.ready = False
@@ -257,13 +264,13 @@ class _Worker:
                 "check there is enough free memory, or try --jobs 1"
             )
 
-    def give(self, item: tuple[Any, ...], seconds: float) -> None:
+    def give(self, task: Callable[..., Any], item: tuple[Any, ...], fixed: tuple[Any, ...], seconds: float) -> None:
         if not self.ready:
             self.wait_ready()
         if not self.queue:
             self.deadline = time.monotonic() + seconds
         self.queue.append(item)
-        self.conn.send(item)
+        self.conn.send((task, item, fixed))
 
     def done(self, seconds: float) -> tuple[Any, ...]:
         """The first item is finished; the next, already in the pipe, starts its time now."""
@@ -306,12 +313,18 @@ def _collect(worker: _Worker, ready: list[Any], limits: Limits) -> tuple[dict[st
     return None
 
 
-def _top_up(workers: list[_Worker], pending: list[tuple[Any, ...]], limits: Limits) -> None:
+def _top_up(
+    workers: list[_Worker],
+    pending: list[tuple[Any, ...]],
+    task: Callable[..., Any],
+    fixed: tuple[Any, ...],
+    limits: Limits,
+) -> None:
     """Give each worker files until it holds ``_IN_FLIGHT``: every worker one before any gets a second."""
     for depth in range(1, _IN_FLIGHT + 1):
         for worker in workers:
             if len(worker.queue) < depth and pending:
-                worker.give(pending.pop(), limits.seconds)
+                worker.give(task, pending.pop(), fixed, limits.seconds)
 
 
 def start_fork_server() -> None:
@@ -324,6 +337,80 @@ def start_fork_server() -> None:
     multiprocessing.forkserver.ensure_running()
 
 
+class WorkerPool:
+    """Workers kept for every pass of one batch (the fingerprints, then the reads), so each is started once.
+
+    A worker costs a fork and its first imports (about a tenth of a second), which a
+    batch of one file would otherwise pay for each pass. Use it as a context manager:
+    the workers are stopped when it closes.
+    """
+
+    def __init__(self, *, jobs: int, limits: Limits) -> None:
+        self.jobs = max(1, jobs)
+        self.limits = limits
+        self.workers: list[_Worker] = []
+        start_fork_server()
+        self._context = multiprocessing.get_context("forkserver")
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        self.workers = []
+
+    def _new_worker(self, task: Callable[..., Any]) -> _Worker:
+        return _Worker(self._context, self.limits, hide_main=not _needs_main(task))
+
+    def _ready_for(self, task: Callable[..., Any], count: int) -> list[_Worker]:
+        """Workers for ``count`` items of ``task``: those kept, plus new ones up to ``jobs``."""
+        if _needs_main(task) and any(w.main_hidden for w in self.workers):  # they could not find it
+            self.close()
+        while len(self.workers) < min(self.jobs, count):
+            self.workers.append(self._new_worker(task))
+        return self.workers
+
+    def run(
+        self, items: Iterable[tuple[Any, ...]], task: Callable[..., dict[str, Any]], fixed: tuple[Any, ...] = ()
+    ) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+        """Yield ``(item, task(*item, *fixed))`` for every item, in the order they finish.
+
+        ``task`` must be a module-level function, so a worker can import it by name.
+        """
+        pending = list(items)
+        pending.reverse()
+        if not pending:
+            return
+        workers = self._ready_for(task, len(pending))
+        limits = self.limits
+        try:
+            while pending or any(w.queue for w in workers):
+                _top_up(workers, pending, task, fixed, limits)
+                busy = [w for w in workers if w.queue]
+                timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
+                for index, worker in enumerate(workers):
+                    if not worker.queue:
+                        continue
+                    outcome = _collect(worker, ready, limits)
+                    if outcome is None:
+                        continue
+                    item, (result, healthy) = worker.done(limits.seconds), outcome
+                    if not healthy:  # the files waiting in its pipe go to the next free worker, unread
+                        pending.extend(reversed(worker.queue))
+                        worker.stop()
+                        workers[index] = self._new_worker(task)
+                    _top_up(workers, pending, task, fixed, limits)  # before the caller stores this result
+                    yield item, result
+        except BaseException:  # stopped part way (the caller gave up, or a fault): no worker keeps a stale item
+            self.close()
+            raise
+
+
 def run_in_workers(
     items: Iterable[tuple[Any, ...]],
     task: Callable[..., dict[str, Any]],
@@ -332,37 +419,9 @@ def run_in_workers(
     limits: Limits,
     fixed: tuple[Any, ...] = (),
 ) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-    """Yield ``(item, task(*item, *fixed))`` for every item, in the order they finish.
-
-    ``task`` must be a module-level function, so a worker can import it by name.
-    """
-    start_fork_server()
-    context = multiprocessing.get_context("forkserver")
-    pending = list(items)
-    pending.reverse()
-    workers = [_Worker(context, task, fixed, limits) for _ in range(max(1, min(jobs, len(pending))))]
-    try:
-        while pending or any(w.queue for w in workers):
-            _top_up(workers, pending, limits)
-            busy = [w for w in workers if w.queue]
-            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
-            for index, worker in enumerate(workers):
-                if not worker.queue:
-                    continue
-                outcome = _collect(worker, ready, limits)
-                if outcome is None:
-                    continue
-                item, (result, healthy) = worker.done(limits.seconds), outcome
-                if not healthy:  # the files waiting in its pipe go to the next free worker, unread
-                    pending.extend(reversed(worker.queue))
-                    worker.stop()
-                    workers[index] = _Worker(context, task, fixed, limits)
-                _top_up(workers, pending, limits)  # before the caller stores this result: no worker waits for it
-                yield item, result
-    finally:
-        for worker in workers:
-            worker.stop()
+    """Yield ``(item, task(*item, *fixed))`` for every item, in the order they finish, in workers of their own."""
+    with WorkerPool(jobs=jobs, limits=limits) as pool:
+        yield from pool.run(items, task, fixed)
 
 
 def parse_in_workers(

@@ -15,10 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..records.data_rules import DataRule, forget_rules, frozen_folder, layout_file, layout_rules
 from ..records.errors import CommissionError
+from ..records.loading import load_project_yaml
 from ..records.messages import field_label
 from ..records.resources import resource_dir
 from ..records.schemas import FieldSpec, field_for_pointer, fields, schema_info, versions
@@ -275,7 +274,7 @@ def _load_layout(kind: str, version: str) -> FormLayout:
     info = schema_info(kind, version)
     path = layout_path(kind, version)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_project_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CommissionError(
             f"There is no form layout for version {info.version} of '{kind}' (expected {path})."

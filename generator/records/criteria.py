@@ -12,9 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import CommissionError, entry_named
+from .loading import load_project_yaml
 from .resources import resource_file
 
 __all__ = ["CriteriaSet", "Criterion", "Scale", "ScalePoint", "criteria_set", "criteria_sets", "scale", "scales"]
@@ -99,7 +98,7 @@ def _raw() -> dict[str, Any]:
 @cache
 def _read(path: Path) -> dict[str, Any]:
     """Read once per file, so each project (its own ``data/criteria.yaml``) is read once."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_project_yaml(path.read_text(encoding="utf-8"))
 
 
 def _scales() -> dict[str, Scale]:

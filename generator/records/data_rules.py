@@ -49,6 +49,7 @@ import yaml
 
 from .errors import CommissionError
 from .issues import Issue
+from .loading import load_project_yaml
 from .messages import field_label
 from .resources import project_root, resource_dir
 from .schemas import FieldSpec, fields, schema_info
@@ -652,7 +653,7 @@ def layout_rules(kind: str, version: str | None = None) -> tuple[DataRule, ...] 
 @cache
 def _rules_in(path: Path, stamp: int, kind: str, version: str) -> tuple[DataRule, ...] | None:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_project_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise CommissionError(f"{path}: this layout cannot be read ({exc}).") from None
     if not isinstance(raw, Mapping) or "rules" not in raw:

@@ -18,9 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..records.errors import CommissionError, entry_named
+from ..records.loading import load_project_yaml
 from ..records.resources import resource_file
 
 __all__ = ["DatedStep", "Step", "Timetable", "format_schedule", "schedule", "timetable", "timetables"]
@@ -97,7 +96,7 @@ def _all() -> dict[str, Timetable]:
 
 @cache
 def _read(path: Path) -> dict[str, Timetable]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_project_yaml(path.read_text(encoding="utf-8"))
     tables = {}
     for name, body in raw.items():
         first = _month(body["first_month"], f"{path}: {name}")

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from ..records.errors import CommissionError
+from ..records.loading import load_project_yaml
 from ..records.project import Contact, ProjectSettings
 from ..records.resources import builtin_root
 
@@ -165,7 +166,7 @@ def contact_line(settings: ProjectSettings) -> str:
 
 def _read_config(path: Path) -> dict[str, Any]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_project_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise CommissionError(f"{path}: the site's settings cannot be read ({exc}).") from exc
     if not isinstance(raw, Mapping):

@@ -15,6 +15,7 @@ import yaml
 
 from ..records.criteria import criteria_set
 from ..records.errors import CommissionError, entry_named
+from ..records.loading import load_project_yaml
 from ..records.resources import resource_dir
 from ..records.schemas import fields
 
@@ -129,7 +130,7 @@ def raw_data() -> dict[str, Any]:
     """The parsed file, for the modules that read its other sections."""
     path = resource_dir("data") / "checklists.yaml"
     try:
-        return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return dict(load_project_yaml(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError) as exc:
         raise CommissionError(f"{path}: the checklists cannot be read ({exc}).") from exc
 

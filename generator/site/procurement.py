@@ -12,6 +12,7 @@ from functools import cache
 import yaml
 
 from ..records.errors import CommissionError
+from ..records.loading import load_project_yaml
 from ..records.resources import resource_dir
 
 __all__ = ["ProcurementRoute", "procurement_routes", "procurement_steps"]
@@ -33,7 +34,7 @@ class ProcurementRoute:
 def _raw() -> dict:
     path = resource_dir("data") / "procurement.yaml"
     try:
-        return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return dict(load_project_yaml(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError) as exc:
         raise CommissionError(f"{path}: the procurement guide cannot be read ({exc}).") from exc
 

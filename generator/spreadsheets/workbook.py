@@ -24,6 +24,7 @@ import pickle  # only our own temporary spool, written and read back in this pro
 import re
 import sys
 import tempfile
+import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,6 +45,7 @@ __all__ = [
     "WIDTH_CAP",
     "Column",
     "Table",
+    "import_in_background",
     "sheet_names",
     "typed_value",
     "write_workbook",
@@ -315,6 +317,25 @@ def _import_openpyxl() -> None:
             del sys.modules["numpy"]
 
 
+def import_in_background() -> threading.Thread:
+    """Start importing openpyxl (a tenth of a second or more) in a thread, for a caller about to wait on others.
+
+    A batch spends that long waiting for its workers; the import fills the wait, and
+    :func:`write_workbook` later finds openpyxl loaded (or waits for the import to end).
+    Nothing else may import numpy meanwhile (see :func:`_import_openpyxl`); the batch's
+    parent never does.
+    """
+    global _importing
+    thread = threading.Thread(target=_import_openpyxl, name="import-openpyxl", daemon=True)
+    thread.start()
+    _importing = thread
+    return thread
+
+
+#: The import :func:`import_in_background` started, which :func:`write_workbook` waits for.
+_importing: threading.Thread | None = None
+
+
 def write_workbook(path: Path, tables: Iterable[Table]) -> None:
     """Write ``tables`` as one sheet each to ``path``, atomically: the old file stays until the new one is whole.
 
@@ -324,6 +345,8 @@ def write_workbook(path: Path, tables: Iterable[Table]) -> None:
     """
     from lxml.etree import SerialisationError
 
+    if _importing is not None:
+        _importing.join()
     _import_openpyxl()
     from openpyxl import Workbook
 
