@@ -41,7 +41,6 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from ..projects.switch import switch_project
 from ..records.errors import BrokenSchemaError, CommissionError, UnreadableFileError
 from ..records.resources import project_root
 
@@ -66,6 +65,7 @@ _START_SECONDS = 120
 #: worker when it first needs them: a batch waits for the fork server's imports before its first file, and
 #: a worker, started once for the whole batch, pays for them at most once.
 _PRELOAD = (
+    "generator.projects.switch",
     "generator.returns.parse",
     "generator.ooxml.reader",
     "generator.batch.fingerprint",
@@ -173,6 +173,9 @@ def _serve(conn: Connection, memory_mb: int, project: str) -> None:
     ``project``: the fork server it comes from was started with the environment of
     the first batch of this process, which may have been another project's.
     """
+    # Not imported at the top: the batch imports this module before it starts the fork server (which preloads it).
+    from ..projects.switch import switch_project
+
     _exit_when_the_batch_goes(conn)
     switch_project(Path(project))
     limit = memory_mb * 1024 * 1024
