@@ -53,3 +53,31 @@ def test_a_return_too_large_is_an_unreadable_envelope_naming_the_file(tmp_path: 
     envelope = parse_return(big)
     assert envelope.status == "unreadable" and envelope.file == str(big)
     assert "forms larger than 52,428,800 bytes are refused" in envelope.errors[0].message
+
+
+def _stat_saying_size(real: Callable[[int], os.stat_result], size: int) -> Callable[[int], os.stat_result]:
+    """``os.fstat`` as it would answer just before the file grew: the same, but for a smaller size."""
+
+    def fstat(fd: int) -> os.stat_result:
+        facts = list(real(fd))
+        facts[6] = size  # st_size
+        return os.stat_result(facts)
+
+    return fstat
+
+
+def test_a_file_that_grew_after_its_size_was_taken_is_read_whole_within_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "bid.docx").write_bytes(b"y" * 5000)
+    monkeypatch.setattr(os, "fstat", _stat_saying_size(os.fstat, 10))
+    assert read_bounded(tmp_path / "bid.docx", 8000, "forms") == b"y" * 5000
+
+
+def test_a_file_that_grew_past_the_limit_after_its_size_was_taken_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "bid.docx").write_bytes(b"y" * 5000)
+    monkeypatch.setattr(os, "fstat", _stat_saying_size(os.fstat, 10))
+    with pytest.raises(FileTooLargeError, match="grew past 4,000 bytes while it was read"):
+        read_bounded(tmp_path / "bid.docx", 4000, "forms")

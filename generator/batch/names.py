@@ -39,7 +39,10 @@ def _escaped(char: str, *, backslash: bool) -> str:
 
 def shown_name(raw: bytes) -> str:
     """A name's bytes as one printable line that no other name is shown as."""
-    return "".join(_escaped(char, backslash=True) for char in os.fsdecode(raw))
+    name = os.fsdecode(raw)
+    if name.isprintable() and "\\" not in name:  # nothing to escape (the usual case), so not a character at a time
+        return name
+    return "".join(_escaped(char, backslash=True) for char in name)
 
 
 def raw_name(path: str | os.PathLike[str]) -> bytes:
@@ -49,4 +52,6 @@ def raw_name(path: str | os.PathLike[str]) -> bytes:
 
 def printable(text: str) -> str:
     """Any text for a one-line report: line breaks and invisible characters escaped, backslashes left alone."""
+    if text.isprintable():  # no control, format, separator, private, unassigned or surrogate character
+        return text
     return "".join(_escaped(char, backslash=False) for char in text)
