@@ -17,6 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from generator.batch.run import run_batch
+from generator.batch.worker import Limits
 from generator.cli import main
 from generator.forms.layout import load_layout
 from generator.records.project import project_settings
@@ -93,7 +94,11 @@ def test_every_file_found_is_in_the_register_and_the_report(tmp_path: Path) -> N
     assert result.duplicates == [("valid-resent.docx", "valid-0.docx")]
     assert not result.all_valid
     assert {p: p.read_bytes() for p in before} == before, "originals must never change"
-    assert len(log.getvalue().splitlines()) == 6 and "[6/6]" in log.getvalue(), "the same content is read once"
+    # A new register's batch reads each file in one visit, so the resent copy is shown, but stored once.
+    assert log.getvalue().splitlines()[-1] == "[7/7] duplicate: valid-resent.docx"
+    db = sqlite3.connect(tmp_path / "out" / "register.sqlite")
+    assert db.execute("SELECT COUNT(*) FROM received").fetchone()[0] == 7, "six contents and the skipped letter"
+    db.close()
     report = (tmp_path / "out" / "errors.txt").read_text(encoding="utf-8")
     assert "late/Invalid.PDF  (Chase Me Ltd): 1 problem\n" in report
     assert "Annual amount: this must be filled in" in report
@@ -183,7 +188,7 @@ def test_a_batch_killed_part_way_then_rerun_matches_an_uninterrupted_run(tmp_pat
     assert not (killed / "returns.xlsx").exists(), "the kill came before the exports, as intended"
     partial = len(_rows(killed))
     resumed = run_batch(inbox, killed, jobs=2, parse=scripted_parse, now=RECEIVED)
-    assert 0 < resumed.parsed < 6 and partial == len(_rows(tmp_path / "clean"))
+    assert 0 < resumed.parsed < 6 and 0 < partial < len(_rows(tmp_path / "clean"))
     assert _rows(killed) == _rows(tmp_path / "clean")
     assert _exports(killed) == _exports(tmp_path / "clean")
 
@@ -215,3 +220,61 @@ def test_the_command_exits_0_when_nothing_needs_chasing(tmp_path: Path, capsys: 
 def test_usage_errors_exit_2(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(args) == 2
+
+
+def _received(out: Path) -> list[tuple[Any, ...]]:
+    db = sqlite3.connect(out / "register.sqlite")
+    rows = db.execute("SELECT id, first_name, sha256, status, errors FROM received ORDER BY id").fetchall()
+    db.close()
+    return rows
+
+
+def test_a_first_run_records_in_the_folders_order_however_the_workers_finish(tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    write_script(inbox / "a-slow.docx", sleep=1.5, envelope=valid_bid("Slow Org"))
+    for name in ("b", "c", "d", "e"):
+        write_script(inbox / f"{name}.docx", envelope=valid_bid(f"Org {name}"))
+    result = run_batch(inbox, tmp_path / "out", jobs=2, parse=scripted_parse)
+    assert result.parsed == 5
+    assert [row[1] for row in _received(tmp_path / "out")] == ["a-slow.docx", "b.docx", "c.docx", "d.docx", "e.docx"]
+
+
+def test_a_file_that_fails_its_worker_on_a_first_run_keeps_its_hash_and_is_not_read_again(tmp_path: Path) -> None:
+    """The hash is noted before the parse starts, so a crash or a time-out still records which content it was."""
+    inbox = tmp_path / "in"
+    write_script(inbox / "crash.docx", crash=True)
+    write_script(inbox / "hang.docx", sleep=30)
+    write_script(inbox / "good.docx", envelope=valid_bid("Good Org"))
+    limits = Limits(seconds=2, memory_mb=512)
+    first = run_batch(inbox, tmp_path / "out", jobs=2, limits=limits, parse=scripted_parse)
+    rows = {row[1]: row for row in _received(tmp_path / "out")}
+    assert {name: row[3] for name, row in rows.items()} == {
+        "crash.docx": "unreadable",
+        "good.docx": "valid",
+        "hang.docx": "unreadable",
+    }
+    assert all(len(row[2]) == 64 for row in rows.values()), "every content is known by its hash"
+    assert "crashed (SIGSEGV)" in rows["crash.docx"][4] and "longer than 2 seconds" in rows["hang.docx"][4]
+    assert first.parsed == 3
+    again = run_batch(inbox, tmp_path / "out", jobs=2, limits=limits, parse=scripted_parse)
+    assert again.parsed == 0 and again.reused == 3
+
+
+@pytest.mark.parametrize("first_run", [True, False])
+def test_a_file_changed_between_its_hash_and_its_parse_is_read_again_next_run(tmp_path: Path, first_run: bool) -> None:
+    """What was parsed is not filed under the hash of other bytes; the next run reads the file again."""
+    inbox = tmp_path / "in"
+    out = tmp_path / "out"
+    write_script(inbox / "other.docx", envelope=valid_bid("Other Org"))
+    if not first_run:
+        run_batch(inbox, out, parse=scripted_parse)
+    changed = {**valid_bid("Saving Org"), "sha256": "0" * 64}  # the parse read bytes of another hash
+    write_script(inbox / "saving.docx", envelope=changed)
+    result = run_batch(inbox, out, parse=scripted_parse)
+    rows = {row[1]: row for row in _received(out)}
+    assert rows["saving.docx"][3] == "unreadable"
+    assert "changed while the batch was reading it" in rows["saving.docx"][4]
+    assert '"rule": "changed-while-read"' in rows["saving.docx"][4]
+    assert result.count("unreadable") == 1
+    write_script(inbox / "saving.docx", envelope=changed)  # the same bytes: its result is not final
+    assert run_batch(inbox, out, parse=scripted_parse).parsed == 1

@@ -111,7 +111,9 @@ def test_sheet_names_are_what_excel_accepts_and_all_different() -> None:
     assert all(0 < len(name) <= SHEET_NAME_LIMIT for name in names)
     assert len({name.casefold() for name in names}) == len(names)
     assert names[2] == "x" * 31 and names[3].endswith(" (2)") and names[4].endswith(" (3)")
-    assert names[5] == "quoted" and names[6] == "Sheet" and names[7] == "History (sheet)"  # Excel keeps "History" for itself
+    assert (
+        names[5] == "quoted" and names[6] == "Sheet" and names[7] == "History (sheet)"
+    )  # Excel keeps "History" for itself
     assert not any(c in name for name in names for c in "[]:*?/\\")
 
 

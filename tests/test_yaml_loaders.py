@@ -160,7 +160,7 @@ def test_a_projects_own_yaml_too_deep_for_libyaml_goes_to_the_pure_loader(monkey
     read_by: list[str] = []
     real_load = yaml.load
 
-    def spy(text: str, Loader: Any) -> Any:  # noqa: N803 - PyYAML's own keyword
+    def spy(text: str, Loader: Any) -> Any:
         read_by.append(Loader.__name__)
         return real_load(text, Loader=Loader)
 

@@ -11,6 +11,7 @@ says nothing, that its first bytes do not look like a return either.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ from ..records.bounded_read import read_bounded
 from ..records.errors import UnreadableFileError
 from ..returns.parse import MAX_RETURN_BYTES
 from .discovery import content_skip_reason
+from .worker import note
 
-__all__ = ["HEAD_BYTES", "fingerprint", "skipped"]
+__all__ = ["FINGERPRINT", "HEAD_BYTES", "REFUSED", "fingerprint", "fingerprint_and_parse", "skipped"]
 
 #: How much of a file is looked at to tell whether it starts like a return.
 HEAD_BYTES = 1024
@@ -45,3 +47,26 @@ def fingerprint(path: str, needs_a_look: bool) -> dict[str, Any]:
     if needs_a_look and (reason := content_skip_reason(Path(path).name, data[:HEAD_BYTES])):
         return {**skipped(reason), "size": len(data)}
     return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+
+#: Where :func:`fingerprint_and_parse` puts the fingerprint beside the parse's outcome.
+FINGERPRINT = "fingerprint"
+#: Where it puts a fingerprint that refused the file, so it is told from a failure of the worker.
+REFUSED = "refused"
+
+
+def fingerprint_and_parse(
+    path: str, needs_a_look: bool, parse: Callable[[str, Any], dict[str, Any]], today: Any
+) -> dict[str, Any]:
+    """The file's parse with its fingerprint under :data:`FINGERPRINT`; ``{REFUSED: fingerprint}`` if not a return.
+
+    For a batch whose register knows nothing yet, so every content is to be read: one
+    visit of the worker instead of two. The outcome stays at the top, so the worker's
+    memory check sees its status as it sees any parse's; a failure of the parse carries
+    the fingerprint under :data:`.worker.NOTED`.
+    """
+    facts = fingerprint(path, needs_a_look)
+    if "sha256" not in facts:
+        return {REFUSED: facts}
+    note(facts)  # should the parse fail (time, memory, a crash), its failure still has the file's hash
+    return {**parse(path, today), FINGERPRINT: facts}

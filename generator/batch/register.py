@@ -291,6 +291,10 @@ class Register:
                 f"INSERT INTO schema_version (version) VALUES ({number + 1});\nCOMMIT;"
             )
 
+    def holds_nothing(self) -> bool:
+        """Whether no file has ever been recorded here (a new register): every content a batch meets is new."""
+        return self._db.execute("SELECT 1 FROM received LIMIT 1").fetchone() is None
+
     def seen(
         self,
         path: str,

@@ -2,8 +2,10 @@
 
 This process only lists the folder; workers read every file (its hash, then,
 if the content is new, its parse), under the same time and memory limits, so
-no file can hold the batch up. Results are recorded in the folder's order,
-never the order the workers finished in.
+no file can hold the batch up. On a register's first run every content is new,
+so each file is hashed and parsed in one visit; later runs hash every file
+first and parse only the new contents. Results are recorded in the folder's
+order, never the order the workers finished in.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -19,11 +22,21 @@ from ..spreadsheets.workbook import import_in_background
 from .atomic import remove_leftovers
 from .discovery import Entry, find_returns
 from .exports import write_exports
-from .fingerprint import fingerprint, skipped
+from .fingerprint import FINGERPRINT, REFUSED, fingerprint, fingerprint_and_parse, skipped
 from .identity import identify, number_bids
 from .progress import reporter
 from .register import Register
-from .worker import RETRIED_RULES, TOOLKIT_ERROR, Limits, Parser, WorkerPool, failure, parse_file
+from .worker import (
+    CHANGED_WHILE_READ,
+    NOTED,
+    RETRIED_RULES,
+    TOOLKIT_ERROR,
+    Limits,
+    Parser,
+    WorkerPool,
+    failure,
+    parse_file,
+)
 
 __all__ = ["BatchResult", "run_batch"]
 
@@ -66,6 +79,38 @@ def _leftovers_removed(out: Path) -> None:
     remove_leftovers(out / "csv", "*.csv")
 
 
+_CHANGED = (
+    "the file changed while the batch was reading it (it was perhaps still being saved or copied), so what was "
+    "read may not be what the file holds now; it will be read again on the next run"
+)
+
+
+def _as_read(outcome: dict[str, Any], sha256: str) -> dict[str, Any]:
+    """The outcome, unless the content it was read from is not the content hashed (the file changed in between)."""
+    read_from = outcome.get("sha256")
+    if read_from and read_from != sha256:
+        return failure(_CHANGED, CHANGED_WHILE_READ)
+    return outcome
+
+
+def _in_order(
+    items: list[tuple[Any, ...]], finished: Iterator[tuple[tuple[Any, ...], dict[str, Any]]]
+) -> Iterator[dict[str, Any]]:
+    """Each item's result in the order of ``items``, from results given in the order the workers finished.
+
+    Only results that finished ahead of an earlier item wait here: workers take items in order, so
+    few do (at most those read while one slow file holds its worker).
+    """
+    waiting: dict[tuple[Any, ...], dict[str, Any]] = {}
+    upcoming = iter(items)
+    wanted = next(upcoming, None)
+    for item, outcome in finished:
+        waiting[item] = outcome
+        while wanted is not None and wanted in waiting:
+            yield waiting.pop(wanted)
+            wanted = next(upcoming, None)
+
+
 def run_batch(
     returns_dir: Path,
     out: Path,
@@ -91,6 +136,7 @@ def run_batch(
     present: list[str] = []
     import_in_background()  # the workbook's library loads while this process waits for the workers
     with Register(out / "register.sqlite") as register, WorkerPool(jobs=jobs, limits=limits) as workers:
+        first_run = register.holds_nothing()
 
         def record(
             entry: Entry, sha256: str | None, size: int | None, outcome: dict[str, Any] | None
@@ -98,39 +144,62 @@ def run_batch(
             present.append(entry.name)
             return register.seen(entry.name, sha256, size, entry.modified, seen_at, outcome, RETRIED_RULES, entry.raw)
 
+        def store(content: int, outcome: dict[str, Any], sha256: str) -> None:
+            outcome = _as_read(outcome, sha256)
+            try:
+                register.store(content, outcome)
+            except (sqlite3.DataError, ValueError, TypeError) as exc:  # one result that cannot be stored
+                outcome = failure(f"the toolkit could not record what it read ({type(exc).__name__})", TOOLKIT_ERROR)
+                register.store(content, outcome)
+            result.parsed += 1
+            report.done(entry_names[content], outcome["status"])
+
         for entry, reason in found.skipped:
             record(entry, None, entry.size, skipped(reason))
         for entry, reason in found.unreadable:
             record(entry, None, None, failure(reason))
-        # Every read of a file happens in a worker; results are recorded in the folder's order, not the workers'.
+        # Every read of a file happens in a worker; what it found is recorded in the folder's order, not the workers'.
         items = [(os.fsdecode(os.path.join(top, entry.raw)), entry.needs_a_look) for entry in found.to_read]
-        prints: dict[str, dict[str, Any]] = {}
-        for (path, _), facts in workers.run(items, fingerprint):
-            prints[path] = facts
-        to_parse: dict[int, tuple[str, str]] = {}
-        for entry, (path, _) in zip(found.to_read, items, strict=True):
-            facts = prints.pop(path)
-            if "sha256" not in facts:
-                record(entry, None, facts.get("size"), facts)
-                continue
-            content, must_read = record(entry, facts["sha256"], facts["size"], None)
-            if must_read and content not in to_parse:
-                to_parse[content] = (path, entry.name)
-            else:
-                result.reused += 1
-        by_path = {path: (content, name) for content, (path, name) in to_parse.items()}
-        with reporter(len(to_parse), progress) as report:
-            for (path,), outcome in workers.run([(path,) for path, _ in to_parse.values()], parse, fixed=(today,)):
-                content, name = by_path[path]
-                try:
-                    register.store(content, outcome)
-                except (sqlite3.DataError, ValueError, TypeError) as exc:  # one result that cannot be stored
-                    outcome = failure(
-                        f"the toolkit could not record what it read ({type(exc).__name__})", TOOLKIT_ERROR
-                    )
-                    register.store(content, outcome)
-                report.done(name, outcome["status"])
-                result.parsed += 1
+        entry_names: dict[int, str] = {}
+        if first_run:  # nothing is known yet, so every file is new: each is hashed and read in one visit
+            with reporter(len(items), progress) as report:
+                visits = workers.run(items, fingerprint_and_parse, fixed=(parse, today))
+                for entry, visit in zip(found.to_read, _in_order(items, visits), strict=True):
+                    if REFUSED in visit:  # not a file a return can be, or one that cannot be read
+                        record(entry, None, visit[REFUSED].get("size"), visit[REFUSED])
+                        continue
+                    facts = visit.pop(FINGERPRINT, None) or visit.pop(NOTED, None)
+                    if facts is None:  # the worker gave up on it before it was hashed (its read hung, say)
+                        record(entry, None, None, visit)
+                        continue
+                    content, must_read = record(entry, facts["sha256"], facts["size"], None)
+                    if must_read:
+                        entry_names[content] = entry.name
+                        store(content, visit, facts["sha256"])
+                    else:  # the same content under another name, met earlier in the folder: not stored again
+                        result.reused += 1
+                        report.done(entry.name, "duplicate")
+        else:  # hashes first, so a file already read (most of them, on a later run) is not read again
+            prints: dict[str, dict[str, Any]] = {}
+            for (path, _), facts in workers.run(items, fingerprint):
+                prints[path] = facts
+            to_parse: dict[int, tuple[str, str]] = {}
+            for entry, (path, _) in zip(found.to_read, items, strict=True):
+                facts = prints.pop(path)
+                if "sha256" not in facts:
+                    record(entry, None, facts.get("size"), facts)
+                    continue
+                content, must_read = record(entry, facts["sha256"], facts["size"], None)
+                if must_read and content not in to_parse:
+                    to_parse[content] = (path, facts["sha256"])
+                    entry_names[content] = entry.name
+                else:
+                    result.reused += 1
+            by_path = {path: (content, sha256) for content, (path, sha256) in to_parse.items()}
+            with reporter(len(to_parse), progress) as report:
+                for (path,), outcome in workers.run([(path,) for path, _ in to_parse.values()], parse, fixed=(today,)):
+                    content, sha256 = by_path[path]
+                    store(content, outcome, sha256)
         workers.close()  # nothing more to read: the workers' memory is given back before the exports
         result.gone = register.settle(sorted(present), seen_at, identify)
         number_bids(register)

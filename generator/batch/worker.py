@@ -23,6 +23,7 @@ with its command line) is not run again in each worker.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import multiprocessing.forkserver
@@ -45,13 +46,16 @@ from ..records.errors import BrokenSchemaError, CommissionError, UnreadableFileE
 from ..records.resources import project_root
 
 __all__ = [
+    "CHANGED_WHILE_READ",
     "MEMORY_ERROR",
+    "NOTED",
     "RETRIED_RULES",
     "TOOLKIT_ERROR",
     "Limits",
     "Parser",
     "WorkerPool",
     "failure",
+    "note",
     "parse_file",
     "parse_in_workers",
     "run_in_workers",
@@ -108,8 +112,42 @@ TOOLKIT_ERROR = "toolkit-error"
 MEMORY_ERROR = "memory"
 #: The rule of a file whose form's schema (in the project, not the file) cannot be used: read again next run.
 SCHEMA_ERROR = "schema-error"
+#: The rule of a file whose content changed between its hash and its parse: read again next run.
+CHANGED_WHILE_READ = "changed-while-read"
 #: Results with these rules are not final: the next run reads the file again.
-RETRIED_RULES = (TOOLKIT_ERROR, MEMORY_ERROR, SCHEMA_ERROR)
+RETRIED_RULES = (TOOLKIT_ERROR, MEMORY_ERROR, SCHEMA_ERROR, CHANGED_WHILE_READ)
+
+
+#: Where a failure carries what its task had noted of the file before it failed (see :func:`note`).
+NOTED = "noted"
+
+
+@dataclass(frozen=True)
+class _Note:
+    """A message from a worker: what its task has learnt of the file so far."""
+
+    value: Any
+
+
+#: In a worker: its pipe to the batch, and what the task has noted of the current file.
+_notes: Connection | None = None
+_noted: Any = None
+
+
+def note(value: Any) -> None:
+    """Tell the batch what the task has learnt of its file so far (outside a worker, only remembered).
+
+    If the task then fails (its time runs out, memory runs short, the worker crashes),
+    the failure carries ``value`` under :data:`NOTED`, so what was learnt is not lost.
+    """
+    global _noted
+    _noted = value
+    if _notes is not None:
+        _notes.send(_Note(value))
+
+
+def _with_note(result: dict[str, Any], noted: Any) -> dict[str, Any]:
+    return result if noted is None else {**result, NOTED: noted}
 
 
 def failure(reason: str, rule: str = "unreadable", detail: str = "") -> dict[str, Any]:
@@ -181,10 +219,13 @@ def _serve(conn: Connection, memory_mb: int, project: str) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _notes, _noted
+    _notes = conn
     try:
         conn.send("ready")
         while (sent := conn.recv()) is not None:
             task, item, fixed = sent
+            _noted = None
             conn.send(_run_one(task, item, fixed, memory_mb, limit))
     except (EOFError, OSError):  # the batch has gone: nobody is waiting for a result
         return
@@ -197,23 +238,24 @@ def _run_one(
     try:
         result = task(*item, *fixed)
     except MemoryError:
-        return failure(_memory_reason(memory_mb), MEMORY_ERROR), False
+        return _with_note(failure(_memory_reason(memory_mb), MEMORY_ERROR), _noted), False
     except Exception as exc:
         reason = (
             "the toolkit could not read it because of a fault in the toolkit itself; please report this with the file"
         )
-        return failure(reason, TOOLKIT_ERROR, f"{type(exc).__name__}: {exc}"[:500]), True
+        return _with_note(failure(reason, TOOLKIT_ERROR, f"{type(exc).__name__}: {exc}"[:500]), _noted), True
     if not _near_the_ceiling(limit):
         return result, True
     if result.get("status") in ("invalid", "unreadable"):
         said = "; ".join(str(e.get("message")) for e in result.get("errors") or [])[:300]
-        return failure(_memory_reason(memory_mb, said or None), MEMORY_ERROR), False
+        return _with_note(failure(_memory_reason(memory_mb, said or None), MEMORY_ERROR), _noted), False
     return result, False
 
 
-def _needs_main(task: Callable[..., Any]) -> bool:
-    """Whether a worker must run the batch's main script to find ``task`` (one defined there)."""
-    return getattr(task, "__module__", "__main__") == "__main__"
+def _needs_main(task: Callable[..., Any], fixed: tuple[Any, ...] = ()) -> bool:
+    """Whether a worker must run the batch's main script to find ``task``, or a function handed to it, defined there."""
+    functions = [task, *(value for value in fixed if callable(value))]
+    return any(getattr(function, "__module__", "__main__") == "__main__" for function in functions)
 
 
 @contextmanager
@@ -254,6 +296,8 @@ class _Worker:
         self.queue: deque[tuple[Any, ...]] = deque()
         #: When the first item's time is up.
         self.deadline = 0.0
+        #: What the task has noted of the first item (see :func:`note`).
+        self.noted: Any = None
 
     def wait_ready(self) -> None:
         """The time limit is for reading a file, not for starting a worker on a busy machine."""
@@ -273,11 +317,13 @@ class _Worker:
         if not self.queue:
             self.deadline = time.monotonic() + seconds
         self.queue.append(item)
-        self.conn.send((task, item, fixed))
+        with contextlib.suppress(OSError):  # it died on the file before (a crash): seen next; this one goes elsewhere
+            self.conn.send((task, item, fixed))
 
     def done(self, seconds: float) -> tuple[Any, ...]:
         """The first item is finished; the next, already in the pipe, starts its time now."""
         self.deadline = time.monotonic() + seconds
+        self.noted = None
         return self.queue.popleft()
 
     def stop(self) -> None:
@@ -298,22 +344,35 @@ def _death_reason(exitcode: int | None) -> str:
 
 
 def _collect(worker: _Worker, ready: list[Any], limits: Limits) -> tuple[dict[str, Any], bool] | None:
-    """A finished worker's result and whether it can take another file; None if still working."""
+    """A finished worker's result and whether it can take another file; None if still working.
+
+    A worker's notes on its file (:func:`note`) are kept on it, for a failure to carry.
+    """
     if worker.conn in ready or worker.process.sentinel in ready:
         try:
-            if worker.conn.poll():
-                return worker.conn.recv()
+            while worker.conn.poll():
+                message = worker.conn.recv()
+                if not isinstance(message, _Note):
+                    return message
+                worker.noted = message.value
         except (EOFError, OSError):
             pass
+        else:
+            if worker.process.sentinel not in ready:  # only a note came: it is still reading
+                return _out_of_time(worker, limits)
         worker.process.join(1)
-        return failure(_death_reason(worker.process.exitcode)), False
-    if time.monotonic() >= worker.deadline:
-        reason = (
-            f"reading it took longer than {limits.seconds:g} seconds, so it was stopped; "
-            "open it and save it again, or ask the bidder to resend it"
-        )
-        return failure(reason), False
-    return None
+        return _with_note(failure(_death_reason(worker.process.exitcode)), worker.noted), False
+    return _out_of_time(worker, limits)
+
+
+def _out_of_time(worker: _Worker, limits: Limits) -> tuple[dict[str, Any], bool] | None:
+    if time.monotonic() < worker.deadline:
+        return None
+    reason = (
+        f"reading it took longer than {limits.seconds:g} seconds, so it was stopped; "
+        "open it and save it again, or ask the bidder to resend it"
+    )
+    return _with_note(failure(reason), worker.noted), False
 
 
 def _top_up(
@@ -366,15 +425,15 @@ class WorkerPool:
             worker.stop()
         self.workers = []
 
-    def _new_worker(self, task: Callable[..., Any]) -> _Worker:
-        return _Worker(self._context, self.limits, hide_main=not _needs_main(task))
+    def _new_worker(self, task: Callable[..., Any], fixed: tuple[Any, ...]) -> _Worker:
+        return _Worker(self._context, self.limits, hide_main=not _needs_main(task, fixed))
 
-    def _ready_for(self, task: Callable[..., Any], count: int) -> list[_Worker]:
+    def _ready_for(self, task: Callable[..., Any], fixed: tuple[Any, ...], count: int) -> list[_Worker]:
         """Workers for ``count`` items of ``task``: those kept, plus new ones up to ``jobs``."""
-        if _needs_main(task) and any(w.main_hidden for w in self.workers):  # they could not find it
+        if _needs_main(task, fixed) and any(w.main_hidden for w in self.workers):  # they could not find it
             self.close()
         while len(self.workers) < min(self.jobs, count):
-            self.workers.append(self._new_worker(task))
+            self.workers.append(self._new_worker(task, fixed))
         return self.workers
 
     def run(
@@ -388,7 +447,7 @@ class WorkerPool:
         pending.reverse()
         if not pending:
             return
-        workers = self._ready_for(task, len(pending))
+        workers = self._ready_for(task, fixed, len(pending))
         limits = self.limits
         try:
             while pending or any(w.queue for w in workers):
@@ -406,7 +465,7 @@ class WorkerPool:
                     if not healthy:  # the files waiting in its pipe go to the next free worker, unread
                         pending.extend(reversed(worker.queue))
                         worker.stop()
-                        workers[index] = self._new_worker(task)
+                        workers[index] = self._new_worker(task, fixed)
                     _top_up(workers, pending, task, fixed, limits)  # before the caller stores this result
                     yield item, result
         except BaseException:  # stopped part way (the caller gave up, or a fault): no worker keeps a stale item
