@@ -235,10 +235,12 @@ def _zip_names(data: bytes) -> list[str] | None:
     None too for a directory too big for any form: the first reader then refuses it with the count.
     """
     from ..ooxml.safety import MAX_ENTRIES
-    from ..ooxml.zipread import declared_entries
+    from ..ooxml.zipread import declared_entries, member_names
 
     if (declared := declared_entries(data)) is not None and declared > MAX_ENTRIES:
         return None
+    if (names := member_names(data)) is not None:
+        return names
     try:
         return zipfile.ZipFile(io.BytesIO(data)).namelist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
