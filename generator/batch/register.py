@@ -285,10 +285,11 @@ class Register:
                 f"{self.path}: this register was made by a newer version of the toolkit (register version "
                 f"{current}, this toolkit knows up to {len(MIGRATIONS)}); update the toolkit or use another --out folder."
             )
-        for number in range(current, len(MIGRATIONS)):
+        if current < len(MIGRATIONS):  # every step due in one transaction: a new register is made in one commit
+            steps = "\n".join(MIGRATIONS[current:])
             self._db.executescript(
-                f"BEGIN;\n{MIGRATIONS[number]}\nDELETE FROM schema_version;\n"
-                f"INSERT INTO schema_version (version) VALUES ({number + 1});\nCOMMIT;"
+                f"BEGIN;\n{steps}\nDELETE FROM schema_version;\n"
+                f"INSERT INTO schema_version (version) VALUES ({len(MIGRATIONS)});\nCOMMIT;"
             )
 
     def holds_nothing(self) -> bool:

@@ -55,7 +55,6 @@ from ..records.issues import Issue
 from ..records.project import ProjectSettings, project_settings
 from ..records.resources import resource_dir
 from ..records.wording import plural
-from ..rounds.definition import project_bid_fields
 from .writing import FileNames, letter_title, render_letter, replaced_folder, safe_stem
 
 __all__ = [
@@ -164,6 +163,8 @@ class _Addresses:
     """Which answers of a return say whom to write to (module docstring), worked out once per kind and version."""
 
     def __init__(self) -> None:
+        from ..rounds.definition import project_bid_fields  # the round's settings: only once a letter is due
+
         self._found: dict[tuple[str, str | None], dict[str, str]] = {}
         try:
             self.bid_kind, self.round_fields, problems = project_bid_fields()
@@ -340,8 +341,7 @@ def write_chase_letters(out: Path, *, today: dt.date | None = None) -> ChaseResu
     today = today or dt.date.today()
     settings = project_settings()
     result = ChaseResult(folder=out / "letters", csv=out / "chase.csv")
-    addresses = _Addresses()
-    result.notes = addresses.notes
+    addresses: _Addresses | None = None  # worked out at the first letter: a batch with none to chase needs none
     names = FileNames()
     rows: list[list[Any]] = []
     with Register(out / "register.sqlite") as register, replaced_folder(result.folder) as folder:
@@ -352,6 +352,9 @@ def write_chase_letters(out: Path, *, today: dt.date | None = None) -> ChaseResu
                 elif row.current and row.gone_at is None and row.status == "unreadable":
                     result.retried += 1
                 continue
+            if addresses is None:
+                addresses = _Addresses()
+                result.notes = addresses.notes
             addressee = addresses.of(row)
             organisation, contact_name, email = addressee
             try:  # a return that cannot be written to is reported; the others still get their letters
