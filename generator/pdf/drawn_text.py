@@ -242,7 +242,7 @@ _TOKEN = re.compile(
     rb"|(?P<literal>\()"
     rb"|<(?P<hex>[0-9A-Fa-f\x00\t\n\x0c\r ]*)>"
     rb"|(?P<open>\[)|(?P<close>\])"
-    rb"|(?P<other><<|>>|.))",
+    rb"|(?P<other><<|>>|[^\x00\t\n\x0c\r ]))",  # not whitespace: what ends a stream is no token
     re.S,
 )
 _PAREN = re.compile(rb"[()\\]")
@@ -355,6 +355,8 @@ def _run(
         raise DrawingTooLarge
     own = stream.get("/Resources")
     resources = [own, *resources] if is_dict(own) else resources
+    if (one_line := _one_line(data)) is not None:  # the shape every filler draws a one-line answer in
+        return _draw_one_line(one_line, resources, fonts, drawing, state)
     operands: list[Any] = []  # numbers and names as str, strings as bytes, arrays as lists
     arrays: list[list[Any]] = []
     saved: list[_State] = []
@@ -409,6 +411,103 @@ def _run(
             done = arrays.pop()
             (arrays[-1] if arrays else operands).append(done)
     fonts.tokens_left -= tokens
+    if fonts.tokens_left < 0:
+        raise DrawingTooLarge
+    return True
+
+
+#: A stream that draws one string, the way fillers draw a one-line answer: only whitespace, numbers, names
+#: and operators around ``BT ... (string) Tj ET``, nothing that can hold a delimiter, escape or comment (nor a
+#: vertical tab, which splits pieces in Python but not in a PDF).
+_ONE_LINE = re.compile(
+    rb"(?P<before>[^()<>\[\]{}%\\\x0b]*?(?:^|[\x00\t\n\x0c\r ]))BT[\x00\t\n\x0c\r ]"
+    rb"(?P<setup>[^()<>\[\]{}%\\\x0b]*?)"
+    rb"(?:\((?P<literal>[^()\\]*)\)|<(?P<hex>(?:[0-9A-Fa-f]{2})*)>)[\x00\t\n\x0c\r ]*Tj"
+    rb"(?P<after>(?:[\x00\t\n\x0c\r ][^()<>\[\]{}%\\\x0b]*)?)",
+    re.S,
+)
+_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)")
+#: Operators that draw no text and change nothing this module follows (and take no string, array or dictionary).
+_PASSIVE = frozenset(
+    b"q Q re f F f* S s B B* b b* n W W* w J j M i ri gs m l c v y h g G rg RG k K cs CS sc SC scn SCN cm "
+    b"BMC EMC Tc Tw Tz TL Ts".split()
+)
+_LINE_MOVES = frozenset((b"Td", b"TD", b"T*", b"Tm"))
+
+
+@dataclass
+class _OneLine:
+    font: str
+    shown: bytes
+    tokens: int
+
+
+def _one_line(data: bytes) -> _OneLine | None:
+    """The font and string of a stream in the one-line shape, with its token count; None for any other stream.
+
+    What it gives is what the full reading below makes of such a stream, with none
+    of its per-token work: each piece between spaces must be one token as that
+    reading splits them (a number, a name, an operator), ``BT`` comes before one
+    ``/Font size Tf``, only passive operators follow ``Tj`` and ``ET``, no ``q`` or ``Q`` falls between
+    the font and the string, and no run of operands or saved states is long enough to
+    meet a bound the full reading enforces.
+    """
+    found = _ONE_LINE.fullmatch(data)
+    if found is None:
+        return None
+    before, setup, after = found.group("before").split(), found.group("setup").split(), found.group("after").split()
+    end = after.index(b"ET") if b"ET" in after else -1
+    if end < 0 or not _passive(before) or not _passive(after[:end]) or not _passive(after[end + 1 :]):
+        return None
+    font = None
+    for index, piece in enumerate(setup):
+        if piece == b"Tf":
+            if font is not None or index < 2 or not setup[index - 2].startswith(b"/"):
+                return None
+            if setup[index - 2].count(b"/") != 1 or not _NUMBER.fullmatch(setup[index - 1]):
+                return None
+            font = setup[index - 2]
+        elif piece in _LINE_MOVES or _operand(piece):
+            continue
+        elif piece not in _PASSIVE or piece in (b"q", b"Q"):
+            return None
+    if font is None or not _passive(setup, operands_only=False):
+        return None
+    literal = found.group("literal")
+    shown = literal if literal is not None else bytes.fromhex(found.group("hex").decode("ascii"))
+    return _OneLine(font.decode("latin-1"), shown, len(before) + len(setup) + len(after) + 3)  # BT, string, Tj
+
+
+def _operand(piece: bytes) -> bool:
+    return (piece.startswith(b"/") and piece.count(b"/") == 1) or _NUMBER.fullmatch(piece) is not None
+
+
+def _passive(pieces: list[bytes], *, operands_only: bool = True) -> bool:
+    """Whether ``pieces`` are operands and (if ``operands_only``) passive operators, each run of them short."""
+    run = saved = 0
+    for piece in pieces:
+        if _operand(piece):
+            run += 1
+            if run > _MAX_STACK:
+                return False
+            continue
+        run = 0
+        if operands_only and piece not in _PASSIVE:
+            return False
+        saved += piece == b"q"
+        if saved >= _MAX_STACK:
+            return False
+    return True
+
+
+def _draw_one_line(line: _OneLine, resources: list[Any], fonts: FontCache, drawing: _Drawing, state: _State) -> bool:
+    """What the full reading does with a one-line stream: a new line, the font, the string, a new line."""
+    drawing.new_line()
+    state.font = _font_named(resources, line.font)
+    if not _show(drawing, state, fonts, [line.shown]):
+        return False
+    drawing.new_line()
+    fonts.tokens_left -= line.tokens
     if fonts.tokens_left < 0:
         raise DrawingTooLarge
     return True
