@@ -37,6 +37,8 @@ def _both(appearance: Any, resources: Any, monkeypatch: pytest.MonkeyPatch) -> t
                 return drawn_lines(appearance, resources, fonts), fonts.tokens_left
         except DrawingTooLarge:
             return "too large"
+        except ValueError as exc:  # an operand that is no number (the reader refuses the file for it)
+            return type(exc).__name__
 
     with bounded():
         took = drawn_text._one_line(drawn_text.stream_bytes(appearance)) is not None
@@ -84,7 +86,7 @@ def test_every_appearance_here_and_in_filled_returns_reads_the_same(
     for path in files:
         try:
             pdf = pikepdf.open(path)
-        except Exception:  # noqa: BLE001 - a damaged, hostile or password-protected fixture
+        except Exception:  # a damaged, hostile or password-protected fixture
             continue
         with pdf:
             try:

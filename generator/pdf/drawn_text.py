@@ -416,23 +416,41 @@ def _run(
     return True
 
 
-#: A stream that draws one string, the way fillers draw a one-line answer: only whitespace, numbers, names
-#: and operators around ``BT ... (string) Tj ET``, nothing that can hold a delimiter, escape or comment (nor a
-#: vertical tab, which splits pieces in Python but not in a PDF).
-_ONE_LINE = re.compile(
-    rb"(?P<before>[^()<>\[\]{}%\\\x0b]*?(?:^|[\x00\t\n\x0c\r ]))BT[\x00\t\n\x0c\r ]"
-    rb"(?P<setup>[^()<>\[\]{}%\\\x0b]*?)"
-    rb"(?:\((?P<literal>[^()\\]*)\)|<(?P<hex>(?:[0-9A-Fa-f]{2})*)>)[\x00\t\n\x0c\r ]*Tj"
-    rb"(?P<after>(?:[\x00\t\n\x0c\r ][^()<>\[\]{}%\\\x0b]*)?)",
-    re.S,
-)
-_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)")
+#: Whitespace both to a PDF and to ``bytes.split`` (which keeps a NUL inside a piece, and splits at a vertical tab).
+_WS = rb"[\t\n\x0c\r ]"
+_END = rb"(?=[\t\n\x0c\r ]|\Z)"
+_NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
+_NAME = rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%\x0b]*"
 #: Operators that draw no text and change nothing this module follows (and take no string, array or dictionary).
-_PASSIVE = frozenset(
+_PASSIVE = (
     b"q Q re f F f* S s B B* b b* n W W* w J j M i ri gs m l c v y h g G rg RG k K cs CS sc SC scn SCN cm "
-    b"BMC EMC Tc Tw Tz TL Ts".split()
-)
-_LINE_MOVES = frozenset((b"Td", b"TD", b"T*", b"Tm"))
+    b"BMC EMC Tc Tw Tz TL Ts"
+).split()
+
+
+def _alternatives(words: list[bytes]) -> bytes:
+    return b"(?:" + b"|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) + b")"
+
+
+#: One piece between spaces that is one token: a number, a name, or an operator of ``words``.
+def _pieces(words: list[bytes]) -> bytes:
+    return rb"(?:" + _WS + rb"*(?:" + _NUMBER + b"|" + _NAME + b"|" + _alternatives(words) + b")" + _END + rb")*"
+
+
+_SETUP_WORDS = [word for word in _PASSIVE if word not in (b"q", b"Q")] + [b"Td", b"TD", b"T*", b"Tm"]
+#: A stream that draws one string, the way fillers draw a one-line answer: passive operators and their
+#: operands, ``BT``, the same with line moves and one ``/Font size Tf`` (no ``q`` or ``Q``), one string and
+#: ``Tj``, then passive operators with one ``ET`` among them. Every piece between spaces is one token
+#: as the full reading below splits them: no delimiter, escape, comment or vertical tab (which splits
+#: pieces in Python but not in a PDF) or NUL (the reverse).
+_ONE_LINE = re.compile(
+    rb"(?P<before>" + _pieces(_PASSIVE) + rb")" + _WS + rb"*BT" + _END
+    + rb"(?P<setup>" + _pieces(_SETUP_WORDS) + _WS + rb"*(?P<font>" + _NAME + rb")" + _WS + rb"+" + _NUMBER
+    + _WS + rb"+Tf" + _END + _pieces(_SETUP_WORDS) + rb")" + _WS
+    + rb"*(?:\((?P<literal>[^()\\]*)\)|<(?P<hex>(?:[0-9A-Fa-f]{2})*)>)" + _WS + rb"*Tj" + _END
+    + rb"(?P<after>" + _pieces(_PASSIVE) + _WS + rb"*ET" + _END + _pieces(_PASSIVE) + rb")" + _WS + rb"*",
+    re.S,
+)  # fmt: skip
 
 
 @dataclass
@@ -445,59 +463,19 @@ class _OneLine:
 def _one_line(data: bytes) -> _OneLine | None:
     """The font and string of a stream in the one-line shape, with its token count; None for any other stream.
 
-    What it gives is what the full reading below makes of such a stream, with none
-    of its per-token work: each piece between spaces must be one token as that
-    reading splits them (a number, a name, an operator), ``BT`` comes before one
-    ``/Font size Tf``, only passive operators follow ``Tj`` and ``ET``, no ``q`` or ``Q`` falls between
-    the font and the string, and no run of operands or saved states is long enough to
-    meet a bound the full reading enforces.
+    What it gives is what the full reading below makes of such a stream, with none of
+    its per-token work. A stream long enough to hold a run of operands or saved states
+    past the bounds that reading enforces is left to it.
     """
+    if len(data) > _MAX_STACK:
+        return None
     found = _ONE_LINE.fullmatch(data)
     if found is None:
         return None
-    before, setup, after = found.group("before").split(), found.group("setup").split(), found.group("after").split()
-    end = after.index(b"ET") if b"ET" in after else -1
-    if end < 0 or not _passive(before) or not _passive(after[:end]) or not _passive(after[end + 1 :]):
-        return None
-    font = None
-    for index, piece in enumerate(setup):
-        if piece == b"Tf":
-            if font is not None or index < 2 or not setup[index - 2].startswith(b"/"):
-                return None
-            if setup[index - 2].count(b"/") != 1 or not _NUMBER.fullmatch(setup[index - 1]):
-                return None
-            font = setup[index - 2]
-        elif piece in _LINE_MOVES or _operand(piece):
-            continue
-        elif piece not in _PASSIVE or piece in (b"q", b"Q"):
-            return None
-    if font is None or not _passive(setup, operands_only=False):
-        return None
     literal = found.group("literal")
     shown = literal if literal is not None else bytes.fromhex(found.group("hex").decode("ascii"))
-    return _OneLine(font.decode("latin-1"), shown, len(before) + len(setup) + len(after) + 3)  # BT, string, Tj
-
-
-def _operand(piece: bytes) -> bool:
-    return (piece.startswith(b"/") and piece.count(b"/") == 1) or _NUMBER.fullmatch(piece) is not None
-
-
-def _passive(pieces: list[bytes], *, operands_only: bool = True) -> bool:
-    """Whether ``pieces`` are operands and (if ``operands_only``) passive operators, each run of them short."""
-    run = saved = 0
-    for piece in pieces:
-        if _operand(piece):
-            run += 1
-            if run > _MAX_STACK:
-                return False
-            continue
-        run = 0
-        if operands_only and piece not in _PASSIVE:
-            return False
-        saved += piece == b"q"
-        if saved >= _MAX_STACK:
-            return False
-    return True
+    pieces = len(found.group("before").split()) + len(found.group("setup").split()) + len(found.group("after").split())
+    return _OneLine(found.group("font").decode("latin-1"), shown, pieces + 3)  # and BT, the string, Tj
 
 
 def _draw_one_line(line: _OneLine, resources: list[Any], fonts: FontCache, drawing: _Drawing, state: _State) -> bool:
