@@ -130,10 +130,13 @@ def risky_content(root: Any, acroform: Any) -> dict[str, Any]:
             found.setdefault("attachments", []).append(plural(count, "embedded file"))
     _pages(root, found, actions, walks.setdefault("pages", set()))
     for node in _field_nodes(acroform, walks.setdefault("fields", set())):
+        action, more, attached = node.get("/A"), node.get("/AA"), node.get("/Subtype") == "/FileAttachment"
+        if action is None and more is None and not attached:  # most fields: nothing to name
+            continue
         where = f"field {node.get('/T', '(widget)')}"
-        _actions(node.get("/A"), where, found, actions)
-        _actions(node.get("/AA"), where, found, actions)
-        if node.get("/Subtype") == "/FileAttachment":
+        _actions(action, where, found, actions)
+        _actions(more, where, found, actions)
+        if attached:
             found.setdefault("attachments", []).append(where)
     if cut_short := [name for name, seen in walks.items() if len(seen) >= _LIMIT]:
         found["scan_incomplete"] = [
