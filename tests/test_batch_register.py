@@ -97,3 +97,26 @@ def test_the_duplicate_is_the_copy_received_later_not_the_name_sorted_second(tmp
         register.settle(["z-original.docx", "a-copy.docx"], LATER, identify)
         duplicates = {n.path: n.duplicate_of for n, _ in register.sightings()}
     assert duplicates == {"a-copy.docx": "z-original.docx", "z-original.docx": None}
+
+
+def test_a_settle_that_fails_part_way_changes_nothing(tmp_path: Path) -> None:
+    """Names gone, bids recognised and supersessions are written together or not at all."""
+    with Register(tmp_path / "register.sqlite") as register:
+        for number in range(3):
+            _seen(register, f"bid-{number}.docx", f"content-{number}", NOW)
+        register.settle([f"bid-{number}.docx" for number in range(3)], NOW, identify)
+        before = [(n.path, n.gone_at, v.bid, v.current) for n, v in register.sightings()]
+        calls: list[str] = []
+
+        def fails_on_the_second(kind: str, record: object, raw: object) -> tuple[str | None, str | None]:
+            calls.append(kind)
+            if len(calls) == 2:
+                raise RuntimeError("stopped part way")
+            return "another bid", None
+
+        with pytest.raises(RuntimeError):
+            register.settle(["bid-0.docx"], LATER, fails_on_the_second)
+        after = [(n.path, n.gone_at, v.bid, v.current) for n, v in register.sightings()]
+        assert register.settle(["bid-0.docx"], LATER, identify) == 2, "the names gone are still to be marked"
+    assert len(calls) == 2
+    assert after == before

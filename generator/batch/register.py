@@ -386,18 +386,26 @@ class Register:
         bid supersedes the earlier: later received (first seen), then later by the form's own
         date of submission, then by the file's modified time, then by name; the duplicate of a
         content under two names is the name seen later in the same order. None of this depends
-        on the order the workers finished in.
+        on the order the workers finished in. All of it is one transaction: a run stopped part
+        way leaves the register as the last settled run left it, and its writes reach the disk together.
         """
         self._db.execute("BEGIN")
+        try:
+            gone = self._settled(present, now, identify)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return gone
+
+    def _settled(self, present: list[str], now: str, identify: Identify) -> int:
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS present (path TEXT PRIMARY KEY)")
         self._db.execute("DELETE FROM present")
         self._db.executemany("INSERT INTO present (path) VALUES (?)", [(p,) for p in present])
         gone = self._db.execute(
             "UPDATE names SET gone_at = ? WHERE gone_at IS NULL AND path NOT IN (SELECT path FROM present)", (now,)
         ).rowcount
-        self._db.execute("COMMIT")
         self._identify(identify)
-        self._db.execute("BEGIN")
         self._db.execute(
             f"""
             UPDATE received SET superseded_by = later.next_id, superseded_at = later.next_seen
@@ -422,7 +430,6 @@ class Register:
             )
             """
         )
-        self._db.execute("COMMIT")
         return gone
 
     def _identify(self, identify: Identify, page: int = 500) -> None:
