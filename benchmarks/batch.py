@@ -163,7 +163,20 @@ def parse_and_note_memory(path: str, today: Any) -> dict[str, Any]:
     """The real parser, plus the worker's peak memory so far (workers are not our children, so we ask them)."""
     from generator.batch.worker import parse_file
 
-    result = parse_file(path, today)
+    return _with_worker_figures(parse_file(path, today))
+
+
+def _parse_read_and_note_memory(data: bytes, sha256: str, path: str, today: Any) -> dict[str, Any]:
+    """The same, from the bytes the worker has just read and hashed (a first run's one visit of a file)."""
+    from generator.batch.worker import parse_read_file
+
+    return _with_worker_figures(parse_read_file(data, sha256, path, today))
+
+
+parse_and_note_memory.from_bytes = _parse_read_and_note_memory  # type: ignore[attr-defined]
+
+
+def _with_worker_figures(result: dict[str, Any]) -> dict[str, Any]:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     flags = result.setdefault("flags", {})
     flags["benchmark_worker_peak_kb"] = usage.ru_maxrss

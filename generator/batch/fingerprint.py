@@ -19,7 +19,7 @@ from ..records.bounded_read import read_bounded
 from ..records.errors import UnreadableFileError
 from ..returns.parse import MAX_RETURN_BYTES
 from .discovery import content_skip_reason
-from .worker import note
+from .worker import from_bytes, note
 
 __all__ = ["FINGERPRINT", "HEAD_BYTES", "REFUSED", "fingerprint", "fingerprint_and_parse", "skipped"]
 
@@ -40,13 +40,18 @@ def _unreadable(reason: str) -> dict[str, Any]:
 
 def fingerprint(path: str, needs_a_look: bool) -> dict[str, Any]:
     """``{"sha256", "size"}`` of the file at ``path``, or a result saying why it is not read further."""
+    return _read_and_fingerprint(path, needs_a_look)[0]
+
+
+def _read_and_fingerprint(path: str, needs_a_look: bool) -> tuple[dict[str, Any], bytes]:
+    """The fingerprint, and the bytes it was taken from (empty if the file was not read or not a return)."""
     try:
         data = read_bounded(Path(path), MAX_RETURN_BYTES, "forms", follow_links=False)
     except UnreadableFileError as exc:
-        return _unreadable(exc.reason)
+        return _unreadable(exc.reason), b""
     if needs_a_look and (reason := content_skip_reason(Path(path).name, data[:HEAD_BYTES])):
-        return {**skipped(reason), "size": len(data)}
-    return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        return {**skipped(reason), "size": len(data)}, b""
+    return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}, data
 
 
 #: Where :func:`fingerprint_and_parse` puts the fingerprint beside the parse's outcome.
@@ -63,10 +68,17 @@ def fingerprint_and_parse(
     For a batch whose register knows nothing yet, so every content is to be read: one
     visit of the worker instead of two. The outcome stays at the top, so the worker's
     memory check sees its status as it sees any parse's; a failure of the parse carries
-    the fingerprint under :data:`.worker.NOTED`.
+    the fingerprint under :data:`.worker.NOTED`. A parser with a form that takes bytes (the
+    default's, see :func:`.worker.from_bytes`) is given the bytes just hashed rather than
+    reading the file again: a file is read once, and what is parsed is exactly what was hashed.
     """
-    facts = fingerprint(path, needs_a_look)
+    facts, data = _read_and_fingerprint(path, needs_a_look)
     if "sha256" not in facts:
         return {REFUSED: facts}
     note(facts)  # should the parse fail (time, memory, a crash), its failure still has the file's hash
-    return {**parse(path, today), FINGERPRINT: facts}
+    if (parse_read := from_bytes(parse)) is not None:
+        outcome = parse_read(data, facts["sha256"], path, today)
+    else:
+        del data  # another parser reads the file itself: the bytes are not held meanwhile
+        outcome = parse(path, today)
+    return {**outcome, FINGERPRINT: facts}

@@ -55,9 +55,11 @@ __all__ = [
     "Parser",
     "WorkerPool",
     "failure",
+    "from_bytes",
     "note",
     "parse_file",
     "parse_in_workers",
+    "parse_read_file",
     "run_in_workers",
     "start_fork_server",
 ]
@@ -94,8 +96,34 @@ def parse_file(path: str, today: dt.date | None) -> dict[str, Any]:
     """
     from ..returns.parse import parse_return  # preloaded in the fork server; the batch itself needs none of it
 
+    return _parsed(lambda: parse_return(path, today=today).to_dict())
+
+
+def parse_read_file(data: bytes, sha256: str, path: str, today: dt.date | None) -> dict[str, Any]:
+    """What :func:`parse_file` gives, from the file's bytes and hash as the worker has just read them.
+
+    A first run reads each file once: what is parsed is then exactly what was hashed.
+    """
+    from ..returns.parse import parse_bytes
+
+    return _parsed(lambda: parse_bytes(data, path, today=today, sha256=sha256).to_dict())
+
+
+parse_file.from_bytes = parse_read_file  # type: ignore[attr-defined]
+
+
+def from_bytes(parse: Parser) -> Callable[[bytes, str, str, dt.date | None], dict[str, Any]] | None:
+    """The form of ``parse`` given the bytes and hash just read (``parse.from_bytes``), if it has one.
+
+    A parser of paths alone reads the file again; one with this form reads it once.
+    """
+    return getattr(parse, "from_bytes", None)
+
+
+def _parsed(parse: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The envelope, or the failure a file that cannot be read, or a broken schema, comes to."""
     try:
-        return parse_return(path, today=today).to_dict()
+        return parse()
     except UnreadableFileError as exc:
         return failure(exc.reason)
     except BrokenSchemaError as exc:

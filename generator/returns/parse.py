@@ -498,9 +498,12 @@ def _review_issues(extraction: Extraction) -> list[Issue]:
     ]
 
 
-def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None) -> Envelope:
-    """Parse a return already in memory; never raises for a bad file."""
-    envelope = Envelope(file=name, sha256=hashlib.sha256(data).hexdigest())
+def parse_bytes(data: bytes, name: str, *, today: dt.date | None = None, sha256: str | None = None) -> Envelope:
+    """Parse a return already in memory; never raises for a bad file.
+
+    ``sha256`` is the data's hash, when the caller has just worked it out (the batch does).
+    """
+    envelope = Envelope(file=name, sha256=sha256 or hashlib.sha256(data).hexdigest())
     if len(data) > MAX_RETURN_BYTES:
         return _unreadable(
             envelope, f"the file is {len(data):,} bytes; forms larger than {MAX_RETURN_BYTES:,} bytes are refused"
