@@ -66,6 +66,20 @@ def test_every_sheet_has_a_bold_frozen_filtered_header(book: Path) -> None:
             assert not any(cell.font.b for cell in row)
 
 
+def test_a_label_longer_than_a_column_is_wide_wraps_and_stays_bold(tmp_path: Path) -> None:
+    """Header cells share their looks: a long label's wrapping does not spill onto the short ones, nor onto answers."""
+    long_label = "How many people will the service support in its first year, and how was that counted? " * 2
+    target = tmp_path / "long.xlsx"
+    columns = [Column("Organisation"), Column(long_label), Column("Closing date", "date")]
+    write_workbook(target, [Table("Bids", columns, [["Acme", "short", "2026-08-14"]])])
+    sheet = load_workbook(target).worksheets[0]
+    short, long, date = next(sheet.iter_rows(max_row=1))
+    assert (long.value, long.font.b, long.alignment.wrap_text) == (long_label, True, True)
+    assert all(cell.font.b and not cell.alignment.wrap_text for cell in (short, date))
+    assert not any(cell.font.b or cell.alignment.wrap_text for cell in sheet[2])
+    assert sheet["C2"].number_format == DATE_FORMAT and not sheet["C2"].font.b
+
+
 def test_widths_fit_the_labels_and_answers_up_to_a_cap_and_long_answers_wrap(book: Path) -> None:
     sheet = load_workbook(book).worksheets[0]
     widths = {letter: dimension.width for letter, dimension in sheet.column_dimensions.items()}

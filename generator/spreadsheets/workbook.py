@@ -158,6 +158,10 @@ def _wraps(value: Any) -> bool:
     return isinstance(value, str) and (len(value) > WIDTH_CAP or "\n" in value)
 
 
+#: The looks of a header cell (not number formats, which the other looks are named by).
+_HEADER, _HEADER_WRAPPED = "header", "header wrapped"
+
+
 class _Styles:
     """The few looks a sheet's cells have, each made once, so a styled cell costs little more than a plain one."""
 
@@ -171,15 +175,22 @@ class _Styles:
     def _style(self, look: str) -> Any:
         if look not in self._made:
             from openpyxl.cell import WriteOnlyCell
-            from openpyxl.styles import Alignment
+            from openpyxl.styles import Alignment, Font
 
             template = WriteOnlyCell(self._sheet)
-            if look == "wrap":
+            if look in ("wrap", _HEADER_WRAPPED):
                 template.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
+            if look in (_HEADER, _HEADER_WRAPPED):
+                template.font = Font(bold=True)
+            elif look != "wrap":
                 template.number_format = look
             self._made[look] = template._style  # the cell's own style array, shared by the cells below
         return self._made[look]
+
+    def header(self, label: Any, *, wraps: bool) -> Any:
+        """A column's label: bold, and wrapped if it is longer than a column is wide."""
+        look = _HEADER_WRAPPED if wraps else _HEADER
+        return self._cell(self._sheet, row=1, column=1, value=label, style_array=self._style(look))
 
     def cell(self, value: Any, kind: str) -> Any:
         """A plain value, or a styled cell where the kind has a display format or a long text must wrap."""
@@ -272,8 +283,6 @@ def _write_sheet(workbook: Workbook, name: str, table: Table) -> None:
 def _fill_sheet(
     sheet: WriteOnlyWorksheet, table: Table, contents: list[int], count: int, converted: Iterator[list[Any]]
 ) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     labels = [str(column.label) for column in table.columns]
@@ -286,15 +295,8 @@ def _fill_sheet(
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(labels))}{count + 1}"
         sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
-    header = []
-    for label in labels:
-        cell = WriteOnlyCell(sheet, cell_value(label))
-        cell.font = Font(bold=True)
-        if len(label) > WIDTH_CAP:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        header.append(cell)
-    sheet.append(header)
     styles = _Styles(sheet)
+    sheet.append([styles.header(cell_value(label), wraps=len(label) > WIDTH_CAP) for label in labels])
     for values in converted:
         sheet.append([styles.cell(value, kind) for value, kind in zip(values, kinds, strict=True)])
 
