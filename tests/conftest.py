@@ -41,3 +41,15 @@ def shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     yield tmp_path
     monkeypatch.delenv("COMMISSION_PROJECT")
     switch_project(None)
+
+
+def shown_width(sheet: object, column: int) -> int:
+    """A sheet's column width in characters, as Excel shows it (openpyxl, reading the file back).
+
+    A file holds a width with the cell's padding, as Excel writes it (52 characters is
+    52.7109375), and one ``<col>`` entry for neighbouring columns of the same width.
+    """
+    for dimension in sheet.column_dimensions.values():  # type: ignore[attr-defined]
+        if dimension.min <= column <= dimension.max and dimension.width:
+            return int(dimension.width)
+    raise AssertionError(f"column {column} has no width of its own")

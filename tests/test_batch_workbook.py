@@ -30,6 +30,7 @@ from generator.forms.layout import load_layout
 from generator.records.project import project_settings
 from generator.spreadsheets.workbook import DATE_FORMAT, MONEY_FORMAT, SHEET_NAME_LIMIT, WIDTH_CAP
 from tests.batch_helpers import envelope, scripted_parse, valid_bid, write_script
+from tests.conftest import shown_width
 
 KIND = "growth-bid"
 RECEIVED = dt.datetime(2026, 8, 20, 10, 0, tzinfo=dt.UTC)
@@ -99,7 +100,7 @@ def test_every_sheet_has_a_bold_frozen_header_a_filter_and_fitted_widths(book: A
         assert sheet.freeze_panes == "A2", sheet.title
         assert sheet.auto_filter.ref == f"A1:{header[-1].column_letter}{sheet.max_row}", sheet.title
         for cell in header:
-            width = sheet.column_dimensions[cell.column_letter].width
+            width = shown_width(sheet, cell.column)
             assert min(len(cell.value), WIDTH_CAP) + 2 <= width <= WIDTH_CAP + 2, (sheet.title, cell.value)
             shown = [len(c.value) for (c,) in sheet.iter_rows(min_row=2, min_col=cell.column, max_col=cell.column)
                      if isinstance(c.value, str) and "\n" not in c.value]  # fmt: skip

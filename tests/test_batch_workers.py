@@ -143,7 +143,7 @@ def test_workers_import_the_readers_but_not_the_command_line_or_the_exports(tmp_
     modules = set(result["modules"])
     assert result["main_file"] is None
     assert "generator.returns.parse" in modules and "generator.ooxml.reader" in modules
-    assert not {"generator.cli", "generator.batch.exports", "openpyxl", "click", "rich"} & modules
+    assert not {"generator.cli", "generator.batch.exports", "xlsxwriter", "click", "rich"} & modules
 
 
 def test_one_worker_serves_every_pass_of_a_batch(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from generator.spreadsheets.workbook import (
     sheet_names,
     write_workbook,
 )
+from tests.conftest import shown_width
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = [
@@ -82,7 +83,7 @@ def test_a_label_longer_than_a_column_is_wide_wraps_and_stays_bold(tmp_path: Pat
 
 def test_widths_fit_the_labels_and_answers_up_to_a_cap_and_long_answers_wrap(book: Path) -> None:
     sheet = load_workbook(book).worksheets[0]
-    widths = {letter: dimension.width for letter, dimension in sheet.column_dimensions.items()}
+    widths = {chr(ord("A") + index): shown_width(sheet, index + 1) for index in range(len(COLUMNS))}
     for index, column in enumerate(COLUMNS):
         letter = chr(ord("A") + index)
         shown = [len(str(c.value)) for c in sheet[letter][1:] if isinstance(c.value, str) and "\n" not in c.value]
@@ -153,11 +154,11 @@ def test_a_column_kind_must_be_known() -> None:
         Column("Amount", "currency")
 
 
-def test_openpyxl_is_imported_only_when_a_workbook_is_written() -> None:
-    """A batch's workers import the batch but never write a workbook: openpyxl stays out of their start-up."""
+def test_the_workbook_writer_is_imported_only_when_a_workbook_is_written() -> None:
+    """A batch's workers import the batch but never write a workbook: XlsxWriter stays out of their start-up."""
     code = (
         "import sys; import generator.batch.run, generator.batch.exports, generator.spreadsheets.workbook; "
-        "print('openpyxl' in sys.modules)"
+        "print('xlsxwriter' in sys.modules or 'openpyxl' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.strip() == "False"

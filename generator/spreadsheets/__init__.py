@@ -1,4 +1,4 @@
-"""The only package that knows openpyxl: officer-ready sheets.
+"""The only package that knows XlsxWriter: officer-ready sheets.
 
 It owns how a table becomes a workbook sheet someone can use at once: a bold
 header row frozen in place, a filter over the data, columns wide enough for

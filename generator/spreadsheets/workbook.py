@@ -6,11 +6,10 @@ filter over the data, each column as wide as its label and its longest answer
 A value that cannot be read as its column's type is written as the text it
 was (made safe by :func:`cell_value`), so nothing is lost or hidden.
 
-openpyxl's write-only mode sets column widths before the first row, so each
-table's rows are measured first: rows that can be read again (a list, or any
-other collection, such as a caller's own spool) are read twice; a generator's
-are converted into a temporary file as they are measured, then replayed into
-the sheet. Only one row is held at a time.
+XlsxWriter writes each sheet's rows to a temporary file as they come
+(``constant_memory``) and its column widths only when the workbook is closed,
+so each table's rows are read once, measured as they are written. Only one row
+is held at a time.
 """
 
 from __future__ import annotations
@@ -20,22 +19,21 @@ import datetime as dt
 import errno
 import math
 import os
-import pickle  # only our own temporary spool, written and read back in this process
 import re
-import sys
 import tempfile
 import threading
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from .cells import cell_value
 
-if TYPE_CHECKING:  # openpyxl is imported only to write a workbook: a batch's workers never need it
-    from openpyxl import Workbook
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+if TYPE_CHECKING:  # XlsxWriter is imported only to write a workbook: a batch's workers never need it
+    from xlsxwriter import Workbook
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 __all__ = [
     "DATE_FORMAT",
@@ -158,55 +156,6 @@ def _wraps(value: Any) -> bool:
     return isinstance(value, str) and (len(value) > WIDTH_CAP or "\n" in value)
 
 
-#: The looks of a header cell (not number formats, which the other looks are named by).
-_HEADER, _HEADER_WRAPPED = "header", "header wrapped"
-
-
-class _Styles:
-    """The few looks a sheet's cells have, each made once, so a styled cell costs little more than a plain one."""
-
-    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
-        from openpyxl.cell.cell import Cell
-
-        self._sheet = sheet
-        self._cell = Cell
-        self._made: dict[str, Any] = {}
-
-    def _style(self, look: str) -> Any:
-        if look not in self._made:
-            from openpyxl.cell import WriteOnlyCell
-            from openpyxl.styles import Alignment, Font
-
-            template = WriteOnlyCell(self._sheet)
-            if look in ("wrap", _HEADER_WRAPPED):
-                template.alignment = Alignment(wrap_text=True, vertical="top")
-            if look in (_HEADER, _HEADER_WRAPPED):
-                template.font = Font(bold=True)
-            elif look != "wrap":
-                template.number_format = look
-            self._made[look] = template._style  # the cell's own style array, shared by the cells below
-        return self._made[look]
-
-    def header(self, label: Any, *, wraps: bool) -> Any:
-        """A column's label: bold, and wrapped if it is longer than a column is wide."""
-        look = _HEADER_WRAPPED if wraps else _HEADER
-        return self._cell(self._sheet, row=1, column=1, value=label, style_array=self._style(look))
-
-    def cell(self, value: Any, kind: str) -> Any:
-        """A plain value, or a styled cell where the kind has a display format or a long text must wrap."""
-        if isinstance(value, dt.date):
-            look = DATE_FORMAT
-        elif kind == "money" and _number(value):
-            look = MONEY_FORMAT
-        elif kind == "percent" and _number(value):
-            look = _PERCENT_FORMATS[0] if value == int(value) else _PERCENT_FORMATS[1]
-        elif _wraps(value):
-            look = "wrap"
-        else:
-            return value
-        return self._cell(self._sheet, row=1, column=1, value=value, style_array=self._style(look))
-
-
 _RESERVED_NAMES = frozenset({"history"})
 
 
@@ -240,95 +189,96 @@ def sheet_names(titles: Iterable[str]) -> list[str]:
     return [names.name(title) for title in titles]
 
 
-def _measured(table: Table, rows: Iterable[Sequence[Any]], spool: IO[bytes] | None) -> tuple[list[int], int]:
-    """Each column's widest shown value and the number of rows; every converted row into ``spool`` if given."""
-    kinds = [column.kind for column in table.columns]
-    widths = [0] * len(kinds)
-    count = 0
-    for row in rows:
-        for index, (value, kind) in enumerate(zip(row, kinds, strict=True)):
-            if value is not None:
-                widths[index] = max(widths[index], _shown_length(value, kind))
-        if spool is not None:
-            values = [typed_value(value, kind) for value, kind in zip(row, kinds, strict=True)]
-            pickle.dump(values, spool, protocol=pickle.HIGHEST_PROTOCOL)
-        count += 1
-    return widths, count
+#: Each look a cell can have, as XlsxWriter's format properties: made once per workbook and shared.
+_LOOKS: dict[str, dict[str, Any]] = {
+    "header": {"bold": True},
+    "header wrapped": {"bold": True, "text_wrap": True, "valign": "top"},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    DATE_FORMAT: {"num_format": DATE_FORMAT},
+    MONEY_FORMAT: {"num_format": MONEY_FORMAT},
+    **{look: {"num_format": look} for look in _PERCENT_FORMATS},
+}
 
 
-def _replayed(spool: IO[bytes], count: int) -> Iterator[list[Any]]:
-    spool.seek(0)
-    for _ in range(count):
-        yield pickle.load(spool)  # noqa: S301 (our own spool, written above in this process)
+def _look(value: Any, kind: str) -> str | None:
+    """The look of a cell holding ``value`` (already typed) in a column of ``kind``; None for a plain cell."""
+    if isinstance(value, dt.date):
+        return DATE_FORMAT
+    if kind == "money" and _number(value):
+        return MONEY_FORMAT
+    if kind == "percent" and _number(value):
+        return _PERCENT_FORMATS[0] if value == int(value) else _PERCENT_FORMATS[1]
+    if _wraps(value):
+        return "wrap"
+    return None
 
 
-def _converted(table: Table) -> Iterator[list[Any]]:
-    kinds = [column.kind for column in table.columns]
-    for row in table.rows:
-        yield [typed_value(value, kind) for value, kind in zip(row, kinds, strict=True)]
+class _Sheet:
+    """One sheet being written, a row at a time, measuring its columns as it goes.
 
-
-def _write_sheet(workbook: Workbook, name: str, table: Table) -> None:
-    with contextlib.ExitStack() as stack:
-        if isinstance(table.rows, Collection) and not isinstance(table.rows, Iterator):
-            contents, count = _measured(table, table.rows, None)
-            converted = _converted(table)
-        else:
-            spool = stack.enter_context(tempfile.TemporaryFile())
-            contents, count = _measured(table, table.rows, spool)
-            converted = _replayed(spool, count)
-        _fill_sheet(workbook.create_sheet(name), table, contents, count, converted)
-
-
-def _fill_sheet(
-    sheet: WriteOnlyWorksheet, table: Table, contents: list[int], count: int, converted: Iterator[list[Any]]
-) -> None:
-    from openpyxl.utils import get_column_letter
-
-    labels = [str(column.label) for column in table.columns]
-    kinds = [column.kind for column in table.columns]
-    for index, (label, widest) in enumerate(zip(labels, contents, strict=True), start=1):
-        width = min(max(len(label), widest, _MIN_WIDTH - _PADDING) + _PADDING, WIDTH_CAP + _PADDING)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    if labels:
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(labels))}{count + 1}"
-        sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    styles = _Styles(sheet)
-    sheet.append([styles.header(cell_value(label), wraps=len(label) > WIDTH_CAP) for label in labels])
-    for values in converted:
-        sheet.append([styles.cell(value, kind) for value, kind in zip(values, kinds, strict=True)])
-
-
-def _import_openpyxl() -> None:
-    """Import openpyxl without numpy (about half its import time) unless something else already loaded numpy.
-
-    openpyxl imports numpy only to count numpy's number types as numbers; no value written here is
-    one (``cells.cell_value`` gives plain ``int``/``float``/``Decimal``/``str``/dates), so a batch need
-    not pay for it. The ``None`` entry makes ``import numpy`` fail inside openpyxl's ``try`` and is
-    removed at once, so later code can still import numpy normally.
+    XlsxWriter keeps a sheet's column widths, filter and frozen header until the
+    workbook is closed, so the rows are written as they come, once, and the columns
+    are sized from what was written when the sheet is finished.
     """
-    if "openpyxl" in sys.modules or "numpy" in sys.modules:
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]
-    try:
-        import openpyxl  # noqa: F401
-    finally:
-        if sys.modules.get("numpy", False) is None:
-            del sys.modules["numpy"]
+
+    def __init__(self, sheet: Worksheet, table: Table, formats: dict[str, Format]) -> None:
+        self._sheet = sheet
+        self._formats = formats
+        self._labels = [str(column.label) for column in table.columns]
+        self._kinds = [column.kind for column in table.columns]
+        self._widest = [0] * len(self._kinds)
+        self._rows = 0
+        for index, label in enumerate(self._labels):
+            look = "header wrapped" if len(label) > WIDTH_CAP else "header"
+            self._text(0, index, cell_value(label), formats[look])
+
+    def _text(self, row: int, column: int, text: Any, cell_format: Format | None) -> None:
+        if text is not None:
+            self._sheet.write_string(row, column, text, cell_format)
+
+    def add(self, values: Sequence[Any]) -> None:
+        self._rows += 1
+        row = self._rows
+        for index, (value, kind) in enumerate(zip(values, self._kinds, strict=True)):
+            if value is None:
+                continue
+            self._widest[index] = max(self._widest[index], _shown_length(value, kind))
+            typed = typed_value(value, kind)
+            look = _look(typed, kind)
+            cell_format = self._formats[look] if look else None
+            if isinstance(typed, str):
+                self._text(row, index, typed, cell_format)
+            elif isinstance(typed, dt.date):
+                self._sheet.write_datetime(row, index, typed, cell_format)
+            elif math.isfinite(float(typed)):
+                self._sheet.write_number(row, index, typed, cell_format)
+            else:  # a number too large for a spreadsheet cell (such as 1E+400): shown as it was typed
+                self._text(row, index, cell_value(str(typed)), None)
+
+    def finish(self) -> None:
+        """Size each column to its label and its widest answer (up to the cap), freeze and filter the header."""
+        for index, (label, widest) in enumerate(zip(self._labels, self._widest, strict=True)):
+            width = min(max(len(label), widest, _MIN_WIDTH - _PADDING) + _PADDING, WIDTH_CAP + _PADDING)
+            self._sheet.set_column(index, index, width)
+        if self._labels:
+            self._sheet.freeze_panes(1, 0)
+            self._sheet.autofilter(0, 0, self._rows, len(self._labels) - 1)
+            self._sheet.repeat_rows(0)
+        self._sheet.set_landscape()
+
+
+def _import_xlsxwriter() -> None:
+    import xlsxwriter  # noqa: F401
 
 
 def import_in_background() -> threading.Thread:
-    """Start importing openpyxl (a tenth of a second or more) in a thread, for a caller about to wait on others.
+    """Start importing XlsxWriter in a thread, for a caller about to wait on others.
 
-    A batch spends that long waiting for its workers; the import fills the wait, and
-    :func:`write_workbook` later finds openpyxl loaded (or waits for the import to end).
-    Nothing else may import numpy meanwhile (see :func:`_import_openpyxl`); the batch's
-    parent never does.
+    A batch spends longer than that waiting for its workers; the import fills the wait, and
+    :func:`write_workbook` later finds XlsxWriter loaded (or waits for the import to end).
     """
     global _importing
-    thread = threading.Thread(target=_import_openpyxl, name="import-openpyxl", daemon=True)
+    thread = threading.Thread(target=_import_xlsxwriter, name="import-xlsxwriter", daemon=True)
     thread.start()
     _importing = thread
     return thread
@@ -343,38 +293,31 @@ def write_workbook(path: Path, tables: Iterable[Table]) -> None:
 
     The temporary file is ``.NAME.*.tmp`` beside ``path`` (as ``batch`` names its own, so a batch's
     clean-up finds it if a run is killed while writing). A disk that fills up is an ``OSError``, as
-    for any other file, although openpyxl's streamed sheets meet it inside lxml.
+    for any other file, although XlsxWriter meets it as it closes the workbook.
     """
-    from lxml.etree import SerialisationError
-
     if _importing is not None:
         _importing.join()
-    _import_openpyxl()
-    from openpyxl import Workbook
+    from xlsxwriter import Workbook
+    from xlsxwriter.exceptions import FileCreateError
 
-    workbook = Workbook(write_only=True)
-    try:
-        _write_workbook(workbook, path, tables)
-    except SerialisationError as exc:
-        _abandon(workbook)
-        code = errno.ENOSPC if "ENOSPC" in str(exc) else errno.EFBIG
-        raise OSError(code, os.strerror(code), str(path)) from None
-
-
-def _write_workbook(workbook: Workbook, path: Path, tables: Iterable[Table]) -> None:
-    names = _Names()
-    written = 0
-    for table in tables:
-        _write_sheet(workbook, names.name(table.title), table)
-        written += 1
-    if not written:
-        raise ValueError(f"{path}: a workbook needs at least one table")
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     temporary = Path(temporary_name)
     try:
-        workbook.save(temporary)
+        # Every text is written as text by write_string; these say so again for any other way in.
+        options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        workbook = Workbook(temporary_name, options)
+        try:
+            _write_sheets(workbook, path, tables)
+        except BaseException:
+            _abandon(workbook)
+            raise
+        try:
+            workbook.close()
+        except FileCreateError as exc:  # what the disk said, as every other write says it
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            raise (cause or OSError(errno.EIO, os.strerror(errno.EIO), str(path))) from None
         with open(temporary, "rb") as saved:
             os.fsync(saved.fileno())
         os.replace(temporary, path)
@@ -382,10 +325,22 @@ def _write_workbook(workbook: Workbook, path: Path, tables: Iterable[Table]) -> 
         temporary.unlink(missing_ok=True)
 
 
+def _write_sheets(workbook: Workbook, path: Path, tables: Iterable[Table]) -> None:
+    formats = {look: workbook.add_format(properties) for look, properties in _LOOKS.items()}
+    names = _Names()
+    written = 0
+    for table in tables:
+        sheet = _Sheet(workbook.add_worksheet(names.name(table.title)), table, formats)
+        for row in table.rows:
+            sheet.add(row)
+        sheet.finish()
+        written += 1
+    if not written:
+        raise ValueError(f"{path}: a workbook needs at least one table")
+
+
 def _abandon(workbook: Workbook) -> None:
-    """Close the sheets' half-written streams now, so their failure is not printed later when they are collected."""
-    for sheet in workbook.worksheets:
-        stream = getattr(getattr(sheet, "_writer", None), "xf", None)
+    """Close the sheets' temporary row files now, as closing the workbook would, so none is left open."""
+    for sheet in workbook.worksheets():
         with contextlib.suppress(Exception):
-            if stream is not None:
-                stream.close()
+            sheet._opt_close()
