@@ -20,6 +20,7 @@ from generator.batch.run import run_batch
 from generator.batch.worker import Limits
 from generator.cli import main
 from generator.forms.layout import load_layout
+from generator.records.errors import CommissionError
 from generator.records.project import project_settings
 from tests.batch_helpers import invalid_bid, scripted_parse, valid_bid, write_script
 
@@ -278,3 +279,56 @@ def test_a_file_changed_between_its_hash_and_its_parse_is_read_again_next_run(tm
     assert result.count("unreadable") == 1
     write_script(inbox / "saving.docx", envelope=changed)  # the same bytes: its result is not final
     assert run_batch(inbox, out, parse=scripted_parse).parsed == 1
+
+
+def _preparing() -> list[str]:
+    import threading
+
+    return [thread.name for thread in threading.enumerate() if thread.name == "prepare-exports"]
+
+
+def test_what_the_exports_read_is_read_while_the_workers_work_and_never_outlives_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layouts are read in a thread during the wait; it has ended when the batch returns, or fails."""
+    from generator.batch import exports
+    from generator.forms import layout
+
+    inbox = tmp_path / "in"
+    write_script(inbox / "a.docx", envelope=valid_bid("Org A"))
+    layout.forget_layouts()
+    prepared: list[str] = []
+    real_prepare = exports.prepare
+    monkeypatch.setattr(exports, "prepare", lambda: (real_prepare(), prepared.append("done")))
+    result = run_batch(inbox, tmp_path / "out", parse=scripted_parse)
+    assert result.count("valid") == 1 and prepared == ["done"] and not _preparing()
+    assert layout._load_layout.cache_info().currsize >= len(layout.layout_kinds()), "every form's layout was read"
+
+    newer = tmp_path / "newer"
+    run_batch(inbox, newer, parse=scripted_parse)
+    db = sqlite3.connect(newer / "register.sqlite")
+    db.execute("UPDATE schema_version SET version = version + 1")
+    db.commit()
+    db.close()
+    with pytest.raises(CommissionError, match="newer version of the toolkit"):
+        run_batch(inbox, newer, parse=scripted_parse)
+    assert not _preparing()
+
+
+def test_a_layout_that_cannot_be_read_does_not_stop_the_preparation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other forms are still read early; what is wrong is reported by the step that needs the file."""
+    from generator.batch import exports
+    from generator.forms.layout import every_version_questions, layout_kinds
+
+    first, *others = layout_kinds()
+    tried: list[str] = []
+
+    def broken_first(kind: str) -> object:
+        tried.append(kind)
+        if kind == first:
+            raise CommissionError(f"{kind}: this layout cannot be read")
+        return every_version_questions(kind)
+
+    monkeypatch.setattr(exports, "every_version_questions", broken_first)
+    exports.prepare()  # nothing raised
+    assert tried == [first, *others]

@@ -23,6 +23,7 @@ import json
 import pickle  # only our own temporary spools, written and read back in this process
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,6 +35,7 @@ from ..records.errors import CommissionError
 from ..records.issues import Issue
 from ..records.money import decimal
 from ..records.project import project_settings
+from ..records.references import project_numbering
 from ..records.schemas import fields
 from ..records.wording import plural
 from ..spreadsheets.workbook import Column, Table, fits, write_workbook
@@ -546,6 +548,31 @@ class _Pass:
 
 def _form_title(kind: str) -> str:
     return load_layout(kind).title if kind in layout_kinds() else kind
+
+
+def prepare() -> None:
+    """Read what settling the register and writing the exports will: every form's layouts, the project's settings.
+
+    Each is read once and kept, so reading them early (see :func:`prepare_in_background`) takes
+    them off the time after the last file. A file that cannot be read is left for those steps to report.
+    """
+    for kind in layout_kinds():
+        with contextlib.suppress(Exception):
+            every_version_questions(kind)
+            amount_pointer(kind)
+    with contextlib.suppress(Exception):
+        project_numbering()
+
+
+def prepare_in_background() -> threading.Thread:
+    """Run :func:`prepare` in a thread, for a batch about to wait for its workers.
+
+    The caller joins it before settling the register, and before anything could forget the
+    project's files (``switch_project``), so nothing it reads outlives the project it was read for.
+    """
+    thread = threading.Thread(target=prepare, name="prepare-exports", daemon=True)
+    thread.start()
+    return thread
 
 
 def write_exports(register: Register, out: Path) -> Exported:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,7 +23,7 @@ from typing import Any, TextIO
 from ..spreadsheets.workbook import import_in_background
 from .atomic import remove_leftovers
 from .discovery import Entry, find_returns
-from .exports import write_exports
+from .exports import prepare_in_background, write_exports
 from .fingerprint import FINGERPRINT, REFUSED, fingerprint, fingerprint_and_parse, skipped
 from .identity import identify, number_bids
 from .progress import reporter
@@ -111,6 +113,15 @@ def _in_order(
             wanted = next(upcoming, None)
 
 
+@contextmanager
+def _ended_on_leaving(thread: threading.Thread) -> Iterator[None]:
+    """Wait for ``thread`` however the block is left, so nothing it does outlives the batch."""
+    try:
+        yield
+    finally:
+        thread.join()
+
+
 def run_batch(
     returns_dir: Path,
     out: Path,
@@ -134,8 +145,13 @@ def run_batch(
     result = BatchResult(out=out, counts={})
     top = os.fsencode(returns_dir)
     present: list[str] = []
-    import_in_background()  # the workbook's library loads while this process waits for the workers
-    with Register(out / "register.sqlite") as register, WorkerPool(jobs=jobs, limits=limits) as workers:
+    import_in_background()  # the workbook's library loads while this process waits for the workers,
+    preparing = prepare_in_background()  # and what settling and the exports read (the layouts, the settings)
+    with (
+        _ended_on_leaving(preparing),
+        Register(out / "register.sqlite") as register,
+        WorkerPool(jobs=jobs, limits=limits) as workers,
+    ):
         first_run = register.holds_nothing()
 
         def record(
@@ -201,6 +217,7 @@ def run_batch(
                     content, sha256 = by_path[path]
                     store(content, outcome, sha256)
         workers.close()  # nothing more to read: the workers' memory is given back before the exports
+        preparing.join()
         result.gone = register.settle(sorted(present), seen_at, identify)
         number_bids(register)
         exported = write_exports(register, out)
