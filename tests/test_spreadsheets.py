@@ -162,3 +162,12 @@ def test_the_workbook_writer_is_imported_only_when_a_workbook_is_written() -> No
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.strip() == "False"
+
+
+def test_a_number_no_cell_can_hold_is_written_as_it_was_typed(tmp_path: Path) -> None:
+    """A double cannot hold 1E+400: the cell shows the number's text (made safe as any text is), never infinity."""
+    target = tmp_path / "huge.xlsx"
+    columns = [Column("Amount", "money"), Column("Score", "number")]
+    write_workbook(target, [Table("Bids", columns, [[Decimal("1E+400"), Decimal("12.5")], [Decimal("-1E+999"), 3]])])
+    sheet = load_workbook(target).worksheets[0]
+    assert [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)] == [["1E+400", 12.5], ["'-1E+999", 3]]

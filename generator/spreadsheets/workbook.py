@@ -213,6 +213,14 @@ def _look(value: Any, kind: str) -> str | None:
     return None
 
 
+def _holds_as_a_number(value: int | float | Decimal) -> bool:
+    """Whether a spreadsheet cell (a double) can hold the number: not one such as 1E+400."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 class _Sheet:
     """One sheet being written, a row at a time, measuring its columns as it goes.
 
@@ -250,7 +258,7 @@ class _Sheet:
                 self._text(row, index, typed, cell_format)
             elif isinstance(typed, dt.date):
                 self._sheet.write_datetime(row, index, typed, cell_format)
-            elif math.isfinite(float(typed)):
+            elif _holds_as_a_number(typed):
                 self._sheet.write_number(row, index, typed, cell_format)
             else:  # a number too large for a spreadsheet cell (such as 1E+400): shown as it was typed
                 self._text(row, index, cell_value(str(typed)), None)
