@@ -6,11 +6,14 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from generator.batch.cells import CELL_LIMIT, cell_value
 from generator.batch.run import run_batch
 from generator.forms.layout import load_layout
+from generator.spreadsheets.cells import _FORBIDDEN
 from tests.batch_helpers import scripted_parse, valid_bid, write_script
 
 DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", '=HYPERLINK("http://x.invalid","click")']
@@ -30,6 +33,16 @@ def test_forbidden_characters_are_removed_before_neutralising() -> None:
     assert cell_value("a\x00b\x07c\x1fd\ufffe") == "abcd"
     assert cell_value("\x01=1+1") == "'=1+1"
     assert cell_value("line one\nline two") == "line one\nline two"
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=()), max_size=40))  # surrogates too
+def test_no_forbidden_character_is_left_in_any_text(text: str) -> None:
+    """Printable text is let through unsearched: it must hold none of the characters XLSX forbids."""
+    made = cell_value(text)
+    assert isinstance(made, str)
+    assert not _FORBIDDEN.search(made)
+    cleaned = _FORBIDDEN.sub("", text)
+    assert made == ("'" + cleaned if cleaned.startswith(("=", "+", "-", "@", "\t", "\r")) else cleaned)
 
 
 def test_overlong_text_is_cut_to_the_cell_limit_with_a_marker() -> None:

@@ -23,7 +23,9 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _text(value: str) -> str:
-    text = _FORBIDDEN.sub("", value)
+    # Every forbidden character is unprintable (a control, a surrogate or a non-character), so printable text,
+    # most answers, holds none and is not searched for them.
+    text = value if value.isprintable() else _FORBIDDEN.sub("", value)
     if text.startswith(_FORMULA_STARTS):
         text = "'" + text
     if len(text) > CELL_LIMIT:
