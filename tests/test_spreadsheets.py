@@ -20,6 +20,7 @@ from generator.spreadsheets.workbook import (
     WIDTH_CAP,
     Column,
     Table,
+    fits,
     sheet_names,
     write_workbook,
 )
@@ -171,3 +172,16 @@ def test_a_number_no_cell_can_hold_is_written_as_it_was_typed(tmp_path: Path) ->
     write_workbook(target, [Table("Bids", columns, [[Decimal("1E+400"), Decimal("12.5")], [Decimal("-1E+999"), 3]])])
     sheet = load_workbook(target).worksheets[0]
     assert [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)] == [["1E+400", 12.5], ["'-1E+999", 3]]
+
+
+def test_a_date_before_the_first_a_spreadsheet_can_show_is_kept_as_typed(tmp_path: Path) -> None:
+    """Excel shows a date before 1 January 1900 as an error, so such a date is written as the text it was."""
+    target = tmp_path / "dates.xlsx"
+    given = ["0001-01-01", "1899-12-31", dt.date(1066, 10, 14), "1900-01-01", "9999-12-31"]
+    write_workbook(target, [Table("Dates", [Column("Closing date", "date")], [[day] for day in given])])
+    cells = [row[0] for row in load_workbook(target).worksheets[0].iter_rows(min_row=2)]
+    assert [cell.value for cell in cells] == [
+        "0001-01-01", "1899-12-31", "1066-10-14", dt.datetime(1900, 1, 1), dt.datetime(9999, 12, 31)
+    ]  # fmt: skip
+    assert [cell.is_date for cell in cells] == [False, False, False, True, True]
+    assert [fits(day, "date") for day in given] == [False, False, False, True, True]

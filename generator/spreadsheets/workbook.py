@@ -65,6 +65,8 @@ _PADDING = 2
 #: A sheet name cut to fit ends at a word if at least this much is left.
 _SHORTEST_CUT = 16
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Excel's (and LibreOffice's, in Excel's files) first day: an earlier date is shown as an error, so it is kept as typed.
+_FIRST_SPREADSHEET_DAY = dt.date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -95,15 +97,16 @@ def _number(value: Any) -> bool:
 
 
 def _date(value: Any) -> dt.date | None:
+    """The value as a date a spreadsheet can show, or None (kept as typed)."""
     if isinstance(value, dt.datetime):
         return None
-    if isinstance(value, dt.date):
-        return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError:  # such as 2027-02-31: kept as typed
             return None
+    if isinstance(value, dt.date):
+        return value if value >= _FIRST_SPREADSHEET_DAY else None
     return None
 
 
