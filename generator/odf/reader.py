@@ -58,13 +58,13 @@ def read_odt(data: bytes, name: str) -> Extraction:
     try:
         package = open_package(data, document="OpenDocument")
         refuse_unless_text(package)
-        package.refuse_doctypes(_PARSED_PARTS)
         kind, version = _identity(package.xml("meta.xml") if package.has("meta.xml") else None)
         root = package.xml("content.xml")
         refuse_scripts(root)
         if package.has("styles.xml"):  # headers and footers can carry event listeners too
             refuse_scripts(package.xml("styles.xml"))
-        package.check_unread()  # damage in any part, even one never read, is damage (as for Word files)
+        # Damage in any part, even one never read, is damage (as for Word files), and so is a DOCTYPE in any XML part.
+        package.check_unread(doctypes_except=_PARSED_PARTS)
     except PackageError as exc:
         raise UnreadableReturn(name, exc.reason, exc.detail) from None
     body = root.find(f"{qn('office:body')}/{qn('office:text')}")

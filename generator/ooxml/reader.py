@@ -56,11 +56,10 @@ def read_docx(data: bytes, name: str) -> Extraction:
     """Raw answers of a returned form; refuses (``UnreadableReturn``) what cannot be read safely."""
     try:
         package = open_package(data)
-        package.refuse_doctypes(_PARSED_PARTS)
         main = _main_part(package)
         kind, version = _identity(package)
         root = package.xml(main)
-        package.check_unread()
+        package.check_unread(doctypes_except=_PARSED_PARTS)  # and a DOCTYPE in any XML part is refused
     except PackageError as exc:
         raise UnreadableReturn(name, exc.reason, exc.detail) from None
     if etree.QName(root).namespace == STRICT_W:

@@ -106,6 +106,8 @@ class Package:
         self._read_total = 0
         #: Parts already unpacked in full and found to match their checksum.
         self._checked: set[str] = set()
+        #: Parts parsed as XML, each checked in full for a DOCTYPE as it was.
+        self._parsed: set[str] = set()
 
     @property
     def names(self) -> list[str]:
@@ -155,7 +157,7 @@ class Package:
             )
         self._checked.add(info.filename)
 
-    def check_unread(self) -> None:
+    def check_unread(self, doctypes_except: frozenset[str] | None = None) -> None:
         """Unpack every part not read yet and check its checksum: damage anywhere is damage.
 
         A damaged part we never use still means the file was damaged on its
@@ -163,19 +165,40 @@ class Package:
         it again rather than told it is not our form. The work is bounded by
         the sizes ``open_package`` has already checked, and the parts are
         inflated a piece at a time and never kept.
+
+        With ``doctypes_except``, every XML part but those (and those parsed here, which
+        ``parse_xml`` checked in full) is refused for a DOCTYPE too, as :meth:`refuse_doctypes`
+        does, its prolog taken from the same inflation as its checksum.
         """
         for name, info in self._infos.items():
+            doctype_unchecked = (
+                doctypes_except is not None
+                and name not in doctypes_except
+                and name not in self._parsed
+                and name.endswith(_XML_SUFFIXES)
+            )
             if name in self._checked:
+                if doctype_unchecked:
+                    self._refuse_doctype(name, self._unpack(info, _HEAD))
                 continue
             try:
                 span = entry_span(self._data, info)
                 if span is None:  # an entry zipfile must read, which checks its CRC itself
-                    self.read(name)
-                    continue
-                crc, size = checksum(span, info, info.file_size + 1)
+                    head = self.read(name)[:_HEAD]
+                else:
+                    crc, size, head = checksum(span, info, info.file_size + 1, _HEAD if doctype_unchecked else 0)
             except _UNPACK_ERRORS as exc:
                 raise PackageError(_damaged(name), str(exc)) from None
-            self._verify(info, size, crc)
+            if span is not None:
+                self._verify(info, size, crc)
+            if doctype_unchecked:
+                self._refuse_doctype(name, head)
+
+    def _refuse_doctype(self, name: str, head: bytes) -> None:
+        """Refuse the part if its prolog (``head``) declares a DOCTYPE, reading it whole only if the prolog cannot tell."""
+        found = declares_doctype(head)
+        if found or (found is None and mentions_doctype(self.read(name))):
+            raise PackageError(_doctype_refusal(name, self.document))
 
     def refuse_doctypes(self, parsed: frozenset[str] = frozenset()) -> None:
         """OOXML and ODF never need a DOCTYPE: refuse a package where any XML part has one.
@@ -188,12 +211,12 @@ class Package:
         for name, info in self._infos.items():
             if name in parsed or not name.endswith(_XML_SUFFIXES):
                 continue
-            found = declares_doctype(self._unpack(info, _HEAD))
-            if found or (found is None and mentions_doctype(self.read(name))):
-                raise PackageError(_doctype_refusal(name, self.document))
+            self._refuse_doctype(name, self._unpack(info, _HEAD))
 
     def xml(self, name: str) -> etree._Element:
-        return parse_xml(self.read(name), name, self.document)
+        root = parse_xml(self.read(name), name, self.document)
+        self._parsed.add(name)
+        return root
 
 
 def _too_compressed(info: zipfile.ZipInfo) -> bool:

@@ -102,23 +102,27 @@ def inflate(span: memoryview, info: zipfile.ZipInfo, limit: int) -> bytes:
     return zlib.decompressobj(-zlib.MAX_WBITS).decompress(span, limit)
 
 
-def checksum(span: memoryview, info: zipfile.ZipInfo, limit: int) -> tuple[int, int]:
-    """CRC-32 and length of at most ``limit`` bytes of the entry's content, inflated in pieces and never kept.
+def checksum(span: memoryview, info: zipfile.ZipInfo, limit: int, head: int = 0) -> tuple[int, int, bytes]:
+    """CRC-32 and length of at most ``limit`` bytes of the entry's content, and its first ``head`` bytes.
 
-    For checking a part nobody reads: two to three times faster than inflating
-    it whole, as each piece stays in the processor's cache while it is summed.
+    The content is inflated in pieces and never kept (only the head): for checking
+    a part nobody reads, two to three times faster than inflating it whole, as each
+    piece stays in the processor's cache while it is summed.
     """
     if info.compress_type == zipfile.ZIP_STORED:
         content = span[:limit]
-        return zlib.crc32(content), len(content)
+        return zlib.crc32(content), len(content), bytes(content[:head])
     inflater, pending = zlib.decompressobj(-zlib.MAX_WBITS), span
     crc = size = 0
+    first = b""
     while size < limit:
         piece = inflater.decompress(pending, min(_CHUNK, limit - size))
         if not piece:
             break
+        if len(first) < head:
+            first += piece[: head - len(first)]
         crc, size, pending = zlib.crc32(piece, crc), size + len(piece), inflater.unconsumed_tail
-    return crc, size
+    return crc, size, first
 
 
 #: The end-of-directory record lies in the zip's last 64 KB (its comment) plus its own 22 bytes.
