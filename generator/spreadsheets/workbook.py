@@ -241,11 +241,7 @@ class _Sheet:
         self._rows = 0
         for index, label in enumerate(self._labels):
             look = "header wrapped" if len(label) > WIDTH_CAP else "header"
-            self._text(0, index, cell_value(label), formats[look])
-
-    def _text(self, row: int, column: int, text: Any, cell_format: Format | None) -> None:
-        if text is not None:
-            self._sheet.write_string(row, column, text, cell_format)
+            sheet.write_string(0, index, cell_value(label), formats[look])
 
     def add(self, values: Sequence[Any]) -> None:
         self._rows += 1
@@ -258,13 +254,13 @@ class _Sheet:
             look = _look(typed, kind)
             cell_format = self._formats[look] if look else None
             if isinstance(typed, str):
-                self._text(row, index, typed, cell_format)
+                self._sheet.write_string(row, index, typed, cell_format)
             elif isinstance(typed, dt.date):
                 self._sheet.write_datetime(row, index, typed, cell_format)
             elif _holds_as_a_number(typed):
                 self._sheet.write_number(row, index, typed, cell_format)
             else:  # a number too large for a spreadsheet cell (such as 1E+400): shown as it was typed
-                self._text(row, index, cell_value(str(typed)), None)
+                self._sheet.write_string(row, index, cell_value(str(typed)))
 
     def finish(self) -> None:
         """Size each column to its label and its widest answer (up to the cap), freeze and filter the header."""
