@@ -24,7 +24,7 @@ from .crosscheck import appearance_disagreements, only_letters_missing, shown, s
 from .guard import MAX_LIST_ENTRIES, ListTooLong, ReadTimeout, StreamTooLarge, bounded
 from .metadata import KIND_KEY, VERSION_KEY, parse_identity
 from .names import IDENTITY_FIELD, MAX_FIELD_DEPTH, split_field_name
-from .objects import entries, is_array, is_dict, is_name, is_string, object_key, text
+from .objects import entries, is_array, is_dict, is_name, is_string, object_key, seldom_set, text
 from .scan import risky_content
 
 __all__ = ["NO_FIELDS", "read_pdf"]
@@ -127,7 +127,7 @@ def _walk_fields(
             here = inherited | own
             if "/FT" in own:
                 here["/FT"] = str(own["/FT"])
-        all_kids = entries(node.get("/Kids"))  # read once: fields among them, else the field's widgets
+        all_kids = entries(seldom_set(node, "/Kids"))  # read once: fields among them, else the field's widgets
         kids = [kid for kid in all_kids if _is_named_field(kid)]
         if kids:
             stack.extend((kid, name, here, depth + 1) for kid in reversed(kids))
@@ -218,6 +218,8 @@ def _refuse_oversized_objects(pdf: pikepdf.Pdf, data: bytes) -> None:
     An object's span runs from its offset to the next object's; one far longer
     must open as a stream (its dictionary, then ``stream``), or it is refused.
     """
+    if len(data) <= _MAX_OBJECT_BYTES:  # no object spans more than the whole file: a form's, and most returns
+        return
     offsets = sorted(entry.offset for entry in pdf.get_xref_table().values() if entry.type == 1)
     for start, end in zip(offsets, [*offsets[1:], len(data)], strict=True):
         if end - start > _MAX_OBJECT_BYTES and not _STREAM_START.search(data, start, start + 65_536):

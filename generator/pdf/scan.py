@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..records.wording import plural
-from .objects import entries, is_array, is_dict, object_key
+from .objects import entries, is_array, is_dict, object_key, seldom_set
 
 __all__ = ["risky_content"]
 
@@ -63,7 +63,7 @@ def _actions(obj: Any, where: str, found: dict[str, list[str]], seen: set[int]) 
 
 
 def _name_tree_links(node: Any) -> list[Any]:
-    return entries(node.get("/Kids")) if is_dict(node) else []
+    return entries(seldom_set(node, "/Kids")) if is_dict(node) else []
 
 
 def _names(tree: Any, seen: set[int]) -> int:
@@ -77,7 +77,7 @@ def _names(tree: Any, seen: set[int]) -> int:
 def _field_links(node: Any) -> list[Any]:
     """A field's kids (or the members of the /Fields array); anything malformed leads nowhere."""
     if is_dict(node):
-        node = node.get("/Kids")
+        node = seldom_set(node, "/Kids")
     return entries(node)
 
 
@@ -98,13 +98,13 @@ def _pages(root: Any, found: dict[str, list[str]], actions: set[int], seen: set[
         if not is_dict(node) or node.get("/Type") != "/Page":
             continue
         number += 1
-        _actions(node.get("/AA"), f"page {number} actions", found, actions)
+        _actions(seldom_set(node, "/AA"), f"page {number} actions", found, actions)
         for annotation in entries(node.get("/Annots"))[:_LIMIT]:
             if not is_dict(annotation) or annotation.get("/Subtype") == "/Widget":
                 continue  # a field's widget is looked at with the fields; any other annotation is looked at here
             where = f"page {number} {str(annotation.get('/Subtype', '/annotation')).lstrip('/').lower()}"
-            _actions(annotation.get("/A"), where, found, actions)
-            _actions(annotation.get("/AA"), where, found, actions)
+            _actions(seldom_set(annotation, "/A"), where, found, actions)
+            _actions(seldom_set(annotation, "/AA"), where, found, actions)
             if annotation.get("/Subtype") == "/FileAttachment":
                 found.setdefault("attachments", []).append(where)
 
@@ -130,7 +130,8 @@ def risky_content(root: Any, acroform: Any) -> dict[str, Any]:
             found.setdefault("attachments", []).append(plural(count, "embedded file"))
     _pages(root, found, actions, walks.setdefault("pages", set()))
     for node in _field_nodes(acroform, walks.setdefault("fields", set())):
-        action, more, attached = node.get("/A"), node.get("/AA"), node.get("/Subtype") == "/FileAttachment"
+        action, more = seldom_set(node, "/A"), seldom_set(node, "/AA")
+        attached = node.get("/Subtype") == "/FileAttachment"
         if action is None and more is None and not attached:  # most fields: nothing to name
             continue
         where = f"field {node.get('/T', '(widget)')}"
