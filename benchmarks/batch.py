@@ -1,7 +1,8 @@
 """Benchmark ``commission batch``: returns per second with 1 and 2 jobs, and peak memory.
 
 Generates filled returns (mixed Word and PDF, some invalid, some broken), then
-times a fresh batch over them in a separate process per measurement, so each
+times a fresh batch over them in a separate process per measurement
+(``batch_probe.py``, started as ``commission batch`` starts), so each
 peak-memory figure belongs to that run alone. Memory is measured for 1/4 of
 the files and for all of them: the two figures should be about the same,
 because the batch streams rows and keeps no per-file state in the parent.
@@ -22,7 +23,6 @@ import argparse
 import copy
 import json
 import os
-import resource
 import shutil
 import socket
 import subprocess
@@ -159,78 +159,18 @@ def add_odd_entries(folder: Path, real_return: bytes) -> int:
     return made
 
 
-def parse_and_note_memory(path: str, today: Any) -> dict[str, Any]:
-    """The real parser, plus the worker's peak memory so far (workers are not our children, so we ask them)."""
-    from generator.batch.worker import parse_file
-
-    return _with_worker_figures(parse_file(path, today))
-
-
-def _parse_read_and_note_memory(data: bytes, sha256: str, path: str, today: Any) -> dict[str, Any]:
-    """The same, from the bytes the worker has just read and hashed (a first run's one visit of a file)."""
-    from generator.batch.worker import parse_read_file
-
-    return _with_worker_figures(parse_read_file(data, sha256, path, today))
-
-
-parse_and_note_memory.from_bytes = _parse_read_and_note_memory  # type: ignore[attr-defined]
-
-
-def _with_worker_figures(result: dict[str, Any]) -> dict[str, Any]:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    flags = result.setdefault("flags", {})
-    flags["benchmark_worker_peak_kb"] = usage.ru_maxrss
-    flags["benchmark_worker"] = os.getpid()
-    flags["benchmark_worker_cpu_s"] = usage.ru_utime + usage.ru_stime
-    return result
-
-
-def _worker_figures(out: Path) -> tuple[int, float]:
-    """The largest worker's peak memory (KB) and the CPU seconds all workers spent."""
-    import sqlite3
-
-    db = sqlite3.connect(out / "register.sqlite")
-    peak = db.execute("SELECT MAX(json_extract(flags, '$.benchmark_worker_peak_kb')) FROM received").fetchone()[0]
-    cpu = db.execute(
-        "SELECT SUM(m) FROM (SELECT MAX(json_extract(flags, '$.benchmark_worker_cpu_s')) AS m FROM received "
-        "WHERE json_extract(flags, '$.benchmark_worker') IS NOT NULL GROUP BY json_extract(flags, '$.benchmark_worker'))"
-    ).fetchone()[0]
-    db.close()
-    return int(peak or 0), float(cpu or 0.0)
-
-
-def measure(folder: Path, out: Path, jobs: int) -> dict[str, Any]:
-    """One fresh batch in this process; prints its figures as JSON."""
-    from generator.batch.run import run_batch
-
-    files = sum(len(names) + len(dirs) for _, dirs, names in os.walk(os.fsencode(folder)))
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    start = time.perf_counter()
-    with open("/dev/null", "w") as quiet:
-        result = run_batch(folder, out, jobs=jobs, progress=quiet, parse=parse_and_note_memory)
-    seconds = time.perf_counter() - start
-    peak_kb, worker_cpu = _worker_figures(out)
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    parent_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return {
-        "files": files,
-        "jobs": jobs,
-        "seconds": round(seconds, 2),
-        "returns_per_second": round(files / seconds, 1),
-        "counts": result.counts,
-        "parent_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "largest_worker_peak_mb": round(peak_kb / 1024, 1),
-        "worker_cpu_ms_per_return": round(1000 * worker_cpu / files, 1),
-        "parent_cpu_ms_per_return": round(1000 * parent_cpu / files, 1),
-        "load_average_after": os.getloadavg()[0],
-    }
+#: The measured batch: a fresh interpreter with the toolkit and the benchmarks folder on its path, nothing imported.
+_PROBE = "import time; s, c = time.perf_counter(), time.process_time(); import batch_probe; batch_probe.main(s, c)"
 
 
 def _measured(folder: Path, jobs: int, scratch: Path, prefix: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One fresh batch over ``folder`` in a process of its own (see ``batch_probe``): its figures."""
     out = scratch / f"out-{folder.name}-{jobs}"
     shutil.rmtree(out, ignore_errors=True)
-    command = [*prefix, sys.executable, __file__, "--measure", str(folder), "--out", str(out), "--jobs", str(jobs)]
-    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    path = os.pathsep.join([str(ROOT), str(Path(__file__).resolve().parent)])
+    env = {**os.environ, "PYTHONPATH": path}
+    command = [*prefix, sys.executable, "-c", _PROBE, str(folder), str(out), str(jobs)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -266,13 +206,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--odd", action="store_true", help="mix odd entries in; time against the same returns without")
     parser.add_argument("--cases", action="store_true", help="time each odd entry alone, with its peak memory")
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(measure(args.measure, args.out, args.jobs)))
-        return
     if args.cases:
         with tempfile.TemporaryDirectory() as scratch_name:
             _cases(Path(scratch_name))

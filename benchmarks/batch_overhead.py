@@ -6,11 +6,13 @@ Three ratios, each to a floor timed in the same run (the machine is shared, so e
 run interleaves a measurement with its floor, and the medians of ``--runs`` runs are
 reported with their spread):
 
-- a batch of ``--count`` returns (``run_batch`` with one job, in a fresh process: hashing,
-  parsing in a worker, the register, the exports) against parsing the same files one after
-  the other in one fresh process (``parse_return`` of each, nothing stored), by wall-clock
-  time and by CPU time (the parent's and the workers', which they report; the fork server's
-  imports are not counted), since a loaded machine moves wall-clock time more than CPU time;
+- a batch of ``--count`` returns (``run_batch`` with one job, in a fresh process started as
+  ``commission batch`` starts one, ``batch_probe.py``: hashing, parsing in a worker, the
+  register, the exports) against parsing the same files one after the other in one fresh
+  process (``parse_return`` of each, nothing stored), each timed from before its first
+  import of the toolkit, by wall-clock time and by CPU time (the parent's and the workers',
+  which they report; the fork server's imports are not counted), since a loaded machine
+  moves wall-clock time more than CPU time;
 - a batch of one return against ``commission parse`` of it (each a fresh process,
   started from a script as the installed ``commission`` is);
 - peak memory of the batch's parent and of its largest worker at each ``--memory`` size,
@@ -114,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         small: list[float] = []
         for run in range(1, args.runs + 1):
             floor = _in_one_process(many)
-            batched = batch_benchmark._measured(many, 1, scratch)  # run_batch, its workers reporting their CPU
-            batch_cpu = (batched["worker_cpu_ms_per_return"] + batched["parent_cpu_ms_per_return"]) * args.count / 1000
+            batched = batch_benchmark._measured(many, 1, scratch)  # a fresh batch, its workers reporting their CPU
+            batch_cpu = batched["cpu_seconds"]
             large.append(batched["seconds"] / floor["seconds"])
             large_cpu.append(batch_cpu / floor["cpu"])
             parses, batches = [], []
