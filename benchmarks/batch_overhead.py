@@ -115,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         large: list[float] = []
         large_cpu: list[float] = []
         #: Each run's seconds (wall, CPU) of the floor and of the batch, for the best-of-runs ratio.
-        floors: list[tuple[float, float]] = []
-        batches: list[tuple[float, float]] = []
+        floor_times: list[tuple[float, float]] = []
+        batch_times: list[tuple[float, float]] = []
         small: list[float] = []
         for run in range(1, args.runs + 1):
             floor = _in_one_process(many)
@@ -124,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             batch_cpu = batched["cpu_seconds"]
             large.append(batched["seconds"] / floor["seconds"])
             large_cpu.append(batch_cpu / floor["cpu"])
-            floors.append((floor["seconds"], floor["cpu"]))
-            batches.append((batched["seconds"], batch_cpu))
+            floor_times.append((floor["seconds"], floor["cpu"]))
+            batch_times.append((batched["seconds"], batch_cpu))
             parses, batches = [], []
             for _ in range(args.single_repeats):
                 parses.append(_timed([sys.executable, str(script), "parse", str(single)]))
@@ -150,8 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     # On a shared machine another job may slow one run's floor or its batch, skewing that run's ratio;
     # the fastest floor beside the fastest batch is the pair such a job disturbed least.
     best_floor, best_batch = (
-        [min(each) for each in zip(*floors, strict=True)],
-        [min(each) for each in zip(*batches, strict=True)],
+        [min(each) for each in zip(*floor_times, strict=True)],
+        [min(each) for each in zip(*batch_times, strict=True)],
     )
     print(
         f"  the fastest batch / the fastest floor over the runs: {best_batch[0] / best_floor[0]:.2f}x wall, "
