@@ -13,21 +13,7 @@ import pytest
 from generator.pdf.guard import STREAM_LIMIT, ReadTimeout, StreamTooLarge, bounded, stream_bytes
 from generator.pdf.reader import MAX_REPAIR_BYTES
 from generator.returns.parse import parse_bytes
-
-
-def _document(objects: list[bytes]) -> bytes:
-    """A PDF of the given object bodies (object 1 the catalogue), with a correct cross-reference table."""
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
+from tests.pdf_bytes import document
 
 _CATALOGUE = b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields 3 0 R >> >>"
 _PAGES = b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>"
@@ -64,7 +50,7 @@ def test_a_large_file_whose_cross_reference_table_is_broken_is_refused_not_rebui
 
 def test_a_list_of_millions_of_numbers_is_refused_before_qpdf_parses_it() -> None:
     """qpdf took 7-12 s to parse such a list, past the deadline; it is refused from its size in the file."""
-    data = _document([_CATALOGUE, _PAGES, b"[" + b"0 " * 2_000_000 + b"]", _PAGE])
+    data = document([_CATALOGUE, _PAGES, b"[" + b"0 " * 2_000_000 + b"]", _PAGE])
     started = time.monotonic()
     envelope = parse_bytes(data, "long-list.pdf")
     assert time.monotonic() - started < 5
@@ -74,7 +60,7 @@ def test_a_list_of_millions_of_numbers_is_refused_before_qpdf_parses_it() -> Non
 
 def test_a_field_with_30000_kids_is_refused_for_its_fields() -> None:
     kids = b"<< /T (k) /V (x) >> " * 30_000
-    data = _document([_CATALOGUE, _PAGES, b"[5 0 R]", _PAGE, b"<< /T (a) /Kids [" + kids + b"] >>"])
+    data = document([_CATALOGUE, _PAGES, b"[5 0 R]", _PAGE, b"<< /T (a) /Kids [" + kids + b"] >>"])
     envelope = parse_bytes(data, "many-kids.pdf")
     assert envelope.status == "unreadable"
     assert "more than 5,000 fields" in envelope.errors[0].message

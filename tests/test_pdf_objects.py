@@ -7,6 +7,7 @@ import io
 import pikepdf
 
 from generator.pdf.objects import seldom_set
+from tests.pdf_bytes import document
 
 #: Object 3 holds an entry of each kind and object 4 is a stream with some of them; object 9 does not exist.
 _OBJECTS = [
@@ -16,19 +17,6 @@ _OBJECTS = [
     b"<< /Length 1 /Present /Name /Null null /ToNull 9 0 R >>\nstream\nq\nendstream",
     b"[1 2 3]",
 ]
-
-
-def _file() -> bytes:
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(_OBJECTS, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(_OBJECTS) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(_OBJECTS) + 1, xref)
-    return bytes(out)
 
 
 _KEYS = ("/Present", "/Null", "/ToNull", "/ToObject", "/Empty", "/Zero", "/False", "/Absent")
@@ -41,7 +29,7 @@ def _same(found: object, expected: object) -> bool:
 
 
 def test_every_kind_of_entry_reads_as_get_reads_it() -> None:
-    with pikepdf.open(io.BytesIO(_file())) as pdf:
+    with pikepdf.open(io.BytesIO(document(_OBJECTS))) as pdf:
         dictionary, stream = pdf.get_object(3, 0), pdf.get_object(4, 0)
         for holder in (dictionary, stream, pikepdf.Dictionary(Present=pikepdf.Name.Yes)):
             for key in _KEYS:
