@@ -112,9 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy(sorted(many.rglob("*.docx"))[0], single)
         print(f"generated {args.count} returns {made}; load average {os.getloadavg()[0]:.1f} (a shared machine)")
         _batch(script, one, scratch / "warm")  # warm the .pyc files and the file cache
-        large: list[float] = []
-        large_cpu: list[float] = []
-        #: Each run's seconds (wall, CPU) of the floor and of the batch, for the best-of-runs ratio.
+        #: Each run's seconds (wall, CPU) of the floor and of the batch.
         floor_times: list[tuple[float, float]] = []
         batch_times: list[tuple[float, float]] = []
         small: list[float] = []
@@ -122,8 +120,6 @@ def main(argv: list[str] | None = None) -> int:
             floor = _in_one_process(many)
             batched = batch_benchmark._measured(many, 1, scratch)  # a fresh batch, its workers reporting their CPU
             batch_cpu = batched["cpu_seconds"]
-            large.append(batched["seconds"] / floor["seconds"])
-            large_cpu.append(batch_cpu / floor["cpu"])
             floor_times.append((floor["seconds"], floor["cpu"]))
             batch_times.append((batched["seconds"], batch_cpu))
             parses, batches = [], []
@@ -134,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"run {run}: {args.count} in one process {floor['seconds']:.2f} s ({floor['cpu']:.2f} s CPU), "
                 f"batch --jobs 1 {batched['seconds']:.2f} s ({batch_cpu:.2f} s CPU in parent and worker): "
-                f"{large[-1]:.2f}x wall, {large_cpu[-1]:.2f}x CPU; one file: parse "
+                f"{batched['seconds'] / floor['seconds']:.2f}x wall, {batch_cpu / floor['cpu']:.2f}x CPU; one file: parse "
                 f"{statistics.median(parses) * 1000:.0f} ms, batch {statistics.median(batches) * 1000:.0f} ms "
                 f"({small[-1]:.2f}x); load average {os.getloadavg()[0]:.1f}"
             )
@@ -144,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
             batch_benchmark.generate(folder, size)
             memory.append(batch_benchmark._measured(folder, 1, scratch))
             shutil.rmtree(folder)
+    large = [batch[0] / floor[0] for floor, batch in zip(floor_times, batch_times, strict=True)]
+    large_cpu = [batch[1] / floor[1] for floor, batch in zip(floor_times, batch_times, strict=True)]
     print("ratios, each to its floor measured in the same run (median, spread):")
     print(_summary(f"batch of {args.count} / parsing them in one process, wall", large, "1.15x"))
     print(_summary(f"batch of {args.count} / parsing them in one process, CPU", large_cpu, "1.15x"))
