@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -38,7 +39,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +216,18 @@ def _near_the_ceiling(limit: int) -> bool:
     return peak is not None and peak >= limit - max(32 * 1024 * 1024, limit // 8)
 
 
+def _ready(fds: Iterable[int], timeout: float) -> set[int]:
+    """Which of ``fds`` can be read (or have hung up) within ``timeout`` seconds.
+
+    ``multiprocessing.connection.wait`` does the same through a new ``selectors`` object
+    each time; the batch asks several times a file, so the bare ``poll`` is used instead.
+    """
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    return {fd for fd, _ in poller.poll(math.ceil(timeout * 1000))}
+
+
 def _exit_when_the_batch_goes(conn: Connection) -> None:
     """Exit this worker the moment the batch's end of the pipe closes, whatever it is doing."""
     hang_up = getattr(select, "POLLRDHUP", 0)
@@ -371,14 +384,15 @@ def _death_reason(exitcode: int | None) -> str:
     return f"the worker reading it stopped unexpectedly (exit code {exitcode}); ask the bidder to resend the form"
 
 
-def _collect(worker: _Worker, ready: list[Any], limits: Limits) -> tuple[dict[str, Any], bool] | None:
+def _collect(worker: _Worker, ready: set[int], limits: Limits) -> tuple[dict[str, Any], bool] | None:
     """A finished worker's result and whether it can take another file; None if still working.
 
     A worker's notes on its file (:func:`note`) are kept on it, for a failure to carry.
     """
-    if worker.conn in ready or worker.process.sentinel in ready:
+    pipe, sentinel = worker.conn.fileno(), worker.process.sentinel
+    if pipe in ready or sentinel in ready:
         try:
-            while worker.conn.poll():
+            while _ready((pipe,), 0):
                 message = worker.conn.recv()
                 if not isinstance(message, _Note):
                     return message
@@ -386,7 +400,7 @@ def _collect(worker: _Worker, ready: list[Any], limits: Limits) -> tuple[dict[st
         except (EOFError, OSError):
             pass
         else:
-            if worker.process.sentinel not in ready:  # only a note came: it is still reading
+            if sentinel not in ready:  # only a note came: it is still reading
                 return _out_of_time(worker, limits)
         worker.process.join(1)
         return _with_note(failure(_death_reason(worker.process.exitcode)), worker.noted), False
@@ -482,7 +496,7 @@ class WorkerPool:
                 _top_up(workers, pending, task, fixed, limits)
                 busy = [w for w in workers if w.queue]
                 timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-                ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
+                ready = _ready([w.conn.fileno() for w in busy] + [w.process.sentinel for w in busy], timeout)
                 for index, worker in enumerate(workers):
                     if not worker.queue:
                         continue
