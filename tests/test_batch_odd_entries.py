@@ -168,6 +168,27 @@ def test_every_odd_entry_is_recorded_with_its_reason_and_the_batch_writes_its_ex
     assert (out / "returns.jsonl").exists()
 
 
+def test_a_folder_named_like_a_return_that_cannot_be_listed_is_told_once_and_the_batch_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both "a folder, not a file" and "could not be opened" fit it: it is recorded once, as unreadable."""
+    inbox = tmp_path / "in"
+    write_script(inbox / "good.docx", envelope=valid_bid("Good Org"))
+    write_script(inbox / "Locked bids.docx" / "inner.docx", envelope=valid_bid("Hidden Org"))
+    _fail_to_list(monkeypatch, inbox / "Locked bids.docx")
+    out = tmp_path / "out"
+    for _ in range(2):  # and a second run finds nothing gone
+        result = run_batch(inbox, out, parse=scripted_parse)
+        assert result.counts == {"valid": 1, "unreadable": 1} and result.gone == 0
+        names = _names(out)
+        assert set(names) == {"good.docx", "Locked bids.docx/"}
+        status, _, errors = names["Locked bids.docx/"]
+        assert status == "unreadable" and "this folder could not be opened" in errors
+    db = sqlite3.connect(out / "register.sqlite")
+    assert db.execute("SELECT COUNT(*) FROM names WHERE gone_at IS NOT NULL").fetchone() == (0,)
+    db.close()
+
+
 def test_a_rerun_over_odd_entries_records_nothing_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     inbox = _odd_folder(tmp_path, monkeypatch)
     _fail_to_list(monkeypatch, inbox / "locked")

@@ -185,6 +185,7 @@ def find_returns(root: Path) -> Found:
     found = Found()
     top = os.fsencode(root)
     pending: list[bytes] = [b""]
+    unlisted: set[bytes] = set()
     while pending:
         relative_dir = pending.pop()
         directory = os.path.join(top, relative_dir) if relative_dir else top
@@ -197,6 +198,10 @@ def find_returns(root: Path) -> Found:
         except OSError as exc:
             folder = relative_dir + b"/" if relative_dir else b"."
             found.unreadable.append((Entry(folder, shown_name(folder)), _unlistable(exc)))
+            unlisted.add(folder)
+    # A folder named like a return that cannot be listed is told once, as unreadable: that says more than
+    # "a folder, not a file", and one name recorded twice would read as the first having left the folder.
+    found.skipped = [pair for pair in found.skipped if pair[0].raw not in unlisted]
     for items in (found.skipped, found.unreadable):
         items.sort(key=lambda pair: pair[0].raw)
     found.to_read.sort(key=lambda entry: entry.raw)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -379,7 +379,7 @@ class Register:
             (*values, _now(), content),
         )
 
-    def settle(self, present: list[str], now: str, identify: Identify) -> int:
+    def settle(self, present: Iterable[str], now: str, identify: Identify) -> int:
         """Mark names that left the folder, recognise bids, supersede earlier returns, mark duplicates.
 
         Returns how many names left the folder since the last run. A later return of the same
@@ -398,10 +398,10 @@ class Register:
         self._db.execute("COMMIT")
         return gone
 
-    def _settled(self, present: list[str], now: str, identify: Identify) -> int:
+    def _settled(self, present: Iterable[str], now: str, identify: Identify) -> int:
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS present (path TEXT PRIMARY KEY)")
         self._db.execute("DELETE FROM present")
-        self._db.executemany("INSERT INTO present (path) VALUES (?)", [(p,) for p in present])
+        self._db.executemany("INSERT OR IGNORE INTO present (path) VALUES (?)", ((p,) for p in present))
         gone = self._db.execute(
             "UPDATE names SET gone_at = ? WHERE gone_at IS NULL AND path NOT IN (SELECT path FROM present)", (now,)
         ).rowcount
