@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from generator.batch.discovery import find_returns
@@ -58,3 +59,29 @@ def test_the_officers_and_the_computers_own_files_are_skipped_saying_what_they_a
     assert "spreadsheet" in reasons["budget.xlsx"] and "macOS" in reasons[".DS_Store"]
     assert "Windows" in reasons["Thumbs.db"] and "Windows" in reasons["desktop.ini"]
     assert "macOS resource file" in reasons["._bid.docx"]
+
+
+def test_the_listing_is_in_byte_order_however_large_and_reads_the_same_each_time_it_is_walked(tmp_path: Path) -> None:
+    """Kept on disk, not in memory: more entries than are written at a time, in the order ``sorted`` gives bytes."""
+    made = [
+        b"b.docx",
+        b"B.docx",
+        b"a.docx",
+        b"a/z.docx",
+        b"a b.docx",
+        b"a-b/c.pdf",
+        b"Caf\xe9.docx",
+        b"caf\xc3\xa9.docx",
+    ]
+    made += [f"many/{number}.docx".encode() for number in range(2_500)]
+    for raw in made:
+        path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/" + raw))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+    (tmp_path / "notes.txt").write_bytes(b"x")
+    with find_returns(tmp_path) as found:
+        raws = [entry.raw for entry in found.to_read]
+        assert raws == sorted(made) and len(found.to_read) == len(made)
+        assert [entry.raw for entry in found.to_read] == raws, "a second walk gives the same entries in the same order"
+        assert [entry.name for entry, _ in found.skipped] == ["notes.txt"] and not found.unreadable
+        assert sorted(found.names()) == sorted({entry.name for entry in found.to_read} | {"notes.txt"})

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,21 @@ def test_a_pool_left_part_way_stops_its_workers(tmp_path: Path) -> None:
     [(_, again)] = list(pool.run(paths[:1], scripted_parse, (None,)))
     assert again["status"] == "valid", "the pool starts afresh"
     pool.close()
+
+
+def test_the_pool_takes_items_only_as_its_workers_need_them(tmp_path: Path) -> None:
+    """A folder's listing is never read ahead: each worker holds two files, and one more is looked at."""
+    paths = [
+        str(write_script(tmp_path / f"{number}.docx", envelope=valid_bid(f"Org {number}"))) for number in range(12)
+    ]
+    taken: list[str] = []
+
+    def items() -> Iterator[tuple[str]]:
+        for path in paths:
+            taken.append(path)
+            yield (path,)
+
+    with WorkerPool(jobs=2, limits=Limits(seconds=30)) as pool:
+        taken_at_each_result = [len(taken) for _ in pool.run(items(), scripted_parse, (None,))]
+    assert len(taken_at_each_result) == 12 and taken == paths
+    assert all(count <= done + 2 * 2 + 1 for done, count in enumerate(taken_at_each_result, 1)), taken_at_each_result

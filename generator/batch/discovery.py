@@ -20,9 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import sqlite3
 import stat
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..records.errors import os_reason
 from ..returns.parse import looks_like_a_return
@@ -86,14 +89,95 @@ class Entry:
     needs_a_look: bool = False
 
 
-@dataclass
-class Found:
-    """Every entry under the folder: files for a worker to read, the rest with a reason."""
+#: The parts of a listing, as :class:`Found` keeps them.
+_TO_READ, _SKIPPED, _UNREADABLE = 0, 1, 2
+#: Entries written to the listing at a time.
+_WRITE_EVERY = 1000
 
-    to_read: list[Entry] = field(default_factory=list)
-    skipped: list[tuple[Entry, str]] = field(default_factory=list)
-    #: Entries that could not be looked at (a folder that cannot be listed): returns may be missing.
-    unreadable: list[tuple[Entry, str]] = field(default_factory=list)
+
+class _Part:
+    """One part of a :class:`Found`, read back from its database in order of the entries' bytes each time it is walked."""
+
+    def __init__(self, found: Found, part: int) -> None:
+        self._found = found
+        self._part = part
+
+    def __iter__(self) -> Iterator[Any]:
+        self._found.flush()
+        rows = self._found.db.execute(
+            "SELECT raw, name, modified, size, needs_a_look, reason FROM entries WHERE part = ? ORDER BY raw, id",
+            (self._part,),
+        )
+        for raw, name, modified, size, needs_a_look, reason in rows:
+            entry = Entry(raw, name, modified, size, bool(needs_a_look))
+            yield entry if self._part == _TO_READ else (entry, reason)
+
+    def __len__(self) -> int:
+        self._found.flush()
+        return int(self._found.db.execute("SELECT COUNT(*) FROM entries WHERE part = ?", (self._part,)).fetchone()[0])
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+
+class Found:
+    """Every entry under the folder: files for a worker to read, the rest with a reason.
+
+    Kept in a private temporary SQLite database, not in this process's memory, so
+    a folder of ten thousand returns costs the batch no more memory than one of
+    ten: SQLite holds a small cache and spills the rest to a file it deletes when
+    the listing is closed. Each part is read back in order of the entries' bytes
+    (SQLite compares blobs as Python compares bytes), as often as it is walked.
+    """
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("", isolation_level=None)  # "": a private database, deleted when closed
+        self.db.execute(
+            "CREATE TABLE entries (id INTEGER PRIMARY KEY, part INTEGER NOT NULL, raw BLOB NOT NULL, name TEXT NOT NULL,"
+            " modified TEXT, size INTEGER, needs_a_look INTEGER NOT NULL, reason TEXT)"
+        )
+        self.db.execute("CREATE INDEX in_order ON entries (part, raw, id)")
+        self._waiting: list[tuple[Any, ...]] = []
+        self.to_read = _Part(self, _TO_READ)
+        self.skipped = _Part(self, _SKIPPED)
+        #: Entries that could not be looked at (a folder that cannot be listed): returns may be missing.
+        self.unreadable = _Part(self, _UNREADABLE)
+
+    def __enter__(self) -> Found:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add(self, entry: Entry, reason: str | None = None, *, unreadable: bool = False) -> None:
+        """A file to read (no ``reason``), or an entry left out with why."""
+        part = _UNREADABLE if unreadable else _TO_READ if reason is None else _SKIPPED
+        self._waiting.append((part, entry.raw, entry.name, entry.modified, entry.size, int(entry.needs_a_look), reason))
+        if len(self._waiting) >= _WRITE_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the entries added since the last flush."""
+        if self._waiting:
+            self.db.executemany(
+                "INSERT INTO entries (part, raw, name, modified, size, needs_a_look, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                self._waiting,
+            )
+            self._waiting = []
+
+    def forget_skipped(self, raw: bytes) -> None:
+        """Take back an entry noted as left out (a folder that then turned out to be unreadable)."""
+        self.flush()
+        self.db.execute("DELETE FROM entries WHERE part = ? AND raw = ?", (_SKIPPED, raw))
+
+    def names(self) -> Iterator[str]:
+        """Every entry's name as shown, once each, in no particular order: what the register is told is present."""
+        self.flush()
+        for (name,) in self.db.execute("SELECT DISTINCT name FROM entries"):
+            yield name
 
 
 def _modified(facts: os.stat_result) -> str:
@@ -155,54 +239,54 @@ def _look(found: Found, path: bytes, relative: bytes, entry: os.DirEntry[bytes],
     except FileNotFoundError:
         return  # it left the folder while we looked; the register marks a name that has gone
     except OSError as exc:
-        found.unreadable.append(
-            (Entry(relative, shown_name(relative)), f"it could not be looked at ({os_reason(exc)})")
+        found.add(
+            Entry(relative, shown_name(relative)), f"it could not be looked at ({os_reason(exc)})", unreadable=True
         )
         return
     seen = Entry(relative, shown_name(relative), _modified(facts), facts.st_size)
     if stat.S_ISLNK(facts.st_mode):
-        found.skipped.append((seen, _link_reason(path)))
+        found.add(seen, _link_reason(path))
     elif stat.S_ISDIR(facts.st_mode):
         pending.append(relative)
         if _suffix(name).lower() in RETURN_SUFFIXES:
             folder = Entry(relative + b"/", seen.name + "/", seen.modified)
             reason = f"a folder, not a file, though its name ends {_suffix(name)}; the files in it are read as usual"
-            found.skipped.append((folder, reason))
+            found.add(folder, reason)
     elif stat.S_ISREG(facts.st_mode):
         reason = _name_skip_reason(name)
         if reason is not None:
-            found.skipped.append((seen, reason))
+            found.add(seen, reason)
         else:
             needs_a_look = _suffix(name).lower() not in RETURN_SUFFIXES
-            found.to_read.append(Entry(relative, seen.name, seen.modified, seen.size, needs_a_look))
+            found.add(Entry(relative, seen.name, seen.modified, seen.size, needs_a_look))
     else:
         what = next((what for test, what in _SPECIAL if test(facts.st_mode)), "not an ordinary file")
-        found.skipped.append((seen, f"{what}, not a file; it was not read"))
+        found.add(seen, f"{what}, not a file; it was not read")
 
 
 def find_returns(root: Path) -> Found:
-    """Every entry under ``root``, recursively, in a stable order; symbolic links are not followed."""
+    """Every entry under ``root``, recursively, each part in order of its bytes; symbolic links are not followed.
+
+    The caller closes what it is given (it is a context manager).
+    """
     found = Found()
     top = os.fsencode(root)
     pending: list[bytes] = [b""]
-    unlisted: set[bytes] = set()
+    found.db.execute("BEGIN")
     while pending:
         relative_dir = pending.pop()
         directory = os.path.join(top, relative_dir) if relative_dir else top
         try:
-            with os.scandir(directory) as listing:
-                entries = sorted(listing, key=lambda item: item.name)
-                for entry in entries:
+            with os.scandir(directory) as listing:  # in the listing's own order: the database sorts
+                for entry in listing:
                     relative = os.path.join(relative_dir, entry.name) if relative_dir else entry.name
                     _look(found, entry.path, relative, entry, pending)
         except OSError as exc:
             folder = relative_dir + b"/" if relative_dir else b"."
-            found.unreadable.append((Entry(folder, shown_name(folder)), _unlistable(exc)))
-            unlisted.add(folder)
-    # A folder named like a return that cannot be listed is told once, as unreadable: that says more than
-    # "a folder, not a file", and one name recorded twice would read as the first having left the folder.
-    found.skipped = [pair for pair in found.skipped if pair[0].raw not in unlisted]
-    for items in (found.skipped, found.unreadable):
-        items.sort(key=lambda pair: pair[0].raw)
-    found.to_read.sort(key=lambda entry: entry.raw)
+            # A folder named like a return that cannot be listed is told once, as unreadable: that says more than
+            # "a folder, not a file", and one name recorded twice would read as the first having left the folder.
+            found.forget_skipped(folder)
+            found.add(Entry(folder, shown_name(folder)), _unlistable(exc), unreadable=True)
+    found.flush()
+    found.db.execute("COMMIT")
     return found

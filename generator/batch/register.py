@@ -432,7 +432,7 @@ class Register:
         )
         return gone
 
-    def _identify(self, identify: Identify, page: int = 500) -> None:
+    def _identify(self, identify: Identify, page: int = 100) -> None:
         """Work out each return's bid and date of submission, a page at a time so memory stays flat."""
         last = 0
         while True:

@@ -144,10 +144,10 @@ def run_batch(
     _leftovers_removed(out)
     result = BatchResult(out=out, counts={})
     top = os.fsencode(returns_dir)
-    present: list[str] = []
     import_in_background()  # the workbook's library loads while this process waits for the workers,
     preparing = prepare_in_background()  # and what settling and the exports read (the layouts, the settings)
     with (
+        found,
         _ended_on_leaving(preparing),
         Register(out / "register.sqlite") as register,
         WorkerPool(jobs=jobs, limits=limits) as workers,
@@ -157,10 +157,9 @@ def run_batch(
         def record(
             entry: Entry, sha256: str | None, size: int | None, outcome: dict[str, Any] | None
         ) -> tuple[int, bool]:
-            present.append(entry.name)
             return register.seen(entry.name, sha256, size, entry.modified, seen_at, outcome, RETRIED_RULES, entry.raw)
 
-        def store(content: int, outcome: dict[str, Any], sha256: str) -> None:
+        def store(content: int, outcome: dict[str, Any], sha256: str, name: str) -> None:
             outcome = _as_read(outcome, sha256)
             try:
                 register.store(content, outcome)
@@ -168,19 +167,22 @@ def run_batch(
                 outcome = failure(f"the toolkit could not record what it read ({type(exc).__name__})", TOOLKIT_ERROR)
                 register.store(content, outcome)
             result.parsed += 1
-            report.done(entry_names[content], outcome["status"])
+            report.done(name, outcome["status"])
 
         for entry, reason in found.skipped:
             record(entry, None, entry.size, skipped(reason))
         for entry, reason in found.unreadable:
             record(entry, None, None, failure(reason))
+
         # Every read of a file happens in a worker; what it found is recorded in the folder's order, not the workers'.
-        items = [(os.fsdecode(os.path.join(top, entry.raw)), entry.needs_a_look) for entry in found.to_read]
-        entry_names: dict[int, str] = {}
+        # The listing is walked afresh each time (it is kept on disk, not here): to hand out, to order, to record.
+        def items() -> Iterator[tuple[str, bool]]:
+            return ((os.fsdecode(os.path.join(top, entry.raw)), entry.needs_a_look) for entry in found.to_read)
+
         if first_run:  # nothing is known yet, so every file is new: each is hashed and read in one visit
-            with reporter(len(items), progress) as report:
-                visits = workers.run(items, fingerprint_and_parse, fixed=(parse, today))
-                for entry, visit in zip(found.to_read, _in_order(items, visits), strict=True):
+            with reporter(len(found.to_read), progress) as report:
+                visits = workers.run(items(), fingerprint_and_parse, fixed=(parse, today))
+                for entry, visit in zip(found.to_read, _in_order(items(), visits), strict=True):
                     if REFUSED in visit:  # not a file a return can be, or one that cannot be read
                         record(entry, None, visit[REFUSED].get("size"), visit[REFUSED])
                         continue
@@ -190,35 +192,32 @@ def run_batch(
                         continue
                     content, must_read = record(entry, facts["sha256"], facts["size"], None)
                     if must_read:
-                        entry_names[content] = entry.name
-                        store(content, visit, facts["sha256"])
+                        store(content, visit, facts["sha256"], entry.name)
                     else:  # the same content under another name, met earlier in the folder: not stored again
                         result.reused += 1
                         report.done(entry.name, "duplicate")
         else:  # hashes first, so a file already read (most of them, on a later run) is not read again
-            prints: dict[str, dict[str, Any]] = {}
-            for (path, _), facts in workers.run(items, fingerprint):
-                prints[path] = facts
-            to_parse: dict[int, tuple[str, str]] = {}
-            for entry, (path, _) in zip(found.to_read, items, strict=True):
-                facts = prints.pop(path)
+            to_parse: dict[int, tuple[str, str, str]] = {}  # the new contents only: what is to be read
+            prints = _in_order(items(), workers.run(items(), fingerprint))
+            for entry, (path, _), facts in zip(found.to_read, items(), prints, strict=True):
                 if "sha256" not in facts:
                     record(entry, None, facts.get("size"), facts)
                     continue
                 content, must_read = record(entry, facts["sha256"], facts["size"], None)
                 if must_read and content not in to_parse:
-                    to_parse[content] = (path, facts["sha256"])
-                    entry_names[content] = entry.name
+                    to_parse[content] = (path, facts["sha256"], entry.name)
                 else:
                     result.reused += 1
-            by_path = {path: (content, sha256) for content, (path, sha256) in to_parse.items()}
+            by_path = {path: (content, sha256, name) for content, (path, sha256, name) in to_parse.items()}
             with reporter(len(to_parse), progress) as report:
-                for (path,), outcome in workers.run([(path,) for path, _ in to_parse.values()], parse, fixed=(today,)):
-                    content, sha256 = by_path[path]
-                    store(content, outcome, sha256)
+                for (path,), outcome in workers.run(
+                    [(path,) for path, _, _ in to_parse.values()], parse, fixed=(today,)
+                ):
+                    content, sha256, name = by_path[path]
+                    store(content, outcome, sha256, name)
         workers.close()  # nothing more to read: the workers' memory is given back before the exports
         preparing.join()
-        result.gone = register.settle(sorted(present), seen_at, identify)
+        result.gone = register.settle(found.names(), seen_at, identify)
         number_bids(register)
         exported = write_exports(register, out)
         result.counts = exported.counts

@@ -36,7 +36,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -417,9 +417,37 @@ def _out_of_time(worker: _Worker, limits: Limits) -> tuple[dict[str, Any], bool]
     return _with_note(failure(reason), worker.noted), False
 
 
+class _Pending:
+    """Items not yet given to a worker, taken from ``items`` only as workers need them, so none is held in advance.
+
+    A folder's listing (kept on disk by discovery) is never held whole. Items a worker
+    was holding when it had to be replaced come back first, in their order.
+    """
+
+    def __init__(self, items: Iterable[tuple[Any, ...]]) -> None:
+        self._rest = iter(items)
+        #: Items taken from ``items`` or given back, the next one last.
+        self._back: list[tuple[Any, ...]] = []
+
+    def count_up_to(self, most: int) -> int:
+        """How many items are left, counting no further than ``most``."""
+        while len(self._back) < most and (following := next(self._rest, None)) is not None:
+            self._back.insert(0, following)
+        return min(len(self._back), most)
+
+    def __bool__(self) -> bool:
+        return self.count_up_to(1) > 0
+
+    def pop(self) -> tuple[Any, ...]:
+        return self._back.pop() if self._back else next(self._rest)
+
+    def give_back(self, items: Sequence[tuple[Any, ...]]) -> None:
+        self._back.extend(reversed(items))
+
+
 def _top_up(
     workers: list[_Worker],
-    pending: list[tuple[Any, ...]],
+    pending: _Pending,
     task: Callable[..., Any],
     fixed: tuple[Any, ...],
     limits: Limits,
@@ -485,11 +513,10 @@ class WorkerPool:
 
         ``task`` must be a module-level function, so a worker can import it by name.
         """
-        pending = list(items)
-        pending.reverse()
-        if not pending:
+        pending = _Pending(items)
+        if not (count := pending.count_up_to(self.jobs)):
             return
-        workers = self._ready_for(task, fixed, len(pending))
+        workers = self._ready_for(task, fixed, count)
         limits = self.limits
         try:
             while pending or any(w.queue for w in workers):
@@ -505,7 +532,7 @@ class WorkerPool:
                         continue
                     item, (result, healthy) = worker.done(limits.seconds), outcome
                     if not healthy:  # the files waiting in its pipe go to the next free worker, unread
-                        pending.extend(reversed(worker.queue))
+                        pending.give_back(worker.queue)
                         worker.stop()
                         workers[index] = self._new_worker(task, fixed)
                     _top_up(workers, pending, task, fixed, limits)  # before the caller stores this result
