@@ -437,6 +437,13 @@ def site_build(out: Path) -> int:
     return 0
 
 
+def _database_reason(exc: sqlite3.OperationalError) -> str:
+    """What stopped SQLite writing, in the officer's words: the register or the folder's listing, which SQLite keeps."""
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
+        return "the disk is full"
+    return "the register is busy or damaged"
+
+
 def _failure_message(exc: BaseException) -> str:
     return (
         "Error: the toolkit itself failed. "
@@ -488,7 +495,7 @@ def _run(args: list[str]) -> int:
         if debug:
             raise
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        reason = os_reason(exc) if isinstance(exc, OSError) else "the register is busy or damaged"
+        reason = os_reason(exc) if isinstance(exc, OSError) else _database_reason(exc)
         click.echo(
             f"Error: could not write{where} ({reason}). Free some space, or choose a folder you can write to "
             "with --out.",

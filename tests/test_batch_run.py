@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from generator.batch import discovery
 from generator.batch.run import run_batch
 from generator.batch.worker import Limits
 from generator.cli import main
@@ -212,6 +213,24 @@ def test_the_command_exits_0_when_nothing_needs_chasing(tmp_path: Path, capsys: 
     (tmp_path / "in" / "notes.txt").write_text("no returns yet", encoding="utf-8")
     assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
     assert "0 valid, 0 invalid, 0 unreadable, 1 skipped" in capsys.readouterr().out
+
+
+def test_a_disk_too_full_to_keep_the_folders_listing_is_said_plainly_with_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite keeps the listing; when it cannot grow (here it may hold two pages), the officer is told the disk is full."""
+    real_init = discovery.Found.__init__
+
+    def small_disk(found: discovery.Found) -> None:
+        real_init(found)
+        found.db.execute("PRAGMA max_page_count = 2")
+
+    monkeypatch.setattr(discovery.Found, "__init__", small_disk)
+    for number in range(300):
+        write_script(tmp_path / "in" / f"bid with a long name number {number}.docx", envelope=valid_bid("Org"))
+    assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "could not write (the disk is full). Free some space" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(
