@@ -494,27 +494,24 @@ class Register:
             known = self.references(kind)
             numbers = [n for n in map(scheme.number_in, taken) if n is not None]
             number = max(numbers, default=0)
+            # Each waiting bid's order and name only, not its whole return: a round of many bids stays small here.
             waiting = sorted(
-                (
-                    version
-                    for version in self.versions(kind, current=True)
-                    if version.status == "valid" and version.bid and version.gone_at is None
-                    and version.bid not in known and not has_own(version)
-                ),
-                key=lambda v: (v.first_seen, v.submitted or "", v.modified or "", v.first_name, v.id),
-            )  # fmt: skip
+                (v.first_seen, v.submitted or "", v.modified or "", v.first_name, v.id, str(v.bid))
+                for v in self.versions(kind, current=True)
+                if v.status == "valid" and v.bid and v.gone_at is None and v.bid not in known and not has_own(v)
+            )  # the id is unique, so the bid never decides the order
             assigned: dict[str, str] = {}
             now = _now()
-            for version in waiting:
-                if version.bid in assigned:
+            for *_, bid in waiting:
+                if bid in assigned:
                     continue
                 number += 1
                 while scheme.make(number) in taken:
                     number += 1
-                assigned[str(version.bid)] = scheme.make(number)
+                assigned[bid] = scheme.make(number)
                 self._db.execute(
                     "INSERT INTO bid_references (kind, bid, reference, assigned_at) VALUES (?, ?, ?, ?)",
-                    (kind, version.bid, scheme.make(number), now),
+                    (kind, bid, scheme.make(number), now),
                 )
             self._db.execute("COMMIT")
         except BaseException:
