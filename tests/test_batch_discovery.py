@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
-from generator.batch.discovery import find_returns
+import pytest
+
+from generator.batch.discovery import Found, find_returns
 from generator.batch.fingerprint import fingerprint
 
 from .conftest import FIXTURES
+
+
+def _listing(folder: Path) -> Found:
+    """The folder's listing, closed when the test ends (it holds a database)."""
+    found = find_returns(folder)
+    _OPEN.append(found)
+    return found
+
+
+_OPEN: list[Found] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_listings() -> Iterator[None]:
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
 
 
 def test_returns_are_found_recursively_in_any_case_and_others_skipped_with_a_reason(tmp_path: Path) -> None:
@@ -16,7 +36,7 @@ def test_returns_are_found_recursively_in_any_case_and_others_skipped_with_a_rea
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
     (tmp_path / "link.docx").symlink_to(tmp_path / "a.docx")
-    found = find_returns(tmp_path)
+    found = _listing(tmp_path)
     assert [e.name for e in found.to_read] == ["README", "a.docx", "sub/B.PDF", "sub/deeper/c.Docx"]
     assert [e.needs_a_look for e in found.to_read] == [True, False, False, False]
     reasons = {entry.name: reason for entry, reason in found.skipped}
@@ -33,7 +53,7 @@ def test_every_format_a_bidder_may_send_goes_to_the_parser(tmp_path: Path) -> No
     formats = sorted(p.name for p in (FIXTURES / "returns" / "formats").iterdir())
     for name in formats:
         (tmp_path / name).write_bytes((FIXTURES / "returns" / "formats" / name).read_bytes())
-    found = find_returns(tmp_path)
+    found = _listing(tmp_path)
     assert [e.name for e in found.to_read] == formats and not found.skipped
 
 
@@ -41,7 +61,7 @@ def test_a_file_of_any_name_that_starts_like_a_return_goes_to_the_parser(tmp_pat
     (tmp_path / "attachment").write_bytes((FIXTURES / "returns" / "formats" / "scan.jpg").read_bytes())
     (tmp_path / "bid.final").write_bytes(b"%PDF-1.7\n")
     (tmp_path / "bid.bak").write_bytes(b"just some text")
-    found = find_returns(tmp_path)
+    found = _listing(tmp_path)
     assert not found.skipped and all(e.needs_a_look for e in found.to_read)
     looked = {e.name: fingerprint(str(tmp_path / e.name), e.needs_a_look) for e in found.to_read}
     assert [name for name, facts in looked.items() if "sha256" in facts] == ["attachment", "bid.final"]
@@ -52,7 +72,7 @@ def test_the_officers_and_the_computers_own_files_are_skipped_saying_what_they_a
     names = ["budget.xlsx", "list.csv", "read me.md", ".DS_Store", "Thumbs.db", "desktop.ini", "._bid.docx"]
     for name in names:
         (tmp_path / name).write_bytes(b"PK\x03\x04 even if it starts like a zip")
-    found = find_returns(tmp_path)
+    found = _listing(tmp_path)
     assert not found.to_read
     reasons = {entry.name: reason for entry, reason in found.skipped}
     assert set(reasons) == set(names)

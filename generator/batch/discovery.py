@@ -93,6 +93,8 @@ class Entry:
 _TO_READ, _SKIPPED, _UNREADABLE = 0, 1, 2
 #: Entries written to the listing at a time.
 _WRITE_EVERY = 1000
+#: SQLite's page cache for the listing, which is only ever walked in order (its default is 2,000 KB).
+_CACHE_KB = 256
 
 
 class _Part:
@@ -132,6 +134,7 @@ class Found:
 
     def __init__(self) -> None:
         self.db = sqlite3.connect("", isolation_level=None)  # "": a private database, deleted when closed
+        self.db.execute(f"PRAGMA cache_size = -{_CACHE_KB}")
         self.db.execute(
             "CREATE TABLE entries (id INTEGER PRIMARY KEY, part INTEGER NOT NULL, raw BLOB NOT NULL, name TEXT NOT NULL,"
             " modified TEXT, size INTEGER, needs_a_look INTEGER NOT NULL, reason TEXT)"
@@ -270,23 +273,27 @@ def find_returns(root: Path) -> Found:
     The caller closes what it is given (it is a context manager).
     """
     found = Found()
-    top = os.fsencode(root)
-    pending: list[bytes] = [b""]
-    found.db.execute("BEGIN")
-    while pending:
-        relative_dir = pending.pop()
-        directory = os.path.join(top, relative_dir) if relative_dir else top
-        try:
-            with os.scandir(directory) as listing:  # in the listing's own order: the database sorts
-                for entry in listing:
-                    relative = os.path.join(relative_dir, entry.name) if relative_dir else entry.name
-                    _look(found, entry.path, relative, entry, pending)
-        except OSError as exc:
-            folder = relative_dir + b"/" if relative_dir else b"."
-            # A folder named like a return that cannot be listed is told once, as unreadable: that says more than
-            # "a folder, not a file", and one name recorded twice would read as the first having left the folder.
-            found.forget_skipped(folder)
-            found.add(Entry(folder, shown_name(folder)), _unlistable(exc), unreadable=True)
-    found.flush()
-    found.db.execute("COMMIT")
+    try:
+        top = os.fsencode(root)
+        pending: list[bytes] = [b""]
+        found.db.execute("BEGIN")
+        while pending:
+            relative_dir = pending.pop()
+            directory = os.path.join(top, relative_dir) if relative_dir else top
+            try:
+                with os.scandir(directory) as listing:  # in the listing's own order: the database sorts
+                    for entry in listing:
+                        relative = os.path.join(relative_dir, entry.name) if relative_dir else entry.name
+                        _look(found, entry.path, relative, entry, pending)
+            except OSError as exc:
+                folder = relative_dir + b"/" if relative_dir else b"."
+                # A folder named like a return that cannot be listed is told once, as unreadable: that says more than
+                # "a folder, not a file", and one name recorded twice would read as the first having left the folder.
+                found.forget_skipped(folder)
+                found.add(Entry(folder, shown_name(folder)), _unlistable(exc), unreadable=True)
+        found.flush()
+        found.db.execute("COMMIT")
+    except BaseException:  # nothing of a listing cut short is kept, not even its file
+        found.close()
+        raise
     return found

@@ -140,8 +140,12 @@ def run_batch(
     seen_at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="seconds")
     limits = limits or Limits()
     found = find_returns(returns_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    _leftovers_removed(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _leftovers_removed(out)
+    except BaseException:
+        found.close()
+        raise
     result = BatchResult(out=out, counts={})
     top = os.fsencode(returns_dir)
     import_in_background()  # the workbook's library loads while this process waits for the workers,
