@@ -156,10 +156,12 @@ def test_a_rerun_reads_only_new_or_changed_files(tmp_path: Path) -> None:
     assert again.parsed == 0 and again.counts == first.counts
     write_script(inbox / "late" / "Invalid.PDF", envelope=valid_bid("Chase Me Ltd"))
     write_script(inbox / "new.docx", envelope=valid_bid("New Org"))
+    (inbox / "new copy.docx").write_bytes((inbox / "new.docx").read_bytes())  # one new content under two names
     (inbox / "valid-3.docx").unlink()
     changed = run_batch(inbox, tmp_path / "out", parse=scripted_parse)
-    assert changed.parsed == 2 and changed.gone == 1
-    assert changed.counts == {"valid": 6, "unreadable": 1, "skipped": 1}
+    assert changed.parsed == 2 and changed.gone == 1 and changed.reused == 6
+    assert changed.counts == {"valid": 7, "unreadable": 1, "skipped": 1}, "each name is counted"
+    assert ("new copy.docx", "new.docx") in changed.duplicates, "the copy: the name whose file is younger"
     db = sqlite3.connect(tmp_path / "out" / "register.sqlite")
     kept = db.execute(
         "SELECT names.path, status, gone_at IS NOT NULL FROM names JOIN received ON received.id = names.received "

@@ -130,6 +130,7 @@ class Found:
     ten: SQLite holds a small cache and spills the rest to a file it deletes when
     the listing is closed. Each part is read back in order of the entries' bytes
     (SQLite compares blobs as Python compares bytes), as often as it is walked.
+    A later run keeps here too the contents new to the register, until they are read.
     """
 
     def __init__(self) -> None:
@@ -140,6 +141,12 @@ class Found:
             " modified TEXT, size INTEGER, needs_a_look INTEGER NOT NULL, reason TEXT)"
         )
         self.db.execute("CREATE INDEX in_order ON entries (part, raw, id)")
+        #: On a later run, the contents new to the register, each with the first file found to hold it.
+        self.db.execute(
+            "CREATE TABLE to_parse (queued INTEGER PRIMARY KEY, content INTEGER UNIQUE NOT NULL,"
+            " path TEXT UNIQUE NOT NULL, sha256 TEXT NOT NULL, name TEXT NOT NULL)"
+        )
+        self.marked_count = 0
         self._waiting: list[tuple[Any, ...]] = []
         self.to_read = _Part(self, _TO_READ)
         self.skipped = _Part(self, _SKIPPED)
@@ -175,6 +182,26 @@ class Found:
         """Take back an entry noted as left out (a folder that then turned out to be unreadable)."""
         self.flush()
         self.db.execute("DELETE FROM entries WHERE part = ? AND raw = ?", (_SKIPPED, raw))
+
+    def to_parse(self, content: int, path: str, sha256: str, name: str) -> bool:
+        """Mark a content to be read from ``path``; False if it is marked already (the same content under another name)."""
+        done = self.db.execute(
+            "INSERT OR IGNORE INTO to_parse (content, path, sha256, name) VALUES (?, ?, ?, ?)",
+            (content, path, sha256, name),
+        )
+        self.marked_count += done.rowcount
+        return done.rowcount == 1
+
+    def parsing(self) -> Iterator[tuple[str]]:
+        """The paths marked to be read, in the order they were marked."""
+        yield from self.db.execute("SELECT path FROM to_parse ORDER BY queued")  # each row a one-item tuple
+
+    def marked(self, path: str) -> tuple[int, str, str]:
+        """(content, sha256, name) of a path marked to be read."""
+        content, sha256, name = self.db.execute(
+            "SELECT content, sha256, name FROM to_parse WHERE path = ?", (path,)
+        ).fetchone()
+        return int(content), sha256, name
 
     def names(self) -> Iterator[str]:
         """Every entry's name as shown, once each, in no particular order: what the register is told is present."""

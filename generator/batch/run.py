@@ -201,23 +201,18 @@ def run_batch(
                         result.reused += 1
                         report.done(entry.name, "duplicate")
         else:  # hashes first, so a file already read (most of them, on a later run) is not read again
-            to_parse: dict[int, tuple[str, str, str]] = {}  # the new contents only: what is to be read
             prints = _in_order(items(), workers.run(items(), fingerprint))
             for entry, (path, _), facts in zip(found.to_read, items(), prints, strict=True):
                 if "sha256" not in facts:
                     record(entry, None, facts.get("size"), facts)
                     continue
                 content, must_read = record(entry, facts["sha256"], facts["size"], None)
-                if must_read and content not in to_parse:
-                    to_parse[content] = (path, facts["sha256"], entry.name)
-                else:
+                # the contents new to the register are kept with the listing, on disk, until they are read
+                if not (must_read and found.to_parse(content, path, facts["sha256"], entry.name)):
                     result.reused += 1
-            by_path = {path: (content, sha256, name) for content, (path, sha256, name) in to_parse.items()}
-            with reporter(len(to_parse), progress) as report:
-                for (path,), outcome in workers.run(
-                    [(path,) for path, _, _ in to_parse.values()], parse, fixed=(today,)
-                ):
-                    content, sha256, name = by_path[path]
+            with reporter(found.marked_count, progress) as report:
+                for (path,), outcome in workers.run(found.parsing(), parse, fixed=(today,)):
+                    content, sha256, name = found.marked(path)
                     store(content, outcome, sha256, name)
         workers.close()  # nothing more to read: the workers' memory is given back before the exports
         preparing.join()
