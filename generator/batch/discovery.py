@@ -118,9 +118,6 @@ class _Part:
         self._found.flush()
         return int(self._found.db.execute("SELECT COUNT(*) FROM entries WHERE part = ?", (self._part,)).fetchone()[0])
 
-    def __bool__(self) -> bool:
-        return len(self) > 0
-
 
 class Found:
     """Every entry under the folder: files for a worker to read, the rest with a reason.
@@ -146,7 +143,6 @@ class Found:
             "CREATE TABLE to_parse (queued INTEGER PRIMARY KEY, content INTEGER UNIQUE NOT NULL,"
             " path TEXT UNIQUE NOT NULL, sha256 TEXT NOT NULL, name TEXT NOT NULL)"
         )
-        self.marked_count = 0
         self._waiting: list[tuple[Any, ...]] = []
         self.to_read = _Part(self, _TO_READ)
         self.skipped = _Part(self, _SKIPPED)
@@ -189,8 +185,10 @@ class Found:
             "INSERT OR IGNORE INTO to_parse (content, path, sha256, name) VALUES (?, ?, ?, ?)",
             (content, path, sha256, name),
         )
-        self.marked_count += done.rowcount
         return done.rowcount == 1
+
+    def marked_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM to_parse").fetchone()[0])
 
     def parsing(self) -> Iterator[tuple[str]]:
         """The paths marked to be read, in the order they were marked."""

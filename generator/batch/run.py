@@ -210,7 +210,7 @@ def run_batch(
                 # the contents new to the register are kept with the listing, on disk, until they are read
                 if not (must_read and found.to_parse(content, path, facts["sha256"], entry.name)):
                     result.reused += 1
-            with reporter(found.marked_count, progress) as report:
+            with reporter(found.marked_count(), progress) as report:
                 for (path,), outcome in workers.run(found.parsing(), parse, fixed=(today,)):
                     content, sha256, name = found.marked(path)
                     store(content, outcome, sha256, name)
